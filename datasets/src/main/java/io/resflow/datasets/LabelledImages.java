@@ -1,0 +1,110 @@
+package io.resflow.datasets;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A labelled set of same-sized 8-bit images held in memory, pixels row-major HWC.
+ *
+ * <p>Small on purpose: the trainer wraps it as a DJL dataset, the replay tool turns it into
+ * {@code ImageRecord}s. Fashion-MNIST's 70,000 28x28 images take 55 MB.
+ */
+public final class LabelledImages {
+
+    private final String name;
+    private final int height;
+    private final int width;
+    private final int channels;
+    private final byte[] pixels;
+    private final int[] labels;
+    private final List<String> classNames;
+
+    public LabelledImages(
+            String name,
+            int height,
+            int width,
+            int channels,
+            byte[] pixels,
+            int[] labels,
+            List<String> classNames) {
+        this.name = Objects.requireNonNull(name, "name");
+        if (height <= 0 || width <= 0 || channels <= 0) {
+            throw new IllegalArgumentException(
+                    "image shape must be positive, got " + height + "x" + width + "x" + channels);
+        }
+        int imageSize = height * width * channels;
+        if (pixels.length != (long) labels.length * imageSize) {
+            throw new IllegalArgumentException(
+                    name + ": " + labels.length + " labels need " + (long) labels.length * imageSize
+                            + " pixel bytes, got " + pixels.length);
+        }
+        for (int i = 0; i < labels.length; i++) {
+            if (labels[i] < 0 || labels[i] >= classNames.size()) {
+                throw new IllegalArgumentException(
+                        name + ": label " + labels[i] + " of image " + i + " is outside 0.."
+                                + (classNames.size() - 1));
+            }
+        }
+        this.height = height;
+        this.width = width;
+        this.channels = channels;
+        this.pixels = pixels;
+        this.labels = labels;
+        this.classNames = List.copyOf(classNames);
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public int size() {
+        return labels.length;
+    }
+
+    public int height() {
+        return height;
+    }
+
+    public int width() {
+        return width;
+    }
+
+    public int channels() {
+        return channels;
+    }
+
+    public int imageSize() {
+        return height * width * channels;
+    }
+
+    public List<String> classNames() {
+        return classNames;
+    }
+
+    public int label(int index) {
+        return labels[Objects.checkIndex(index, labels.length)];
+    }
+
+    /** A copy of one image's pixels, row-major HWC. */
+    public byte[] image(int index) {
+        Objects.checkIndex(index, labels.length);
+        byte[] image = new byte[imageSize()];
+        System.arraycopy(pixels, index * imageSize(), image, 0, imageSize());
+        return image;
+    }
+
+    /** Reads one pixel without copying, for bulk conversions; values are 0..255. */
+    public int pixel(int index, int offsetInImage) {
+        return pixels[index * imageSize() + offsetInImage] & 0xFF;
+    }
+
+    /** The first {@code n} images (or all, when there are fewer), sharing nothing with this set. */
+    public LabelledImages head(int n) {
+        int count = Math.min(Math.max(n, 0), size());
+        byte[] headPixels = new byte[count * imageSize()];
+        System.arraycopy(pixels, 0, headPixels, 0, headPixels.length);
+        int[] headLabels = new int[count];
+        System.arraycopy(labels, 0, headLabels, 0, count);
+        return new LabelledImages(name, height, width, channels, headPixels, headLabels, classNames);
+    }
+}
