@@ -1,0 +1,324 @@
+package io.resflow.kafka.embedded;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.Stream;
+import kafka.server.KafkaConfig;
+import kafka.server.KafkaRaftServer;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.utils.Time;
+import org.apache.kafka.metadata.storage.Formatter;
+import org.apache.kafka.server.common.Feature;
+import org.apache.kafka.server.common.MetadataVersion;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A real, single-node Kafka broker in KRaft mode (combined broker and controller) running in this
+ * JVM on loopback, built from Kafka's own server classes: the storage is formatted with Kafka's
+ * {@link Formatter}, exactly as {@code kafka-storage.sh format} does, then a {@link KafkaRaftServer}
+ * starts on free ports of 127.0.0.1. Nothing is mocked: clients speak the real protocol,
+ * transactions and consumer groups work. Settings are for one node (replication factor 1).
+ *
+ * <pre>{@code
+ * try (EmbeddedKafka kafka = EmbeddedKafka.builder().optTopic("images", 4).build().start()) {
+ *     producerProps.put("bootstrap.servers", kafka.bootstrapServers());
+ * }
+ * }</pre>
+ */
+public final class EmbeddedKafka implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(EmbeddedKafka.class);
+    private static final String LOOPBACK = "127.0.0.1";
+    private static final int NODE_ID = 1;
+
+    private final Map<String, String> brokerOverrides;
+    private final Map<String, Integer> topics;
+    private final Path requestedLogDir;
+    private final int requestedPort;
+    private final Duration startTimeout;
+
+    private Path logDir;
+    private boolean ownsLogDir;
+    private KafkaRaftServer server;
+    private int port;
+
+    private EmbeddedKafka(Builder builder) {
+        this.brokerOverrides = Map.copyOf(builder.brokerOverrides);
+        this.topics = new LinkedHashMap<>(builder.topics);
+        this.requestedLogDir = builder.logDir;
+        this.requestedPort = builder.port;
+        this.startTimeout = builder.startTimeout;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Formats the storage, starts the broker and waits until it answers; returns this. */
+    public synchronized EmbeddedKafka start() {
+        if (server != null) {
+            throw new IllegalStateException("Broker already started at " + bootstrapServers());
+        }
+        long startNanos = System.nanoTime();
+        try {
+            ownsLogDir = requestedLogDir == null;
+            logDir = ownsLogDir ? Files.createTempDirectory("resflow-kafka-") : requestedLogDir;
+            Files.createDirectories(logDir);
+            port = requestedPort == 0 ? freePort() : requestedPort;
+            int controllerPort = freePort();
+            Map<String, String> config = brokerConfig(port, controllerPort);
+            format();
+            KafkaRaftServer raftServer = new KafkaRaftServer(new KafkaConfig(config, false), Time.SYSTEM);
+            server = raftServer;
+            raftServer.startup();
+            awaitReady();
+            createTopics(topics);
+        } catch (IOException e) {
+            stopQuietly();
+            throw new UncheckedIOException("Could not start the embedded Kafka broker", e);
+        } catch (RuntimeException e) {
+            stopQuietly();
+            throw e;
+        }
+        LOG.info("Embedded Kafka {} (KRaft, log dir {}) ready in {} ms", bootstrapServers(), logDir,
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos));
+        return this;
+    }
+
+    /** {@code 127.0.0.1:<port>}, for {@code bootstrap.servers}. */
+    public String bootstrapServers() {
+        if (port == 0) {
+            throw new IllegalStateException("The broker is not started");
+        }
+        return LOOPBACK + ":" + port;
+    }
+
+    public Path logDir() {
+        return logDir;
+    }
+
+    /** Creates a topic with the given partitions; an existing topic is left as it is. */
+    public void createTopic(String name, int partitions) {
+        createTopics(Map.of(name, partitions));
+    }
+
+    /** Admin-client properties for this broker, for callers that need more than topics. */
+    public Properties adminProperties() {
+        Properties props = new Properties();
+        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+        props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
+        props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000);
+        return props;
+    }
+
+    @Override
+    public synchronized void close() {
+        stopQuietly();
+    }
+
+    private void createTopics(Map<String, Integer> wanted) {
+        if (wanted.isEmpty()) {
+            return;
+        }
+        try (Admin admin = Admin.create(adminProperties())) {
+            List<NewTopic> newTopics = wanted.entrySet().stream()
+                    .map(e -> new NewTopic(e.getKey(), e.getValue(), (short) 1))
+                    .toList();
+            for (var entry : admin.createTopics(newTopics).values().entrySet()) {
+                try {
+                    entry.getValue().get(30, TimeUnit.SECONDS);
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof TopicExistsException)) {
+                        throw new IllegalStateException("Could not create topic " + entry.getKey(), e.getCause());
+                    }
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while creating topics", e);
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("Timed out creating topics " + wanted.keySet(), e);
+        }
+    }
+
+    private Map<String, String> brokerConfig(int brokerPort, int controllerPort) {
+        Map<String, String> config = new HashMap<>();
+        config.put("process.roles", "broker,controller");
+        config.put("node.id", Integer.toString(NODE_ID));
+        config.put("controller.quorum.voters", NODE_ID + "@" + LOOPBACK + ":" + controllerPort);
+        config.put("listeners", "PLAINTEXT://" + LOOPBACK + ":" + brokerPort + ",CONTROLLER://" + LOOPBACK + ":"
+                + controllerPort);
+        config.put("advertised.listeners", "PLAINTEXT://" + LOOPBACK + ":" + brokerPort);
+        config.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        config.put("controller.listener.names", "CONTROLLER");
+        config.put("inter.broker.listener.name", "PLAINTEXT");
+        config.put("log.dirs", logDir.toString());
+        // One node: every internal topic at replication factor 1, and few partitions, so the
+        // first consumer group or transaction does not wait for 50 partitions to be created.
+        config.put("offsets.topic.replication.factor", "1");
+        config.put("offsets.topic.num.partitions", "1");
+        config.put("transaction.state.log.replication.factor", "1");
+        config.put("transaction.state.log.min.isr", "1");
+        config.put("transaction.state.log.num.partitions", "1");
+        config.put("share.coordinator.state.topic.replication.factor", "1");
+        config.put("share.coordinator.state.topic.min.isr", "1");
+        config.put("group.initial.rebalance.delay.ms", "0");
+        config.put("num.partitions", "1");
+        config.put("auto.create.topics.enable", "true");
+        // Flink's exactly-once KafkaSink keeps transactions open up to a checkpoint interval and
+        // defaults transaction.timeout.ms to one hour; the broker's 15-minute cap would refuse it.
+        config.put("transaction.max.timeout.ms", Long.toString(Duration.ofHours(1).toMillis()));
+        // Images are up to a few MB; keep the default headroom explicit.
+        config.put("message.max.bytes", Integer.toString(16 * 1024 * 1024));
+        config.putAll(brokerOverrides);
+        return config;
+    }
+
+    private void format() {
+        try {
+            new Formatter()
+                    .setPrintStream(new PrintStream(OutputStream.nullOutputStream()))
+                    .setNodeId(NODE_ID)
+                    .setClusterId(Uuid.randomUuid().toString())
+                    .setDirectories(List.of(logDir.toString()))
+                    .setMetadataLogDirectory(logDir.toString())
+                    .setReleaseVersion(MetadataVersion.latestProduction())
+                    .setSupportedFeatures(Feature.PRODUCTION_FEATURES)
+                    .setControllerListenerName("CONTROLLER")
+                    .setUnstableFeatureVersionsEnabled(false)
+                    .run();
+        } catch (Exception e) {
+            throw new IllegalStateException("Formatting Kafka storage in " + logDir + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    private void awaitReady() {
+        long deadline = System.nanoTime() + startTimeout.toNanos();
+        Exception last = null;
+        try (Admin admin = Admin.create(adminProperties())) {
+            while (System.nanoTime() < deadline) {
+                try {
+                    if (!admin.describeCluster().nodes().get(5, TimeUnit.SECONDS).isEmpty()) {
+                        return;
+                    }
+                } catch (ExecutionException | TimeoutException e) {
+                    last = e;
+                }
+                Thread.sleep(100);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while waiting for the broker", e);
+        }
+        throw new IllegalStateException("Embedded Kafka did not become ready within " + startTimeout, last);
+    }
+
+    private void stopQuietly() {
+        if (server != null) {
+            try {
+                server.shutdown();
+                server.awaitShutdown();
+            } catch (RuntimeException e) {
+                LOG.warn("Embedded Kafka did not shut down cleanly", e);
+            }
+            server = null;
+        }
+        if (ownsLogDir && logDir != null) {
+            deleteRecursively(logDir);
+            logDir = null;
+        }
+        port = 0;
+    }
+
+    private static void deleteRecursively(Path dir) {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            LOG.warn("Could not delete {}", dir, e);
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(LOOPBACK))) {
+            socket.setReuseAddress(true);
+            return socket.getLocalPort();
+        }
+    }
+
+    /** Configuration for {@link EmbeddedKafka}; all settings are optional. */
+    public static final class Builder {
+        private final Map<String, String> brokerOverrides = new HashMap<>();
+        private final Map<String, Integer> topics = new LinkedHashMap<>();
+        private Path logDir;
+        private int port;
+        private Duration startTimeout = Duration.ofSeconds(60);
+
+        private Builder() {}
+
+        /** The client port on 127.0.0.1; 0 (the default) picks a free one. */
+        public Builder optPort(int port) {
+            this.port = port;
+            return this;
+        }
+
+        /** Keep the data in this folder (kept after close); default: a temp folder deleted on close. */
+        public Builder optLogDir(Path logDir) {
+            this.logDir = logDir;
+            return this;
+        }
+
+        /** A topic to create at start. */
+        public Builder optTopic(String name, int partitions) {
+            topics.put(name, partitions);
+            return this;
+        }
+
+        /** Any broker setting, overriding the single-node defaults. */
+        public Builder optBrokerProperty(String key, String value) {
+            brokerOverrides.put(key, value);
+            return this;
+        }
+
+        public Builder optStartTimeout(Duration startTimeout) {
+            this.startTimeout = startTimeout;
+            return this;
+        }
+
+        public EmbeddedKafka build() {
+            if (port < 0 || port > 65_535) {
+                throw new IllegalArgumentException("port must be 0 (any free port) or 1..65535, got " + port);
+            }
+            topics.forEach((name, partitions) -> {
+                if (name == null || name.isBlank() || partitions < 1) {
+                    throw new IllegalArgumentException(
+                            "topic '" + name + "' needs a name and at least one partition, got " + partitions);
+                }
+            });
+            if (startTimeout.isNegative() || startTimeout.isZero()) {
+                throw new IllegalArgumentException("startTimeout must be positive, got " + startTimeout);
+            }
+            return new EmbeddedKafka(this);
+        }
+    }
+}
