@@ -1,0 +1,36 @@
+package io.resflow.pipeline.replay;
+
+import io.resflow.datasets.LabelledImages;
+import io.resflow.pipeline.images.ImageCodec;
+import io.resflow.schema.ImageEncoding;
+
+/** Frames from an in-memory labelled dataset (e.g. Fashion-MNIST), encoded as the caller asks. */
+public final class DatasetFrames implements FrameSource {
+
+    private static final float JPEG_QUALITY = 0.95f;
+
+    private final LabelledImages images;
+    private final ImageEncoding encoding;
+
+    public DatasetFrames(LabelledImages images, ImageEncoding encoding) {
+        this.images = images;
+        this.encoding = encoding;
+    }
+
+    @Override
+    public int size() {
+        return images.size();
+    }
+
+    @Override
+    public Frame frame(int index) {
+        byte[] encoded = ImageCodec.encode(images.image(index), images.height(), images.width(), images.channels(),
+                encoding, JPEG_QUALITY);
+        return new Frame(encoded, encoding, images.width(), images.height(), images.channels(), images.label(index));
+    }
+
+    @Override
+    public String description() {
+        return images.name() + " (" + encoding + ")";
+    }
+}

@@ -1,0 +1,113 @@
+package io.resflow.pipeline.replay;
+
+import io.resflow.schema.ImageEncoding;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Stream;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
+
+/**
+ * Frames from the JPEG and PNG files of a folder, sent as the files' own bytes (as a camera
+ * would). A folder of class sub-folders gives each frame the sorted sub-folder index as its label;
+ * files directly in the folder have no label.
+ */
+public final class ImageFolderFrames implements FrameSource {
+
+    private record Entry(Path file, ImageEncoding encoding, Integer label) {}
+
+    private final Path root;
+    private final List<Entry> entries;
+    private final List<String> classNames;
+
+    private ImageFolderFrames(Path root, List<Entry> entries, List<String> classNames) {
+        this.root = root;
+        this.entries = entries;
+        this.classNames = classNames;
+    }
+
+    public static ImageFolderFrames scan(Path root) throws IOException {
+        if (!Files.isDirectory(root)) {
+            throw new IOException(root + ": not a folder of images");
+        }
+        List<Entry> entries = new ArrayList<>();
+        List<Path> classDirs;
+        try (Stream<Path> children = Files.list(root)) {
+            classDirs = children.filter(Files::isDirectory).sorted().toList();
+        }
+        List<String> classNames = classDirs.stream().map(p -> p.getFileName().toString()).toList();
+        addImages(root, null, entries);
+        for (int label = 0; label < classDirs.size(); label++) {
+            addImages(classDirs.get(label), label, entries);
+        }
+        if (entries.isEmpty()) {
+            throw new IOException(root + ": no .png, .jpg or .jpeg files (directly or in class sub-folders)");
+        }
+        return new ImageFolderFrames(root, List.copyOf(entries), classNames);
+    }
+
+    public List<String> classNames() {
+        return classNames;
+    }
+
+    @Override
+    public int size() {
+        return entries.size();
+    }
+
+    @Override
+    public Frame frame(int index) {
+        Entry entry = entries.get(index);
+        try {
+            byte[] bytes = Files.readAllBytes(entry.file());
+            int[] shape = shapeOf(entry.file());
+            return new Frame(bytes, entry.encoding(), shape[0], shape[1], shape[2], entry.label());
+        } catch (IOException e) {
+            throw new UncheckedIOException(entry.file() + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public String description() {
+        return root + " (" + entries.size() + " files, " + classNames.size() + " classes)";
+    }
+
+    private static void addImages(Path dir, Integer label, List<Entry> entries) throws IOException {
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path file : files.filter(Files::isRegularFile).sorted().toList()) {
+                String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
+                if (name.endsWith(".png")) {
+                    entries.add(new Entry(file, ImageEncoding.PNG, label));
+                } else if (name.endsWith(".jpg") || name.endsWith(".jpeg")) {
+                    entries.add(new Entry(file, ImageEncoding.JPEG, label));
+                }
+            }
+        }
+    }
+
+    /** Width, height and channels from the image header, without decoding the pixels. */
+    private static int[] shapeOf(Path file) throws IOException {
+        try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
+            Iterator<ImageReader> readers = in == null ? null : ImageIO.getImageReaders(in);
+            if (readers == null || !readers.hasNext()) {
+                throw new IOException("not a readable PNG or JPEG");
+            }
+            ImageReader reader = readers.next();
+            try {
+                reader.setInput(in);
+                int channels = reader.getRawImageType(0) == null
+                        ? 3 : reader.getRawImageType(0).getColorModel().getNumComponents();
+                return new int[] {reader.getWidth(0), reader.getHeight(0), channels};
+            } finally {
+                reader.dispose();
+            }
+        }
+    }
+}
