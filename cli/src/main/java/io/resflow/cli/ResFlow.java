@@ -1,0 +1,84 @@
+package io.resflow.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/** The {@code ./resflow} launcher: one sub-command per job. */
+@Command(
+        name = "resflow",
+        mixinStandardHelpOptions = true,
+        versionProvider = ResFlow.Version.class,
+        description = {
+            "ResFlow: streaming image classification. ResNet models trained with DJL, served in Apache Flink over Kafka.",
+            "",
+            "Start with: ./resflow demo"
+        },
+        subcommands = {
+            DemoCommand.class,
+            TrainCommand.class,
+            EvaluateCommand.class,
+            ExportCommand.class,
+            ReplayCommand.class,
+            ClassifyCommand.class,
+            BenchCommand.class,
+            CommandLine.HelpCommand.class
+        })
+public final class ResFlow implements Runnable {
+
+    @Spec
+    CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The configured command line, for tests and {@link #main}. */
+    public static CommandLine commandLine() {
+        CommandLine commandLine = new CommandLine(new ResFlow());
+        commandLine.setExecutionExceptionHandler(new FriendlyErrors());
+        return commandLine;
+    }
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(),
+                "Missing sub-command: one of " + spec.subcommands().keySet());
+    }
+
+    /** The project version, from the jar manifest when packaged. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String version = ResFlow.class.getPackage().getImplementationVersion();
+            return new String[] {"resflow " + (version == null ? "(development build)" : version)};
+        }
+    }
+
+    /**
+     * Errors a user can act on (bad settings, missing data or model, unreachable broker) are printed
+     * as one clear line with exit code 1; stack traces only with RESFLOW_LOG_LEVEL=DEBUG.
+     */
+    static final class FriendlyErrors implements CommandLine.IExecutionExceptionHandler {
+        @Override
+        public int handleExecutionException(Exception e, CommandLine commandLine, CommandLine.ParseResult parsed) {
+            commandLine.getErr().println(commandLine.getColorScheme().errorText(
+                    "resflow " + commandLine.getCommandName() + ": " + describe(e)));
+            if ("DEBUG".equalsIgnoreCase(System.getenv("RESFLOW_LOG_LEVEL"))) {
+                e.printStackTrace(commandLine.getErr());
+            }
+            return 1;
+        }
+
+        private static String describe(Throwable e) {
+            StringBuilder message = new StringBuilder(String.valueOf(e.getMessage()));
+            for (Throwable cause = e.getCause(); cause != null && cause != cause.getCause(); cause = cause.getCause()) {
+                if (cause.getMessage() != null && !message.toString().contains(cause.getMessage())) {
+                    message.append(" (caused by: ").append(cause.getMessage()).append(')');
+                }
+            }
+            return message.toString();
+        }
+    }
+}

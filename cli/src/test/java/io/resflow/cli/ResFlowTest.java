@@ -1,0 +1,71 @@
+package io.resflow.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import picocli.CommandLine;
+
+class ResFlowTest {
+
+    private record Run(int exitCode, String out, String err) {}
+
+    private static Run run(String... args) {
+        CommandLine commandLine = ResFlow.commandLine();
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        commandLine.setOut(new PrintWriter(out));
+        commandLine.setErr(new PrintWriter(err));
+        int exitCode = commandLine.execute(args);
+        return new Run(exitCode, out.toString(), err.toString());
+    }
+
+    @Test
+    void listsEveryCommand() {
+        Run run = run("--help");
+        assertThat(run.exitCode()).isZero();
+        for (String command : List.of("demo", "train", "evaluate", "export", "replay", "classify", "bench")) {
+            assertThat(run.out()).contains(command);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"demo", "train", "evaluate", "export", "replay", "classify", "bench"})
+    void everyCommandHasHelp(String command) {
+        Run run = run(command, "--help");
+        assertThat(run.exitCode()).isZero();
+        assertThat(run.out()).startsWith("Usage: resflow " + command);
+    }
+
+    @Test
+    void unknownCommandIsRefusedWithASuggestion() {
+        Run run = run("replya");
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).contains("Unmatched argument at index 0: 'replya'").contains("Did you mean: resflow replay");
+    }
+
+    @Test
+    void unknownOptionIsRefusedWithASuggestion() {
+        Run run = run("demo", "--imgaes", "10");
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).contains("Unknown options: '--imgaes'").contains("Possible solutions: --images");
+    }
+
+    @Test
+    void noCommandAsksForOne() {
+        Run run = run();
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).contains("Missing sub-command");
+    }
+
+    @Test
+    void userErrorsArePrintedAsOneLineWithExitCodeOne() {
+        Run run = run("demo", "--images", "0");
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.err()).contains("resflow demo: --images must be 1..10000").doesNotContain("Exception");
+    }
+}
