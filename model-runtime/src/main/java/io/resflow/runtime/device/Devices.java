@@ -1,0 +1,55 @@
+package io.resflow.runtime.device;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.List;
+import java.util.stream.IntStream;
+
+/**
+ * Lists the GPUs an engine can use and spreads parallel workers (e.g. Flink slots) over them.
+ *
+ * <pre>{@code
+ * Device device = Devices.forSlot(TensorFlowRuntime.engine(), slotIndex); // gpu(slot % gpus) or cpu()
+ * }</pre>
+ *
+ * <p>With DJL's TensorFlow engine a session places its graph by TensorFlow's own rules (normally on the
+ * first visible GPU, {@code GPU:0}); the device chosen here decides where DJL puts input tensors. To spread
+ * TensorFlow work over several GPUs, give each process its own GPU via {@code CUDA_VISIBLE_DEVICES}.
+ */
+public final class Devices {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Devices.class);
+
+    private Devices() {
+    }
+
+    /** The engine's GPUs, {@code gpu(0)} first; empty on a machine without CUDA GPUs. */
+    public static List<Device> gpus(Engine engine) {
+        return IntStream.range(0, engine.getGpuCount()).mapToObj(Device::gpu).toList();
+    }
+
+    /** {@code gpu(slotIndex % gpus)} when the engine has GPUs, else {@code cpu()}; logs the choice. */
+    public static Device forSlot(Engine engine, int slotIndex) {
+        List<Device> gpus = gpus(engine);
+        Device device = roundRobin(gpus, slotIndex);
+        if (gpus.isEmpty()) {
+            LOG.info("Slot {} uses {}: {} engine sees no GPU", slotIndex, device, engine.getEngineName());
+        } else {
+            LOG.info("Slot {} uses {} ({} engine sees {} GPU(s); slots take them in turn)", slotIndex, device,
+                    engine.getEngineName(), gpus.size());
+        }
+        return device;
+    }
+
+    /** {@code gpus.get(slotIndex % gpus.size())}, or {@code cpu()} when the list is empty. */
+    public static Device roundRobin(List<Device> gpus, int slotIndex) {
+        if (slotIndex < 0) {
+            throw new IllegalArgumentException("slotIndex must be 0 or more, got " + slotIndex);
+        }
+        return gpus.isEmpty() ? Device.cpu() : gpus.get(slotIndex % gpus.size());
+    }
+}

@@ -1,0 +1,35 @@
+package io.resflow.runtime.device;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import ai.djl.Device;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+class DevicesTest {
+
+    @Test
+    void slotsTakeTheGpusInTurn() {
+        List<Device> gpus = List.of(Device.gpu(0), Device.gpu(1), Device.gpu(2));
+
+        assertThat(List.of(0, 1, 2, 3, 4, 7).stream().map(slot -> Devices.roundRobin(gpus, slot)))
+                .containsExactly(Device.gpu(0), Device.gpu(1), Device.gpu(2), Device.gpu(0), Device.gpu(1),
+                        Device.gpu(1));
+    }
+
+    @Test
+    void withoutGpusEverySlotUsesTheCpu() {
+        assertThat(Devices.roundRobin(List.of(), 0)).isEqualTo(Device.cpu());
+        assertThat(Devices.roundRobin(List.of(), 5)).isEqualTo(Device.cpu());
+    }
+
+    @Test
+    void negativeSlotsAreRefused() {
+        assertThatThrownBy(() -> Devices.roundRobin(List.of(), -1))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("slotIndex must be 0 or more");
+    }
+}
