@@ -1,0 +1,133 @@
+package io.resflow.pipeline.classify;
+
+import static io.resflow.pipeline.classify.ClassifyJobOptions.ALLOWED_LATENESS;
+import static io.resflow.pipeline.classify.ClassifyJobOptions.ASYNC_CAPACITY;
+import static io.resflow.pipeline.classify.ClassifyJobOptions.ASYNC_TIMEOUT;
+import static io.resflow.pipeline.classify.ClassifyJobOptions.CHECKPOINT_INTERVAL;
+import static io.resflow.pipeline.classify.ClassifyJobOptions.CONFIDENCE_THRESHOLD;
+import static io.resflow.pipeline.classify.ClassifyJobOptions.DEVICE;
+import static io.resflow.pipeline.classify.ClassifyJobOptions.IDLENESS;
+import static io.resflow.pipeline.classify.ClassifyJobOptions.MAX_BATCH_DELAY;
+import static io.resflow.pipeline.classify.ClassifyJobOptions.MAX_BATCH_SIZE;
+import static io.resflow.pipeline.classify.ClassifyJobOptions.OUT_OF_ORDERNESS;
+import static io.resflow.pipeline.classify.ClassifyJobOptions.PARALLELISM;
+import static io.resflow.pipeline.classify.ClassifyJobOptions.RESIZE;
+import static io.resflow.pipeline.classify.ClassifyJobOptions.STATS_WINDOW;
+import static io.resflow.pipeline.classify.ClassifyJobOptions.TOP_K;
+
+import io.resflow.pipeline.classify.functions.DecodeImages;
+import io.resflow.pipeline.classify.functions.LabelCounts;
+import io.resflow.pipeline.classify.functions.PreprocessImages;
+import io.resflow.pipeline.classify.functions.RoutePredictions;
+import io.resflow.pipeline.classify.records.DeadLetterRecord;
+import io.resflow.pipeline.classify.records.DecodedImage;
+import io.resflow.pipeline.classify.records.LabelStatsRecord;
+import io.resflow.pipeline.classify.records.ModelInput;
+import io.resflow.pipeline.classify.records.PredictionRecord;
+import io.resflow.pipeline.classify.records.RawFrame;
+import io.resflow.pipeline.classify.records.ScoredFrame;
+import io.resflow.pipeline.images.ModelInputConverter;
+import io.resflow.pipeline.scoring.BatchScoringFunction;
+import io.resflow.runtime.metadata.InputSpec;
+import io.resflow.runtime.metadata.ModelMetadata;
+import java.util.concurrent.TimeUnit;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.api.connector.source.Source;
+import org.apache.flink.core.execution.CheckpointingMode;
+import org.apache.flink.streaming.api.datastream.AsyncDataStream;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.windowing.assigners.TumblingEventTimeWindows;
+
+/**
+ * The classification job: frames from Kafka are decoded and validated, converted to the model's
+ * input, scored in batches by a ResNet SavedModel on DJL's TensorFlow engine, and written out as
+ * labels, a retraining feed, windowed label statistics and dead letters.
+ *
+ * <pre>
+ * images ─ decode-images ─ event-time ─ preprocess-images ─ score-images ─ route-predictions ─ labels
+ *              │                               │                                │   ├─ retraining
+ *              └───────────────────────────────┴──────────── dead-letters ──────┘   └─ label-stats (windows)
+ * </pre>
+ *
+ * Sources and sinks are passed in: production wiring is {@link KafkaIo}; every operator has a
+ * stable uid so savepoints survive upgrades.
+ */
+public final class ClassifyJob {
+
+    public static final String JOB_NAME = "resflow-classify";
+
+    /** Where the job's four outputs go. */
+    public record Sinks(
+            Sink<PredictionRecord> labels,
+            Sink<DeadLetterRecord> deadLetters,
+            Sink<RawFrame> retraining,
+            Sink<LabelStatsRecord> labelStats) {}
+
+    private final ClassifyJobConfig config;
+
+    public ClassifyJob(ClassifyJobConfig config) {
+        this.config = config;
+    }
+
+    /** Adds the job's graph to {@code env} (checkpointing included); call {@code execute} on it after. */
+    public void build(StreamExecutionEnvironment env, Source<RawFrame, ?, ?> source, Sinks sinks) {
+        ModelMetadata model = config.metadata();
+        InputSpec input = model.input();
+        env.setParallelism(config.get(PARALLELISM));
+        env.enableCheckpointing(config.get(CHECKPOINT_INTERVAL).toMillis(), CheckpointingMode.EXACTLY_ONCE);
+        env.getConfig().setGlobalJobParameters(config.configuration());
+
+        DataStream<RawFrame> frames = env
+                .fromSource(source, WatermarkStrategy.noWatermarks(), "kafka-images")
+                .uid("kafka-images");
+
+        SingleOutputStreamOperator<DecodedImage> decoded = frames
+                .process(new DecodeImages())
+                .name("decode-images").uid(DecodeImages.UID);
+
+        SingleOutputStreamOperator<DecodedImage> timed = decoded
+                .assignTimestampsAndWatermarks(WatermarkStrategy
+                        .<DecodedImage>forBoundedOutOfOrderness(config.get(OUT_OF_ORDERNESS))
+                        .withTimestampAssigner((image, kafkaTimestamp) -> image.captureTime())
+                        .withIdleness(config.get(IDLENESS)))
+                .name("event-time").uid("event-time");
+
+        SingleOutputStreamOperator<ModelInput> inputs = timed
+                .process(new PreprocessImages(new ModelInputConverter(input.height(), input.width(), input.channels(),
+                        input.pixelScale()), config.get(RESIZE)))
+                .name("preprocess-images").uid(PreprocessImages.UID);
+
+        SingleOutputStreamOperator<ScoredFrame> scored = AsyncDataStream
+                .unorderedWait(inputs,
+                        new BatchScoringFunction(config.modelPath(), config.get(MAX_BATCH_SIZE), config.get(MAX_BATCH_DELAY),
+                                config.get(DEVICE)),
+                        config.get(ASYNC_TIMEOUT).toMillis(), TimeUnit.MILLISECONDS, config.get(ASYNC_CAPACITY))
+                .name("score-images").uid("score-images");
+
+        SingleOutputStreamOperator<PredictionRecord> predictions = scored
+                .process(new RoutePredictions(model.name(), model.version(), model.labels(), config.get(TOP_K),
+                        config.get(CONFIDENCE_THRESHOLD).floatValue()))
+                .name("route-predictions").uid(RoutePredictions.UID);
+
+        predictions.sinkTo(sinks.labels()).name("kafka-labels").uid("kafka-labels");
+
+        predictions.getSideOutput(RoutePredictions.RETRAINING)
+                .sinkTo(sinks.retraining()).name("kafka-retraining").uid("kafka-retraining");
+
+        predictions
+                .keyBy(PredictionRecord::source)
+                .window(TumblingEventTimeWindows.of(config.get(STATS_WINDOW)))
+                .allowedLateness(config.get(ALLOWED_LATENESS))
+                .aggregate(new LabelCounts(), new LabelCounts.ToStats())
+                .name("label-stats").uid(LabelCounts.UID)
+                .sinkTo(sinks.labelStats()).name("kafka-label-stats").uid("kafka-label-stats");
+
+        decoded.getSideOutput(DecodeImages.DEAD_LETTERS)
+                .union(inputs.getSideOutput(PreprocessImages.DEAD_LETTERS),
+                        predictions.getSideOutput(RoutePredictions.DEAD_LETTERS))
+                .sinkTo(sinks.deadLetters()).name("kafka-dead-letters").uid("kafka-dead-letters");
+    }
+}

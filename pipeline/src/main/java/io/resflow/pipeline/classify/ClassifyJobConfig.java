@@ -1,0 +1,92 @@
+package io.resflow.pipeline.classify;
+
+import io.resflow.runtime.metadata.ModelMetadata;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.Configuration;
+
+/**
+ * The validated settings of one {@link ClassifyJob} run, with the model's metadata read once on
+ * the client, so a missing or malformed model fails here with a clear message instead of
+ * restarting the job over and over on the cluster.
+ */
+public final class ClassifyJobConfig {
+
+    private final Configuration configuration;
+    private final ModelMetadata metadata;
+
+    private ClassifyJobConfig(Configuration configuration, ModelMetadata metadata) {
+        this.configuration = configuration;
+        this.metadata = metadata;
+    }
+
+    /** Checks every setting and reads the model metadata; the exception lists all problems at once. */
+    public static ClassifyJobConfig from(Configuration configuration) {
+        List<String> problems = new ArrayList<>();
+        if (configuration.getOptional(ClassifyJobOptions.BOOTSTRAP_SERVERS).filter(s -> !s.isBlank()).isEmpty()) {
+            problems.add("--" + ClassifyJobOptions.BOOTSTRAP_SERVERS.key() + " is required");
+        }
+        ModelMetadata metadata = null;
+        Optional<String> model = configuration.getOptional(ClassifyJobOptions.MODEL_PATH);
+        if (model.isEmpty()) {
+            problems.add("--" + ClassifyJobOptions.MODEL_PATH.key() + " (a SavedModel directory) is required");
+        } else if (!Files.isDirectory(Path.of(model.get()))) {
+            problems.add("model directory " + model.get() + " does not exist; train one with ./resflow train");
+        } else {
+            try {
+                metadata = ModelMetadata.read(Path.of(model.get()));
+            } catch (IOException e) {
+                problems.add("model " + model.get() + " is not usable: " + e.getMessage());
+            }
+        }
+        positive(configuration, ClassifyJobOptions.PARALLELISM, problems);
+        positive(configuration, ClassifyJobOptions.MAX_BATCH_SIZE, problems);
+        positive(configuration, ClassifyJobOptions.TOP_K, problems);
+        if (configuration.get(ClassifyJobOptions.ASYNC_CAPACITY) < configuration.get(ClassifyJobOptions.MAX_BATCH_SIZE)) {
+            problems.add("--async-capacity must be at least --max-batch-size, or batches can never fill");
+        }
+        double threshold = configuration.get(ClassifyJobOptions.CONFIDENCE_THRESHOLD);
+        if (threshold < 0 || threshold > 1) {
+            problems.add("--confidence-threshold must be within 0..1, got " + threshold);
+        }
+        if (configuration.get(ClassifyJobOptions.STATS_WINDOW).isZero()
+                || configuration.get(ClassifyJobOptions.STATS_WINDOW).isNegative()) {
+            problems.add("--stats-window must be positive");
+        }
+        if (configuration.get(ClassifyJobOptions.CHECKPOINT_INTERVAL).toMillis() < 10) {
+            problems.add("--checkpoint-interval must be at least 10ms: the exactly-once sinks commit on checkpoints");
+        }
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException("Cannot start the classify job: " + String.join("; ", problems));
+        }
+        return new ClassifyJobConfig(configuration, metadata);
+    }
+
+    private static void positive(Configuration configuration, ConfigOption<Integer> option, List<String> problems) {
+        if (configuration.get(option) < 1) {
+            problems.add("--" + option.key() + " must be at least 1, got " + configuration.get(option));
+        }
+    }
+
+    public <T> T get(ConfigOption<T> option) {
+        return configuration.get(option);
+    }
+
+    public Path modelPath() {
+        return Path.of(configuration.get(ClassifyJobOptions.MODEL_PATH));
+    }
+
+    public ModelMetadata metadata() {
+        return metadata;
+    }
+
+    /** A copy of the raw settings, e.g. for {@code setGlobalJobParameters}. */
+    public Configuration configuration() {
+        return new Configuration(configuration);
+    }
+}

@@ -1,0 +1,78 @@
+package io.resflow.pipeline.classify;
+
+import static io.resflow.pipeline.classify.ClassifyJobOptions.BOOTSTRAP_SERVERS;
+import static io.resflow.pipeline.classify.ClassifyJobOptions.BOUNDED;
+import static io.resflow.pipeline.classify.ClassifyJobOptions.CHECKPOINT_INTERVAL;
+import static io.resflow.pipeline.classify.ClassifyJobOptions.DEAD_LETTERS_TOPIC;
+import static io.resflow.pipeline.classify.ClassifyJobOptions.GROUP_ID;
+import static io.resflow.pipeline.classify.ClassifyJobOptions.IMAGES_TOPIC;
+import static io.resflow.pipeline.classify.ClassifyJobOptions.LABELS_TOPIC;
+import static io.resflow.pipeline.classify.ClassifyJobOptions.LABEL_STATS_TOPIC;
+import static io.resflow.pipeline.classify.ClassifyJobOptions.RETRAINING_TOPIC;
+import static io.resflow.pipeline.classify.ClassifyJobOptions.TRANSACTIONAL_ID_PREFIX;
+
+import io.resflow.pipeline.classify.records.RawFrame;
+import io.resflow.pipeline.kafka.OutputRecords;
+import io.resflow.pipeline.kafka.RawFrameDeserializer;
+import java.time.Duration;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
+import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+
+/** The production wiring of {@link ClassifyJob}: Kafka in, Kafka out, exactly once. */
+public final class KafkaIo {
+
+    private KafkaIo() {}
+
+    /**
+     * Reads the images topic from the group's committed offsets (the earliest offset for a new
+     * group); bounded runs stop at the offsets that are latest when the job starts.
+     */
+    public static KafkaSource<RawFrame> source(ClassifyJobConfig config) {
+        KafkaSourceBuilder<RawFrame> builder = KafkaSource.<RawFrame>builder()
+                .setBootstrapServers(config.get(BOOTSTRAP_SERVERS))
+                .setTopics(config.get(IMAGES_TOPIC))
+                .setGroupId(config.get(GROUP_ID))
+                .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
+                .setDeserializer(new RawFrameDeserializer())
+                .setProperty("isolation.level", "read_committed")
+                .setProperty("partition.discovery.interval.ms", "10000");
+        if (config.get(BOUNDED)) {
+            builder.setBounded(OffsetsInitializer.latest());
+        }
+        return builder.build();
+    }
+
+    public static ClassifyJob.Sinks sinks(ClassifyJobConfig config) {
+        return new ClassifyJob.Sinks(
+                sink(config, "labels", OutputRecords.labels(config.get(LABELS_TOPIC))),
+                sink(config, "dead-letters", OutputRecords.deadLetters(config.get(DEAD_LETTERS_TOPIC))),
+                sink(config, "retraining", OutputRecords.retraining(config.get(RETRAINING_TOPIC))),
+                sink(config, "label-stats", OutputRecords.labelStats(config.get(LABEL_STATS_TOPIC))));
+    }
+
+    private static <T> KafkaSink<T> sink(ClassifyJobConfig config, String name,
+            KafkaRecordSerializationSchema<T> serializer) {
+        // A transaction stays open from one checkpoint to the next; give it ample room, but stay
+        // under the broker's transaction.max.timeout.ms (15 minutes by default).
+        Duration transactionTimeout = config.get(CHECKPOINT_INTERVAL).multipliedBy(20);
+        if (transactionTimeout.compareTo(Duration.ofMinutes(15)) > 0) {
+            transactionTimeout = Duration.ofMinutes(15);
+        }
+        if (transactionTimeout.compareTo(Duration.ofMinutes(1)) < 0) {
+            transactionTimeout = Duration.ofMinutes(1);
+        }
+        return KafkaSink.<T>builder()
+                .setBootstrapServers(config.get(BOOTSTRAP_SERVERS))
+                .setRecordSerializer(serializer)
+                .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
+                .setTransactionalIdPrefix(config.get(TRANSACTIONAL_ID_PREFIX) + "-" + name)
+                .setProperty("transaction.timeout.ms", Long.toString(transactionTimeout.toMillis()))
+                .setProperty("max.request.size", Integer.toString(16 * 1024 * 1024))
+                .build();
+    }
+}

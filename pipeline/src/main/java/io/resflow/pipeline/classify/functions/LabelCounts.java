@@ -1,0 +1,64 @@
+package io.resflow.pipeline.classify.functions;
+
+import io.resflow.pipeline.classify.records.LabelStatsRecord;
+import io.resflow.pipeline.classify.records.PredictionRecord;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.flink.api.common.functions.AggregateFunction;
+import org.apache.flink.streaming.api.functions.windowing.ProcessWindowFunction;
+import org.apache.flink.streaming.api.windowing.windows.TimeWindow;
+import org.apache.flink.util.Collector;
+
+/** Counts labels and sums top-1 scores per window, incrementally (one small accumulator per key and window). */
+public final class LabelCounts implements AggregateFunction<PredictionRecord, LabelCounts.Accumulator, LabelCounts.Accumulator> {
+
+    private static final long serialVersionUID = 1L;
+
+    public static final String UID = "label-stats";
+
+    /** Running counts of one source in one window. */
+    public static final class Accumulator {
+        public Map<String, Long> counts = new HashMap<>();
+        public long total;
+        public double scoreSum;
+    }
+
+    @Override
+    public Accumulator createAccumulator() {
+        return new Accumulator();
+    }
+
+    @Override
+    public Accumulator add(PredictionRecord prediction, Accumulator acc) {
+        acc.counts.merge(prediction.top1Label(), 1L, Long::sum);
+        acc.total++;
+        acc.scoreSum += prediction.top1Score();
+        return acc;
+    }
+
+    @Override
+    public Accumulator getResult(Accumulator acc) {
+        return acc;
+    }
+
+    @Override
+    public Accumulator merge(Accumulator a, Accumulator b) {
+        b.counts.forEach((label, count) -> a.counts.merge(label, count, Long::sum));
+        a.total += b.total;
+        a.scoreSum += b.scoreSum;
+        return a;
+    }
+
+    /** Adds the source and window bounds to the finished counts. */
+    public static final class ToStats extends ProcessWindowFunction<Accumulator, LabelStatsRecord, String, TimeWindow> {
+
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public void process(String source, Context context, Iterable<Accumulator> counts, Collector<LabelStatsRecord> out) {
+            Accumulator acc = counts.iterator().next();
+            out.collect(new LabelStatsRecord(source, context.window().getStart(), context.window().getEnd(), acc.total,
+                    Map.copyOf(acc.counts), acc.total == 0 ? 0 : acc.scoreSum / acc.total));
+        }
+    }
+}

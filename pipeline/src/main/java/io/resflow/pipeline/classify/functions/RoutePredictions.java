@@ -1,0 +1,139 @@
+package io.resflow.pipeline.classify.functions;
+
+import io.resflow.pipeline.classify.records.DeadLetterRecord;
+import io.resflow.pipeline.classify.records.PredictionRecord;
+import io.resflow.pipeline.classify.records.RawFrame;
+import io.resflow.pipeline.classify.records.ScoredFrame;
+import io.resflow.schema.ErrorKind;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Histogram;
+import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
+import org.apache.flink.streaming.api.functions.ProcessFunction;
+import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
+
+/**
+ * Turns scores into labels, and routes: every scored frame to the labels; frames whose top-1 score
+ * is under the confidence threshold, or whose ground truth disagrees with the label, also to the
+ * retraining feed (with the original record and its bytes); failed scoring to dead letters.
+ * Measures what the scorer did, per record, in this task's metric group.
+ */
+public final class RoutePredictions extends ProcessFunction<ScoredFrame, PredictionRecord> {
+
+    private static final long serialVersionUID = 1L;
+
+    public static final String UID = "route-predictions";
+
+    public static final OutputTag<RawFrame> RETRAINING = new OutputTag<>("retraining") {};
+    public static final OutputTag<DeadLetterRecord> DEAD_LETTERS = new OutputTag<>("scoring-dead-letters") {};
+
+    private static final int HISTOGRAM_WINDOW = 10_000;
+
+    private final String modelName;
+    private final String modelVersion;
+    private final List<String> labels;
+    private final int topK;
+    private final float confidenceThreshold;
+
+    private transient Counter labelled;
+    private transient Counter lowConfidence;
+    private transient Counter misclassified;
+    private transient Counter scoringFailures;
+    private transient Histogram batchSize;
+    private transient Histogram queueWaitMicros;
+    private transient Histogram inferenceMicros;
+    private transient Histogram endToEndMillis;
+
+    public RoutePredictions(String modelName, String modelVersion, List<String> labels, int topK,
+            float confidenceThreshold) {
+        this.modelName = modelName;
+        this.modelVersion = modelVersion;
+        this.labels = List.copyOf(labels);
+        this.topK = Math.min(topK, labels.size());
+        this.confidenceThreshold = confidenceThreshold;
+    }
+
+    @Override
+    public void open(OpenContext openContext) {
+        MetricGroup metrics = getRuntimeContext().getMetricGroup();
+        labelled = metrics.counter("framesLabelled");
+        lowConfidence = metrics.counter("lowConfidence");
+        misclassified = metrics.counter("misclassified");
+        scoringFailures = metrics.counter("scoringFailures");
+        batchSize = metrics.histogram("batchSize", new DescriptiveStatisticsHistogram(HISTOGRAM_WINDOW));
+        queueWaitMicros = metrics.histogram("queueWaitMicros", new DescriptiveStatisticsHistogram(HISTOGRAM_WINDOW));
+        inferenceMicros = metrics.histogram("inferenceMicros", new DescriptiveStatisticsHistogram(HISTOGRAM_WINDOW));
+        endToEndMillis = metrics.histogram("endToEndMillis", new DescriptiveStatisticsHistogram(HISTOGRAM_WINDOW));
+        // The model version as a label ({model_name=..., model_version=...} in Prometheus), value 1.
+        metrics.addGroup("model_name", modelName).addGroup("model_version", modelVersion)
+                .gauge("modelLoaded", () -> 1);
+    }
+
+    @Override
+    public void processElement(ScoredFrame scored, Context ctx, Collector<PredictionRecord> out) {
+        long now = System.currentTimeMillis();
+        if (scored.failed()) {
+            scoringFailures.inc();
+            ctx.output(DEAD_LETTERS, new DeadLetterRecord(UID, ErrorKind.MODEL_ERROR, scored.failure(), now, scored.id(),
+                    scored.original()));
+            return;
+        }
+        if (scored.probabilities().length != labels.size()) {
+            scoringFailures.inc();
+            ctx.output(DEAD_LETTERS, new DeadLetterRecord(UID, ErrorKind.MODEL_ERROR, "the model returned "
+                    + scored.probabilities().length + " probabilities for " + labels.size() + " labels", now,
+                    scored.id(), scored.original()));
+            return;
+        }
+        int[] top = topIndices(scored.probabilities(), topK);
+        String[] topLabels = new String[top.length];
+        float[] topScores = new float[top.length];
+        for (int i = 0; i < top.length; i++) {
+            topLabels[i] = labels.get(top[i]);
+            topScores[i] = scored.probabilities()[top[i]];
+        }
+        long endToEndMicros = TimeUnit.MILLISECONDS.toMicros(Math.max(0, now - scored.captureTime()));
+        PredictionRecord prediction = new PredictionRecord(scored.id(), scored.source(), scored.captureTime(), now,
+                modelName, modelVersion, top, topLabels, topScores, scored.groundTruthLabel(), scored.batchSize(),
+                scored.queueWaitMicros(), scored.inferenceMicros(), endToEndMicros);
+        labelled.inc();
+        batchSize.update(scored.batchSize());
+        queueWaitMicros.update(scored.queueWaitMicros());
+        inferenceMicros.update(scored.inferenceMicros());
+        endToEndMillis.update(endToEndMicros / 1000);
+        out.collect(prediction);
+
+        boolean unsure = topScores[0] < confidenceThreshold;
+        boolean wrong = scored.groundTruthLabel() != null && scored.groundTruthLabel() != top[0];
+        if (unsure) {
+            lowConfidence.inc();
+        }
+        if (wrong) {
+            misclassified.inc();
+        }
+        if (unsure || wrong) {
+            ctx.output(RETRAINING, scored.original());
+        }
+    }
+
+    /** Indices of the k largest values, largest first (ties: lower index first). */
+    static int[] topIndices(float[] values, int k) {
+        int[] top = new int[k];
+        boolean[] taken = new boolean[values.length];
+        for (int i = 0; i < k; i++) {
+            int best = -1;
+            for (int j = 0; j < values.length; j++) {
+                if (!taken[j] && (best < 0 || values[j] > values[best])) {
+                    best = j;
+                }
+            }
+            taken[best] = true;
+            top[i] = best;
+        }
+        return top;
+    }
+}

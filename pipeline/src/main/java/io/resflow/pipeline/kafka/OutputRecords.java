@@ -1,0 +1,153 @@
+package io.resflow.pipeline.kafka;
+
+import io.resflow.pipeline.classify.records.DeadLetterRecord;
+import io.resflow.pipeline.classify.records.LabelStatsRecord;
+import io.resflow.pipeline.classify.records.PredictionRecord;
+import io.resflow.pipeline.classify.records.RawFrame;
+import io.resflow.schema.ClassScore;
+import io.resflow.schema.DeadLetter;
+import io.resflow.schema.LabelStats;
+import io.resflow.schema.LatencyBreakdown;
+import io.resflow.schema.Prediction;
+import io.resflow.schema.wire.SingleObjectCodec;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.flink.api.common.serialization.SerializationSchema;
+import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
+
+/**
+ * How the job's records leave for Kafka: Avro single-object encoding of the released schemas,
+ * keyed by camera id. The Avro objects are made here, at the edge, so Flink moves only its own
+ * POJO-serializable records between operators.
+ */
+public final class OutputRecords {
+
+    private OutputRecords() {}
+
+    public static KafkaRecordSerializationSchema<PredictionRecord> labels(String topic) {
+        return KafkaRecordSerializationSchema.<PredictionRecord>builder()
+                .setTopic(topic)
+                .setKeySerializationSchema((SerializationSchema<PredictionRecord>) p -> utf8(p.source()))
+                .setValueSerializationSchema(new PredictionEncoder())
+                .build();
+    }
+
+    public static KafkaRecordSerializationSchema<DeadLetterRecord> deadLetters(String topic) {
+        return KafkaRecordSerializationSchema.<DeadLetterRecord>builder()
+                .setTopic(topic)
+                .setKeySerializationSchema((SerializationSchema<DeadLetterRecord>) d -> d.original().key())
+                .setValueSerializationSchema(new DeadLetterEncoder())
+                .build();
+    }
+
+    /** The retraining feed carries the original ImageRecord bytes, unchanged. */
+    public static KafkaRecordSerializationSchema<RawFrame> retraining(String topic) {
+        return KafkaRecordSerializationSchema.<RawFrame>builder()
+                .setTopic(topic)
+                .setKeySerializationSchema((SerializationSchema<RawFrame>) RawFrame::key)
+                .setValueSerializationSchema(new OriginalValue())
+                .build();
+    }
+
+    public static KafkaRecordSerializationSchema<LabelStatsRecord> labelStats(String topic) {
+        return KafkaRecordSerializationSchema.<LabelStatsRecord>builder()
+                .setTopic(topic)
+                .setKeySerializationSchema((SerializationSchema<LabelStatsRecord>) s -> utf8(s.source()))
+                .setValueSerializationSchema(new LabelStatsEncoder())
+                .build();
+    }
+
+    private static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    // Value schemas are named classes, not lambdas: the sink's lineage reporting reads their type
+    // parameter by reflection, which a lambda does not have.
+
+    /** The frame's Kafka value exactly as it arrived. */
+    public static final class OriginalValue implements SerializationSchema<RawFrame> {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public byte[] serialize(RawFrame frame) {
+            return frame.value();
+        }
+    }
+
+    /** {@link PredictionRecord} to Avro {@code Prediction}. */
+    public static final class PredictionEncoder implements SerializationSchema<PredictionRecord> {
+        private static final long serialVersionUID = 1L;
+        private final SingleObjectCodec<Prediction> codec = SingleObjectCodec.of(Prediction.class);
+
+        @Override
+        public byte[] serialize(PredictionRecord p) {
+            return codec.encode(toAvro(p));
+        }
+
+        public static Prediction toAvro(PredictionRecord p) {
+            List<ClassScore> topK = new ArrayList<>(p.topIndices().length);
+            for (int i = 0; i < p.topIndices().length; i++) {
+                topK.add(new ClassScore(p.topIndices()[i], p.topLabels()[i], p.topScores()[i]));
+            }
+            return Prediction.newBuilder()
+                    .setImageId(p.imageId())
+                    .setSource(p.source())
+                    .setCaptureTime(Instant.ofEpochMilli(p.captureTime()))
+                    .setScoredTime(Instant.ofEpochMilli(p.scoredTime()))
+                    .setModelName(p.modelName())
+                    .setModelVersion(p.modelVersion())
+                    .setTopK(topK)
+                    .setTop1Index(p.top1Index())
+                    .setTop1Label(p.top1Label())
+                    .setTop1Score(p.top1Score())
+                    .setGroundTruthLabel(p.groundTruthLabel())
+                    .setBatchSize(p.batchSize())
+                    .setLatency(new LatencyBreakdown(p.queueWaitMicros(), p.inferenceMicros(), p.endToEndMicros()))
+                    .build();
+        }
+    }
+
+    /** {@link DeadLetterRecord} to Avro {@code DeadLetter}, with the original bytes. */
+    public static final class DeadLetterEncoder implements SerializationSchema<DeadLetterRecord> {
+        private static final long serialVersionUID = 1L;
+        private final SingleObjectCodec<DeadLetter> codec = SingleObjectCodec.of(DeadLetter.class);
+
+        @Override
+        public byte[] serialize(DeadLetterRecord d) {
+            RawFrame original = d.original();
+            return codec.encode(DeadLetter.newBuilder()
+                    .setStage(d.stage())
+                    .setErrorKind(d.errorKind())
+                    .setMessage(d.message())
+                    .setTime(Instant.ofEpochMilli(d.time()))
+                    .setImageId(d.imageId())
+                    .setTopic(original.topic())
+                    .setPartition(original.partition())
+                    .setOffset(original.offset())
+                    .setOriginalKey(original.key() == null ? null : ByteBuffer.wrap(original.key()))
+                    .setOriginalValue(ByteBuffer.wrap(original.value() == null ? new byte[0] : original.value()))
+                    .build());
+        }
+    }
+
+    /** {@link LabelStatsRecord} to Avro {@code LabelStats}. */
+    public static final class LabelStatsEncoder implements SerializationSchema<LabelStatsRecord> {
+        private static final long serialVersionUID = 1L;
+        private final SingleObjectCodec<LabelStats> codec = SingleObjectCodec.of(LabelStats.class);
+
+        @Override
+        public byte[] serialize(LabelStatsRecord s) {
+            return codec.encode(LabelStats.newBuilder()
+                    .setSource(s.source())
+                    .setWindowStart(Instant.ofEpochMilli(s.windowStart()))
+                    .setWindowEnd(Instant.ofEpochMilli(s.windowEnd()))
+                    .setTotal(s.total())
+                    .setCountsByLabel(new java.util.HashMap<>(s.countsByLabel()))
+                    .setMeanTop1Score(s.meanTop1Score())
+                    .build());
+        }
+    }
+}

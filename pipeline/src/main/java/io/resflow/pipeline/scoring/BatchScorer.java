@@ -1,0 +1,161 @@
+package io.resflow.pipeline.scoring;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Collects single-image requests into batches of up to {@code maxBatchSize}, or whatever has
+ * arrived {@code maxBatchDelay} after the oldest waiting request, whichever comes first, and runs
+ * one {@link BatchModel#predict} per batch on a dedicated thread. Requests from every caller (all
+ * Flink slots of a TaskManager that share the model) join the same batches.
+ *
+ * <p>Failures are per batch: every request of a failed batch completes exceptionally, the scorer
+ * keeps running.
+ */
+public final class BatchScorer implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(BatchScorer.class);
+
+    /** The scores of one image and how its batch went. */
+    public record Scores(float[] probabilities, int batchSize, long queueWaitMicros, long inferenceMicros) {}
+
+    private record Request(float[] values, long enqueuedNanos, CompletableFuture<Scores> result) {}
+
+    private final BatchModel model;
+    private final int maxBatchSize;
+    private final long maxBatchDelayNanos;
+    private final int valuesPerImage;
+    private final BlockingQueue<Request> queue = new LinkedBlockingQueue<>();
+    private final Thread worker;
+    private volatile boolean running = true;
+
+    public BatchScorer(BatchModel model, int maxBatchSize, Duration maxBatchDelay) {
+        if (maxBatchSize < 1) {
+            throw new IllegalArgumentException("maxBatchSize must be at least 1, got " + maxBatchSize);
+        }
+        if (maxBatchDelay.isNegative()) {
+            throw new IllegalArgumentException("maxBatchDelay must not be negative, got " + maxBatchDelay);
+        }
+        this.model = model;
+        this.maxBatchSize = maxBatchSize;
+        this.maxBatchDelayNanos = maxBatchDelay.toNanos();
+        this.valuesPerImage = model.metadata().input().valuesPerImage();
+        this.worker = new Thread(this::run, "resflow-batch-scorer-" + model.device());
+        this.worker.setDaemon(true);
+    }
+
+    /**
+     * Runs the model once at full and once at single-image batch size, so the first real batch does
+     * not pay for graph optimisation and memory allocation; returns this, started.
+     */
+    public BatchScorer warmUpAndStart() {
+        long start = System.nanoTime();
+        model.predict(new float[maxBatchSize * valuesPerImage], maxBatchSize);
+        model.predict(new float[valuesPerImage], 1);
+        LOG.info("Model {} warmed up on {} (batch {} and 1) in {} ms", model.metadata().name(), model.device(),
+                maxBatchSize, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
+        worker.start();
+        return this;
+    }
+
+    public BatchModel model() {
+        return model;
+    }
+
+    /** Queues one image (values in the model's layout) for the next batch. */
+    public CompletableFuture<Scores> submit(float[] values) {
+        CompletableFuture<Scores> result = new CompletableFuture<>();
+        if (values.length != valuesPerImage) {
+            result.completeExceptionally(new IllegalArgumentException("the model takes " + valuesPerImage
+                    + " values per image, got " + values.length));
+            return result;
+        }
+        if (!running) {
+            result.completeExceptionally(new IllegalStateException("the batch scorer is closed"));
+            return result;
+        }
+        queue.add(new Request(values, System.nanoTime(), result));
+        return result;
+    }
+
+    private void run() {
+        List<Request> batch = new ArrayList<>(maxBatchSize);
+        while (running) {
+            try {
+                Request first = queue.poll(100, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
+                batch.add(first);
+                long deadline = first.enqueuedNanos() + maxBatchDelayNanos;
+                while (batch.size() < maxBatchSize) {
+                    long remaining = deadline - System.nanoTime();
+                    // Take what is already queued even past the deadline: it costs no waiting.
+                    Request next = remaining > 0 ? queue.poll(remaining, TimeUnit.NANOSECONDS) : queue.poll();
+                    if (next == null) {
+                        break;
+                    }
+                    batch.add(next);
+                }
+                score(batch);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            } catch (RuntimeException e) {
+                // score() completes its own batch; anything here is a bug in batching itself.
+                LOG.error("Batch scorer loop failed; failing {} queued requests", batch.size(), e);
+                batch.forEach(r -> r.result().completeExceptionally(e));
+            } finally {
+                batch.clear();
+            }
+        }
+        Request left;
+        while ((left = queue.poll()) != null) {
+            left.result().completeExceptionally(new IllegalStateException("the batch scorer was closed"));
+        }
+    }
+
+    private void score(List<Request> batch) {
+        int n = batch.size();
+        float[] inputs = new float[n * valuesPerImage];
+        for (int i = 0; i < n; i++) {
+            System.arraycopy(batch.get(i).values(), 0, inputs, i * valuesPerImage, valuesPerImage);
+        }
+        long start = System.nanoTime();
+        float[][] probabilities;
+        try {
+            probabilities = model.predict(inputs, n);
+        } catch (RuntimeException | Error e) {
+            LOG.warn("Scoring a batch of {} failed: {}", n, e.toString());
+            batch.forEach(r -> r.result().completeExceptionally(e));
+            return;
+        }
+        long end = System.nanoTime();
+        long inferenceMicros = TimeUnit.NANOSECONDS.toMicros(end - start);
+        for (int i = 0; i < n; i++) {
+            Request request = batch.get(i);
+            request.result().complete(new Scores(probabilities[i], n,
+                    TimeUnit.NANOSECONDS.toMicros(start - request.enqueuedNanos()), inferenceMicros));
+        }
+    }
+
+    /** Stops the worker (failing what is still queued) and closes the model. */
+    @Override
+    public void close() {
+        running = false;
+        worker.interrupt();
+        try {
+            worker.join(TimeUnit.SECONDS.toMillis(10));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        model.close();
+    }
+}
