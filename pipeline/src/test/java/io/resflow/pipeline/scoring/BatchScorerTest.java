@@ -1,0 +1,153 @@
+package io.resflow.pipeline.scoring;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.resflow.runtime.metadata.InputSpec;
+import io.resflow.runtime.metadata.ModelMetadata;
+import io.resflow.runtime.metadata.SignatureSpec;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Batching logic against a stand-in model (the real TensorFlow model is exercised in
+ * ClassifyJobITCase): this test needs to control timing and failures exactly.
+ */
+class BatchScorerTest {
+
+    /** Scores each 2-value image as [v0, v1]; records every batch size; can be told to fail. */
+    private static final class RecordingModel implements BatchModel {
+        final List<Integer> batchSizes = new CopyOnWriteArrayList<>();
+        volatile boolean fail;
+        volatile boolean closed;
+
+        private final ModelMetadata metadata = ModelMetadata.builder().setName("recording").setVersion("1").setLabels(List.of("a", "b"))
+                    .setInput(InputSpec.builder().setHeight(1).setWidth(2).setChannels(1).setPixelScale(1f)
+                            .setMean(0f).setStd(1f).build())
+                    .setSignature(SignatureSpec.servingDefault("input", "probabilities"))
+                    .setArchitecture("identity").setParameterCount(1).setDataset("none")
+                    .setCreatedAt(Instant.EPOCH).build();
+
+        @Override
+        public ModelMetadata metadata() {
+            return metadata;
+        }
+
+        @Override
+        public String device() {
+            return "cpu()";
+        }
+
+        @Override
+        public float[][] predict(float[] inputs, int imageCount) {
+            batchSizes.add(imageCount);
+            if (fail) {
+                throw new IllegalStateException("model exploded");
+            }
+            float[][] out = new float[imageCount][];
+            for (int i = 0; i < imageCount; i++) {
+                out[i] = new float[] {inputs[2 * i], inputs[2 * i + 1]};
+            }
+            return out;
+        }
+
+        @Override
+        public void close() {
+            closed = true;
+        }
+    }
+
+    @Test
+    void fullBatchesGoOutWithoutWaitingForTheDelay() throws Exception {
+        RecordingModel model = new RecordingModel();
+        try (BatchScorer scorer = new BatchScorer(model, 4, Duration.ofSeconds(30)).warmUpAndStart()) {
+            model.batchSizes.clear();
+            List<CompletableFuture<BatchScorer.Scores>> results = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                results.add(scorer.submit(new float[] {i, -i}));
+            }
+            for (int i = 0; i < 8; i++) {
+                BatchScorer.Scores scores = results.get(i).get(5, TimeUnit.SECONDS);
+                assertThat(scores.probabilities()).containsExactly(i, -i);
+                assertThat(scores.batchSize()).isEqualTo(4);
+            }
+            assertThat(model.batchSizes).containsExactly(4, 4);
+        }
+    }
+
+    @Test
+    void aHalfFullBatchGoesOutWhenTheDelayPasses() throws Exception {
+        RecordingModel model = new RecordingModel();
+        try (BatchScorer scorer = new BatchScorer(model, 64, Duration.ofMillis(50)).warmUpAndStart()) {
+            model.batchSizes.clear();
+            long start = System.nanoTime();
+            CompletableFuture<BatchScorer.Scores> a = scorer.submit(new float[] {1, 2});
+            CompletableFuture<BatchScorer.Scores> b = scorer.submit(new float[] {3, 4});
+            BatchScorer.Scores scores = a.get(5, TimeUnit.SECONDS);
+            b.get(5, TimeUnit.SECONDS);
+            assertThat(scores.batchSize()).isEqualTo(2);
+            assertThat(scores.queueWaitMicros()).isGreaterThanOrEqualTo(40_000);
+            assertThat(System.nanoTime() - start).isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(45));
+            assertThat(model.batchSizes).containsExactly(2);
+        }
+    }
+
+    @Test
+    void aFailedBatchFailsOnlyItsOwnRequestsAndScoringGoesOn() throws Exception {
+        RecordingModel model = new RecordingModel();
+        try (BatchScorer scorer = new BatchScorer(model, 2, Duration.ofMillis(5)).warmUpAndStart()) {
+            model.fail = true;
+            CompletableFuture<BatchScorer.Scores> doomed = scorer.submit(new float[] {1, 1});
+            assertThatThrownBy(() -> doomed.get(5, TimeUnit.SECONDS))
+                    .isInstanceOf(ExecutionException.class)
+                    .hasMessageContaining("model exploded");
+            model.fail = false;
+            assertThat(scorer.submit(new float[] {5, 6}).get(5, TimeUnit.SECONDS).probabilities()).containsExactly(5, 6);
+        }
+    }
+
+    @Test
+    void refusesInputsOfTheWrongLengthWithoutBreakingTheBatch() throws Exception {
+        RecordingModel model = new RecordingModel();
+        try (BatchScorer scorer = new BatchScorer(model, 2, Duration.ofMillis(5)).warmUpAndStart()) {
+            assertThatThrownBy(() -> scorer.submit(new float[3]).get(5, TimeUnit.SECONDS))
+                    .hasMessageContaining("takes 2 values per image, got 3");
+        }
+    }
+
+    @Test
+    void closeFailsWhatIsStillQueuedAndClosesTheModel() {
+        RecordingModel model = new RecordingModel();
+        BatchScorer scorer = new BatchScorer(model, 2, Duration.ofMillis(5)).warmUpAndStart();
+        scorer.close();
+        assertThat(model.closed).isTrue();
+        assertThat(scorer.submit(new float[] {1, 2})).isCompletedExceptionally();
+    }
+
+    @Test
+    void sharedScorersAreLoadedOnceAndClosedWithTheLastLease() {
+        RecordingModel model = new RecordingModel();
+        int[] created = {0};
+        SharedBatchScorers.Lease first = SharedBatchScorers.acquire("test-key", () -> {
+            created[0]++;
+            return new BatchScorer(model, 2, Duration.ofMillis(5)).warmUpAndStart();
+        });
+        SharedBatchScorers.Lease second = SharedBatchScorers.acquire("test-key", () -> {
+            created[0]++;
+            return new BatchScorer(new RecordingModel(), 2, Duration.ofMillis(5)).warmUpAndStart();
+        });
+        assertThat(created[0]).isEqualTo(1);
+        assertThat(second.scorer()).isSameAs(first.scorer());
+        first.close();
+        assertThat(model.closed).isFalse();
+        second.close();
+        assertThat(model.closed).isTrue();
+    }
+}
