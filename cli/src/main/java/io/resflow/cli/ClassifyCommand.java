@@ -1,18 +1,86 @@
 package io.resflow.cli;
 
+import io.resflow.pipeline.classify.ClassifyJob;
+import io.resflow.pipeline.classify.ClassifyJobConfig;
+import io.resflow.pipeline.classify.ClassifyJobOptions;
+import io.resflow.pipeline.classify.KafkaIo;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import org.apache.flink.api.common.JobExecutionResult;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-@Command(name = "classify", mixinStandardHelpOptions = true, description = "Run the classification job against an external Kafka and a Flink cluster (or a local one).")
+@Command(name = "classify", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {
+            "Run the classification job: images from Kafka, batched ResNet scoring, labels, dead letters, retraining"
+                    + " feed and label statistics back to Kafka (exactly once).",
+            "Without --jobmanager a Flink cluster runs in this JVM, with its web UI and Prometheus /metrics.",
+            ""
+        })
 final class ClassifyCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
 
+    @Option(names = "--jobmanager", paramLabel = "<host:port>",
+            description = "REST address of a Flink cluster to submit to. The model directory must be readable at the"
+                    + " same path on its TaskManagers; see k8s/README.md for the production set-up.")
+    String jobManager;
+
+    @Option(names = "--metrics-port", defaultValue = "9249-9259",
+            description = "Local cluster only: port (or range) of the Prometheus /metrics endpoint (default: ${DEFAULT-VALUE}).")
+    String metricsPorts;
+
+    @Option(names = "--web-port", defaultValue = "8081-8091",
+            description = "Local cluster only: port (or range) of the Flink web UI (default: ${DEFAULT-VALUE}).")
+    String webPorts;
+
+    static void addJobOptions(CommandSpec classify) {
+        JobOptionsCli.addTo(classify, ClassifyJobOptions.all());
+    }
+
     @Override
-    public Integer call() {
-        return NotYetAvailable.report(spec.commandLine(), "the pipeline issue (#4)");
+    public Integer call() throws Exception {
+        Configuration settings = JobOptionsCli.given(spec, ClassifyJobOptions.all());
+        ClassifyJobConfig config = ClassifyJobConfig.from(settings);
+        StreamExecutionEnvironment env;
+        if (jobManager == null) {
+            env = LocalFlink.environment(config.get(ClassifyJobOptions.PARALLELISM), metricsPorts, webPorts);
+            System.out.printf("Local Flink cluster: web UI on http://127.0.0.1:%s, Prometheus metrics on"
+                    + " http://127.0.0.1:%s/metrics%n", webPorts, metricsPorts);
+        } else {
+            String[] hostPort = jobManager.split(":", 2);
+            if (hostPort.length != 2) {
+                throw new IllegalArgumentException("--jobmanager must be host:port, got " + jobManager);
+            }
+            env = StreamExecutionEnvironment.createRemoteEnvironment(hostPort[0], Integer.parseInt(hostPort[1]),
+                    jobJars());
+        }
+        new ClassifyJob(config).build(env, KafkaIo.source(config), KafkaIo.sinks(config));
+        System.out.printf("Serving %s %s (%s) from %s: %s -> %s%n", config.metadata().name(), config.metadata().version(),
+                config.metadata().architecture(), config.modelPath(), config.get(ClassifyJobOptions.IMAGES_TOPIC),
+                config.get(ClassifyJobOptions.LABELS_TOPIC));
+        JobExecutionResult result = env.execute(ClassifyJob.JOB_NAME);
+        System.out.printf("Job %s finished after %d s%n", result.getJobID(), result.getNetRuntime() / 1000);
+        return 0;
+    }
+
+    /** The launcher's jars minus Flink's own, which the cluster provides. */
+    private static String[] jobJars() throws URISyntaxException, java.io.IOException {
+        Path cliJar = Path.of(ClassifyCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        Path lib = cliJar.getParent().resolve("lib");
+        try (Stream<Path> jars = Files.list(lib)) {
+            List<String> shipped = jars.filter(p -> !p.getFileName().toString().startsWith("flink-"))
+                    .map(Path::toString).toList();
+            return Stream.concat(Stream.of(cliJar.toString()), shipped.stream()).toArray(String[]::new);
+        }
     }
 }

@@ -38,6 +38,7 @@ public final class ResFlow implements Runnable {
     public static CommandLine commandLine() {
         CommandLine commandLine = new CommandLine(new ResFlow());
         commandLine.setExecutionExceptionHandler(new FriendlyErrors());
+        ClassifyCommand.addJobOptions(commandLine.getSubcommands().get("classify").getCommandSpec());
         return commandLine;
     }
 
