@@ -3,58 +3,68 @@ package io.resflow.cli;
 import io.resflow.datasets.FashionMnist;
 import io.resflow.datasets.LabelledImages;
 import io.resflow.kafka.embedded.EmbeddedKafka;
-import io.resflow.pipeline.images.ImageCodec;
-import io.resflow.pipeline.images.UndecodableImageException;
-import io.resflow.pipeline.kafka.AvroSerde;
+import io.resflow.pipeline.classify.ClassifyJob;
+import io.resflow.pipeline.classify.ClassifyJobConfig;
+import io.resflow.pipeline.classify.ClassifyJobOptions;
+import io.resflow.pipeline.classify.KafkaIo;
 import io.resflow.pipeline.kafka.Topics;
 import io.resflow.pipeline.replay.CameraFeedReplay;
 import io.resflow.pipeline.replay.DatasetFrames;
 import io.resflow.pipeline.replay.ReplayReport;
+import io.resflow.runtime.metadata.ModelMetadata;
 import io.resflow.schema.ImageEncoding;
-import io.resflow.schema.ImageRecord;
-import io.resflow.schema.wire.WireFormatException;
-import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
-import java.util.EnumMap;
-import java.util.HashSet;
-import java.util.List;
-import java.util.Map;
-import java.util.Properties;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import me.tongfei.progressbar.ProgressBar;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * The README's main command. Until the Flink job lands (issue #4) it shows the foundation end to
- * end for real: a KRaft broker in this JVM, Fashion-MNIST frames from simulated cameras in ResFlow's
- * Avro wire format with corrupt frames mixed in, and a consumer that reads every record back and
- * sorts the good from the bad with the reason.
+ * The README's main command: everything on one machine, for real. A KRaft Kafka broker and a
+ * Flink cluster start inside this JVM; a ResNet is trained when there is none yet; simulated
+ * cameras stream the Fashion-MNIST test set with corrupt frames mixed in; the classify job labels
+ * them exactly once while a downstream consumer watches; one SUMMARY line ends it.
  */
-@Command(name = "demo", mixinStandardHelpOptions = true,
-        description = "Run ResFlow on one machine with embedded defaults: a real Kafka broker started for you,"
-                + " Fashion-MNIST frames from simulated cameras, and everything read back with a summary.")
+@Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Run ResFlow on one machine with embedded defaults: a Kafka broker and a Flink cluster started"
+                + " for you, a quick ResNet trained when none exists, Fashion-MNIST frames from simulated cameras,"
+                + " labels watched live, and a summary.")
 final class DemoCommand implements Callable<Integer> {
 
     @Option(names = "--images", defaultValue = "2000", description = "How many Fashion-MNIST test images to stream (default: ${DEFAULT-VALUE}, at most 10000).")
     int images;
 
+    @Option(names = "--model", defaultValue = "runs/demo/model", description = "SavedModel to serve; trained quickly when missing (default: ${DEFAULT-VALUE}).")
+    Path model;
+
     @Option(names = "--cameras", defaultValue = "4", description = "Simulated cameras (default: ${DEFAULT-VALUE}).")
     int cameras;
 
-    @Option(names = "--fps", defaultValue = "0", description = "Frames per second per camera; 0 = full speed (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--fps", defaultValue = "50", description = "Frames per second per camera; 0 = as fast as possible (default: ${DEFAULT-VALUE}).")
     double fps;
 
     @Option(names = "--corrupt-every", defaultValue = "50", description = "Plant a corrupt frame every N frames; 0 = none (default: ${DEFAULT-VALUE}).")
     int corruptEvery;
 
-    @Option(names = "--show", defaultValue = "8", description = "How many decoded frames to print (default: ${DEFAULT-VALUE}).")
-    int show;
+    @Option(names = "--parallelism", defaultValue = "2", description = "Flink parallelism (default: ${DEFAULT-VALUE}).")
+    int parallelism;
+
+    @Option(names = "--max-batch-size", defaultValue = "64", description = "Largest scoring batch (default: ${DEFAULT-VALUE}).")
+    int maxBatchSize;
+
+    @Option(names = "--metrics-port", defaultValue = "9249-9259", description = "Port (or range) of Prometheus /metrics (default: ${DEFAULT-VALUE}).")
+    String metricsPorts;
+
+    @Option(names = "--web-port", defaultValue = "8081-8091", description = "Port (or range) of the Flink web UI (default: ${DEFAULT-VALUE}).")
+    String webPorts;
+
+    @Option(names = "--timeout", defaultValue = "PT5M", description = "Give up waiting for labels after this long (ISO-8601, default: ${DEFAULT-VALUE}).")
+    Duration timeout;
 
     @Override
     public Integer call() throws Exception {
@@ -63,21 +73,65 @@ final class DemoCommand implements Callable<Integer> {
         }
         FashionMnist mnist = FashionMnist.atDefaultLocation();
         LabelledImages test = mnist.load(FashionMnist.Split.TEST).head(images);
-        System.out.printf("Fashion-MNIST test set from %s: %d images of %dx%d%n", mnist.directory(), test.size(),
-                test.height(), test.width());
+        System.out.printf("[1/4] Data: Fashion-MNIST test set from %s, %d images of %dx%d%n", mnist.directory(),
+                test.size(), test.height(), test.width());
 
-        try (EmbeddedKafka kafka = EmbeddedKafka.builder().optTopic(Topics.IMAGES, 4).build().start()) {
-            System.out.printf("Kafka broker (KRaft, in this JVM) at %s%n", kafka.bootstrapServers());
-            ReplayReport sent = replay(kafka, test);
-            System.out.printf("Sent %d frames (%d corrupt on purpose) in %.1f s, %.0f frames/s%n", sent.sent(),
-                    sent.corrupt(), sent.elapsed().toMillis() / 1000.0, sent.framesPerSecond());
-            ReadBack readBack = readBack(kafka, (int) sent.sent(), test.classNames());
-            System.out.println(readBack.summaryLine(sent));
-            boolean complete = readBack.received == sent.sent()
-                    && readBack.decoded + readBack.rejectedTotal() == sent.sent()
-                    && readBack.labelled == readBack.decoded;
-            return complete ? 0 : 1;
+        ModelMetadata metadata = DemoModel.ensure(model, mnist);
+        System.out.printf("[2/4] Model: %s %s (%s, %,d parameters%s) at %s%n", metadata.name(), metadata.version(),
+                metadata.architecture(), metadata.parameterCount(), metadata.testAccuracy().isPresent()
+                        ? String.format(", test accuracy %.4f", metadata.testAccuracy().getAsDouble()) : "", model);
+
+        try (EmbeddedKafka kafka = EmbeddedKafka.builder()
+                .optTopic(Topics.IMAGES, 4).optTopic(Topics.LABELS, 4).optTopic(Topics.DEAD_LETTERS, 1)
+                .optTopic(Topics.RETRAINING, 1).optTopic(Topics.LABEL_STATS, 1)
+                .build().start()) {
+            ClassifyJobConfig config = ClassifyJobConfig.from(jobSettings(kafka));
+            StreamExecutionEnvironment env = LocalFlink.environment(parallelism, metricsPorts, webPorts);
+            new ClassifyJob(config).build(env, KafkaIo.source(config), KafkaIo.sinks(config));
+            JobClient job = env.executeAsync(ClassifyJob.JOB_NAME);
+            System.out.printf("[3/4] Running: Kafka at %s, Flink job %s (parallelism %d)%n", kafka.bootstrapServers(),
+                    job.getJobID(), parallelism);
+            FlinkRest rest = new FlinkRest();
+            String webUrl = rest.firstAnswering(webPorts, "/config", "flink-version")
+                    .orElseThrow(() -> new IllegalStateException("the Flink web UI did not come up on " + webPorts));
+            System.out.printf("      Flink web UI: %s   Prometheus metrics: %s/metrics%n", webUrl,
+                    rest.firstAnswering(metricsPorts, "/metrics", "flink_").orElse("http://127.0.0.1:" + metricsPorts));
+            if (!rest.awaitAllTasksRunning(webUrl, job.getJobID(), Duration.ofMinutes(2))) {
+                throw new IllegalStateException("the classify job did not start within 2 minutes; see " + webUrl);
+            }
+            System.out.println("      All operators running, model loaded and warmed up.");
+            try (LiveView view = new LiveView(kafka.bootstrapServers(), Topics.LABELS, Topics.DEAD_LETTERS,
+                    test.classNames()).start()) {
+                ReplayReport sent = replay(kafka, test);
+                System.out.printf("[4/4] Sent %d frames (%d corrupt on purpose) in %.1f s; waiting for every label ...%n",
+                        sent.sent(), sent.corrupt(), sent.elapsed().toMillis() / 1000.0);
+                boolean complete = awaitOutputs(view, sent.sent());
+                job.cancel().get();
+                System.out.println("Labels by class:");
+                System.out.print(view.labelHistogram());
+                System.out.println(view.statusLine());
+                if (!complete) {
+                    System.out.printf("Timed out after %s: %d of %d frames came out%n", timeout, view.outputs(),
+                            sent.sent());
+                }
+                System.out.println(view.summary(sent.sent()));
+                return complete && view.duplicates() == 0 ? 0 : 1;
+            }
         }
+    }
+
+    private Configuration jobSettings(EmbeddedKafka kafka) {
+        Configuration conf = new Configuration();
+        conf.set(ClassifyJobOptions.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
+        conf.set(ClassifyJobOptions.MODEL_PATH, model.toAbsolutePath().toString());
+        conf.set(ClassifyJobOptions.PARALLELISM, parallelism);
+        conf.set(ClassifyJobOptions.MAX_BATCH_SIZE, maxBatchSize);
+        conf.set(ClassifyJobOptions.ASYNC_CAPACITY, Math.max(4 * maxBatchSize, 256));
+        // Short checkpoints: exactly-once labels become visible downstream at each one.
+        conf.set(ClassifyJobOptions.CHECKPOINT_INTERVAL, Duration.ofSeconds(1));
+        conf.set(ClassifyJobOptions.STATS_WINDOW, Duration.ofSeconds(5));
+        conf.set(ClassifyJobOptions.GROUP_ID, "resflow-demo");
+        return conf;
     }
 
     private ReplayReport replay(EmbeddedKafka kafka, LabelledImages test) {
@@ -92,91 +146,22 @@ final class DemoCommand implements Callable<Integer> {
         }
     }
 
-    /** What the consumer found on the images topic. */
-    private static final class ReadBack {
-        long received;
-        long decoded;
-        long labelled;
-        final Map<WireFormatException.Problem, Long> rejectedRecords = new EnumMap<>(WireFormatException.Problem.class);
-        long undecodableImages;
-        long wrongShapes;
-
-        long rejectedTotal() {
-            return rejectedRecords.values().stream().mapToLong(Long::longValue).sum() + undecodableImages + wrongShapes;
-        }
-
-        String summaryLine(ReplayReport sent) {
-            return String.format("ROUNDTRIP sent=%d received=%d decoded=%d rejected=%d not_avro=%d unknown_schema=%d"
-                            + " corrupt_record=%d undecodable_image=%d wrong_shape=%d labelled=%d",
-                    sent.sent(), received, decoded, rejectedTotal(),
-                    rejectedRecords.getOrDefault(WireFormatException.Problem.NOT_SINGLE_OBJECT_ENCODED, 0L),
-                    rejectedRecords.getOrDefault(WireFormatException.Problem.UNKNOWN_SCHEMA_FINGERPRINT, 0L),
-                    rejectedRecords.getOrDefault(WireFormatException.Problem.CORRUPT_PAYLOAD, 0L),
-                    undecodableImages, wrongShapes, labelled);
-        }
-    }
-
-    private ReadBack readBack(EmbeddedKafka kafka, int expected, List<String> classNames) throws IOException {
-        AvroSerde<ImageRecord> serde = AvroSerde.of(ImageRecord.class);
-        ReadBack result = new ReadBack();
-        Set<String> ids = new HashSet<>();
-        int shown = 0;
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerProperties(kafka));
-                ProgressBar bar = Progress.bar("kafka -> reader", expected, "frames")) {
-            consumer.subscribe(List.of(Topics.IMAGES));
-            long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-            while (result.received < expected && System.nanoTime() < deadline) {
-                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-                    result.received++;
-                    bar.step();
-                    ImageRecord image;
-                    try {
-                        image = serde.deserialize(record.topic(), record.value());
-                    } catch (WireFormatException e) {
-                        result.rejectedRecords.merge(e.problem(), 1L, Long::sum);
-                        continue;
-                    }
-                    if (!ids.add(image.getId())) {
-                        throw new IllegalStateException("Frame " + image.getId() + " arrived twice");
-                    }
-                    byte[] bytes = new byte[image.getImageBytes().remaining()];
-                    image.getImageBytes().duplicate().get(bytes);
-                    ImageCodec.Pixels pixels;
-                    try {
-                        pixels = ImageCodec.decode(bytes, image.getEncoding());
-                    } catch (UndecodableImageException e) {
-                        result.undecodableImages++;
-                        continue;
-                    }
-                    if (pixels.width() != image.getWidth() || pixels.height() != image.getHeight()) {
-                        result.wrongShapes++;
-                        continue;
-                    }
-                    result.decoded++;
-                    if (image.getGroundTruthLabel() != null) {
-                        result.labelled++;
-                    }
-                    if (shown < show) {
-                        shown++;
-                        bar.pause();
-                        System.out.printf("  %-28s %-9s %dx%d %s, ground truth: %s%n", image.getId(), image.getSource(),
-                                pixels.width(), pixels.height(), image.getEncoding(),
-                                classNames.get(image.getGroundTruthLabel()));
-                        bar.resume();
-                    }
-                }
+    private boolean awaitOutputs(LiveView view, long expected) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        long lastPrint = 0;
+        while (view.outputs() < expected && System.nanoTime() < deadline) {
+            if (System.nanoTime() - lastPrint > 2_000_000_000L) {
+                System.out.println("      " + view.statusLine());
+                lastPrint = System.nanoTime();
             }
+            Thread.sleep(100);
         }
-        return result;
+        // Anything beyond the expected count would be a duplicate: one more checkpoint to show it.
+        Thread.sleep(1_500);
+        return view.outputs() >= expected;
     }
 
-    private static Properties consumerProperties(EmbeddedKafka kafka) {
-        Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-        props.put(ConsumerConfig.GROUP_ID_CONFIG, "resflow-demo-reader");
-        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        return props;
+    static boolean exists(Path savedModel) {
+        return Files.isRegularFile(savedModel.resolve("saved_model.pb")) && Files.isRegularFile(ModelMetadata.file(savedModel));
     }
 }

@@ -1,0 +1,80 @@
+package io.resflow.cli;
+
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.flink.api.common.JobID;
+
+/** A few read-only calls to a local Flink cluster's REST API and Prometheus reporter. */
+final class FlinkRest {
+
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(300)).build();
+
+    /** The first port of {@code range} ("9249-9259" or "9249") where {@code path} answers 200 with {@code marker}. */
+    Optional<String> firstAnswering(String range, String path, String marker) {
+        String[] bounds = range.split("-");
+        int first = Integer.parseInt(bounds[0].trim());
+        int last = bounds.length > 1 ? Integer.parseInt(bounds[1].trim()) : first;
+        for (int port = first; port <= last; port++) {
+            String url = "http://127.0.0.1:" + port + path;
+            Optional<String> body = get(url);
+            if (body.isPresent() && body.get().contains(marker)) {
+                return Optional.of("http://127.0.0.1:" + port);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Waits until every subtask of the job is RUNNING, i.e. every operator has opened (the scorer
+     * has loaded and warmed up its model), so frames sent from now on measure the pipeline, not
+     * its start-up.
+     */
+    boolean awaitAllTasksRunning(String webUrl, JobID job, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            Optional<String> body = get(webUrl + "/jobs/" + job);
+            if (body.isPresent() && allRunning(JsonParser.parseString(body.get()).getAsJsonObject())) {
+                return true;
+            }
+            Thread.sleep(200);
+        }
+        return false;
+    }
+
+    private static boolean allRunning(JsonObject job) {
+        if (!job.has("vertices")) {
+            return false;
+        }
+        for (JsonElement vertex : job.getAsJsonArray("vertices")) {
+            JsonObject tasks = vertex.getAsJsonObject().getAsJsonObject("tasks");
+            for (Map.Entry<String, JsonElement> state : tasks.entrySet()) {
+                if (!state.getKey().equals("RUNNING") && state.getValue().getAsInt() > 0) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    private Optional<String> get(String url) {
+        try {
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(url))
+                    .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
+            return response.statusCode() == 200 ? Optional.of(response.body()) : Optional.empty();
+        } catch (IOException e) {
+            return Optional.empty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
+        }
+    }
+}
