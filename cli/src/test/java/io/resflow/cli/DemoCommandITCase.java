@@ -2,22 +2,38 @@ package io.resflow.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.resflow.datasets.FashionMnist;
+import io.resflow.pipeline.classify.CentroidSavedModel;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
-/** The README's main command, end to end in this JVM: real broker, real Fashion-MNIST frames. */
+/**
+ * The README's main command end to end in this JVM: embedded broker, local Flink cluster, live
+ * view. The model here is a quick real SavedModel (nearest centroids) so the test does not train a
+ * ResNet; `.ci/run` runs the demo with its own quickly trained ResNet.
+ */
 class DemoCommandITCase {
 
+    @TempDir
+    static Path model;
+
     @Test
-    void everyFrameComesBackAndEveryCorruptOneIsSortedByReason() {
+    void labelsEveryGoodFrameAndDeadLettersEveryCorruptOne() throws Exception {
+        CentroidSavedModel.export(FashionMnist.atDefaultLocation().load(FashionMnist.Split.TRAIN).head(3_000), model);
         PrintStream originalOut = System.out;
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
         int exitCode;
         try {
             System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
-            exitCode = ResFlow.commandLine().execute("demo", "--images", "300", "--corrupt-every", "10");
+            exitCode = ResFlow.commandLine().execute("demo", "--images", "300", "--corrupt-every", "10",
+                    "--model", model.toString(), "--fps", "100", "--web-port", "18081-18091",
+                    "--metrics-port", "19249-19259");
         } finally {
             System.setOut(originalOut);
         }
@@ -25,8 +41,14 @@ class DemoCommandITCase {
         originalOut.print(out);
 
         assertThat(exitCode).isZero();
-        // 30 corrupt frames, the three kinds in turn: 10 each.
-        assertThat(out).contains("ROUNDTRIP sent=300 received=300 decoded=270 rejected=30 not_avro=10"
-                + " unknown_schema=0 corrupt_record=0 undecodable_image=10 wrong_shape=10 labelled=270");
+        Matcher summary = Pattern.compile("SUMMARY images=(\\d+) labels=(\\d+) dead_letters=(\\d+) accuracy=([0-9.]+)"
+                + " throughput_ips=([0-9.]+) p50_ms=([0-9.]+) p99_ms=([0-9.]+)").matcher(out);
+        assertThat(summary.find()).as("a SUMMARY line in:%n%s", out).isTrue();
+        assertThat(summary.group(1)).isEqualTo("300");
+        assertThat(summary.group(2)).isEqualTo("270");
+        assertThat(summary.group(3)).isEqualTo("30");
+        assertThat(Double.parseDouble(summary.group(4))).isBetween(0.5, 1.0);
+        assertThat(Double.parseDouble(summary.group(5))).isPositive();
+        assertThat(out).contains("Prometheus metrics: http://127.0.0.1:192");
     }
 }

@@ -27,7 +27,7 @@ import org.tensorflow.types.TFloat32;
  * the retraining threshold. Trained ResNets are tested in model-trainer; here only the serving
  * path matters.
  */
-final class CentroidSavedModel {
+public final class CentroidSavedModel {
 
     static final float MEAN = 0.2860f;
     static final float STD = 0.3530f;
@@ -35,7 +35,7 @@ final class CentroidSavedModel {
 
     private CentroidSavedModel() {}
 
-    static Path export(LabelledImages train, Path directory) throws IOException {
+    public static Path export(LabelledImages train, Path directory) throws IOException {
         int pixels = train.imageSize();
         int classes = train.classNames().size();
         float[][] weights = new float[pixels][classes];
