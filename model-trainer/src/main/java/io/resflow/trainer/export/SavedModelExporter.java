@@ -1,0 +1,314 @@
+package io.resflow.trainer.export;
+
+import ai.djl.Model;
+import ai.djl.nn.Block;
+import io.resflow.runtime.metadata.InputSpec;
+import io.resflow.runtime.metadata.ModelMetadata;
+import io.resflow.runtime.metadata.SignatureSpec;
+import io.resflow.trainer.resnet.ResNetSpec;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Exports a trained ResNet (DJL, PyTorch engine) as a TensorFlow SavedModel for the streaming
+ * pipeline, and refuses to publish it unless DJL's TensorFlow engine reproduces the trained model.
+ *
+ * <p>The SavedModel has tag {@code serve} and signature {@code serving_default} mapping {@code
+ * input}, float32 NCHW pixels already scaled to [0, 1] (shape [-1, C, H, W]), to {@code
+ * probabilities} [-1, classes]; per-channel normalisation and softmax happen in the graph (see
+ * {@link ResNetGraph}). {@code assets/resflow-model.json} carries the {@link ModelMetadata}.
+ *
+ * <p>{@link #export} writes into a hidden sibling folder, runs the {@link ParityGate} on the
+ * caller's images and only then moves the folder to the target, so a model that fails the gate
+ * never appears where the pipeline looks.
+ *
+ * <pre>{@code
+ * SavedModelExporter exporter = SavedModelExporter.builder()
+ *         .setName("fashion-resnet20").setVersion("1")
+ *         .setLabels(FashionMnist.CLASS_NAMES)
+ *         .setMean(0.2860f).setStd(0.3530f)
+ *         .setDataset("fashion-mnist")
+ *         .optTestAccuracy(0.921)
+ *         .build();
+ * ExportResult result = exporter.export(model, net.spec(), parityImages, Path.of("models/fashion-resnet20/1"));
+ * System.out.println(result.parity().describe());
+ * }</pre>
+ */
+public final class SavedModelExporter {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SavedModelExporter.class);
+
+    /** Signature input and output keys; the signature itself is {@code serving_default}. */
+    public static final SignatureSpec SIGNATURE = SignatureSpec.servingDefault(ResNetGraph.INPUT, ResNetGraph.OUTPUT);
+
+    private final Builder settings;
+    private final ParityGate gate;
+
+    private SavedModelExporter(Builder settings) {
+        this.settings = settings;
+        this.gate = new ParityGate(settings.tolerance, settings.parityBatchSize);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The gate {@link #export} applies. */
+    public ParityGate parityGate() {
+        return gate;
+    }
+
+    /**
+     * Exports {@code model}'s block; see {@link #export(Block, ResNetSpec, float[], Path)}.
+     */
+    public ExportResult export(Model model, ResNetSpec spec, float[] parityImages, Path directory) throws IOException {
+        Objects.requireNonNull(model, "model");
+        return export(model.getBlock(), spec, parityImages, directory);
+    }
+
+    /**
+     * Writes the SavedModel, checks it against {@code block} on {@code parityImages}, and moves it
+     * to {@code directory}.
+     *
+     * @param block the trained block, built from {@code spec} ({@code ResNet.newBlock(spec)} or
+     *     {@code ResNet.block()})
+     * @param spec the block's architecture
+     * @param parityImages NCHW pixels in [0, 1] of the spec's input shape; 256 held-out images are
+     *     a good gate
+     * @param directory the SavedModel folder to create; must not exist yet
+     * @throws ParityException if any probability differs by more than the tolerance; nothing is
+     *     left on disk
+     * @throws FileAlreadyExistsException if {@code directory} exists
+     * @throws IllegalArgumentException if labels, mean or std do not fit the spec, or the block does
+     *     not match it
+     */
+    public ExportResult export(Block block, ResNetSpec spec, float[] parityImages, Path directory) throws IOException {
+        Objects.requireNonNull(block, "block");
+        Objects.requireNonNull(spec, "spec");
+        Objects.requireNonNull(parityImages, "parityImages");
+        Path target = directory.toAbsolutePath().normalize();
+        if (Files.exists(target)) {
+            throw new FileAlreadyExistsException(target.toString(), null,
+                    "the SavedModel folder exists; export each model version to a new folder");
+        }
+        ModelMetadata metadata = metadata(spec);
+        TensorFlowWeights weights = settings.tamper.apply(TensorFlowWeights.of(block, spec));
+        Path parent = target.getParent();
+        Files.createDirectories(parent);
+        Path staging = Files.createTempDirectory(parent, "." + target.getFileName() + ".exporting-");
+        boolean published = false;
+        try {
+            long start = System.nanoTime();
+            SavedModelWriter.write(weights, metadata, staging);
+            long written = System.nanoTime();
+            ParityResult parity = gate.check(block, staging, parityImages);
+            LOG.info("Exported {} in {} ms; parity on {} images in {} ms: {}", spec.description(),
+                    (written - start) / 1_000_000, parity.images(), (System.nanoTime() - written) / 1_000_000,
+                    parity.describe());
+            Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
+            published = true;
+            return new ExportResult(target, metadata, parity);
+        } finally {
+            if (!published) {
+                deleteRecursively(staging);
+            }
+        }
+    }
+
+    private ModelMetadata metadata(ResNetSpec spec) {
+        List<String> problems = new ArrayList<>();
+        if (settings.labels != null && settings.labels.size() != spec.numClasses()) {
+            problems.add(settings.labels.size() + " labels for a " + spec.numClasses() + "-class network");
+        }
+        if (settings.mean != null && settings.mean.length != spec.inputChannels()) {
+            problems.add(settings.mean.length + " mean values for " + spec.inputChannels() + " input channel(s)");
+        }
+        if (settings.std != null && settings.std.length != spec.inputChannels()) {
+            problems.add(settings.std.length + " std values for " + spec.inputChannels() + " input channel(s)");
+        }
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException("export settings do not fit " + spec + ": " + String.join("; ", problems));
+        }
+        InputSpec input = InputSpec.builder()
+                .setChannels(spec.inputChannels())
+                .setHeight(spec.inputHeight())
+                .setWidth(spec.inputWidth())
+                .setPixelScale(settings.pixelScale)
+                .setMean(settings.mean)
+                .setStd(settings.std)
+                .build();
+        ModelMetadata.Builder metadata = ModelMetadata.builder()
+                .setName(settings.name)
+                .setVersion(settings.version)
+                .setLabels(settings.labels)
+                .setInput(input)
+                .setSignature(SIGNATURE)
+                .setArchitecture(spec.description())
+                .setParameterCount(spec.trainableParameterCount())
+                .setDataset(settings.dataset)
+                .setCreatedAt(settings.createdAt != null ? settings.createdAt : Instant.now());
+        if (settings.testAccuracy != null) {
+            metadata.optTestAccuracy(settings.testAccuracy);
+        }
+        return metadata.build();
+    }
+
+    private static void deleteRecursively(Path root) {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(root)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(path -> {
+                try {
+                    Files.delete(path);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+        } catch (IOException | UncheckedIOException e) {
+            LOG.warn("Could not delete the rejected export in {}: {}", root, e.toString());
+        }
+    }
+
+    /**
+     * Builds a {@link SavedModelExporter}: {@code setX} are required, {@code optX} optional. The
+     * architecture and parameter count (trainable, the papers' convention) come from the spec.
+     */
+    public static final class Builder {
+
+        private String name;
+        private String version;
+        private List<String> labels;
+        private float[] mean;
+        private float[] std;
+        private String dataset;
+        private Double testAccuracy;
+        private Instant createdAt;
+        private float pixelScale = 1f / 255;
+        private double tolerance = ParityGate.DEFAULT_TOLERANCE;
+        private int parityBatchSize = ParityGate.DEFAULT_BATCH_SIZE;
+        private UnaryOperator<TensorFlowWeights> tamper = UnaryOperator.identity();
+
+        private Builder() {}
+
+        /** Model name, e.g. {@code fashion-resnet20}. */
+        public Builder setName(String name) {
+            this.name = name;
+            return this;
+        }
+
+        /** Model version, e.g. {@code 1}. */
+        public Builder setVersion(String version) {
+            this.version = version;
+            return this;
+        }
+
+        /** Class names in output order, one per class of the network. */
+        public Builder setLabels(List<String> labels) {
+            this.labels = labels == null ? null : List.copyOf(labels);
+            return this;
+        }
+
+        /** Per-channel mean of the [0, 1] training pixels, subtracted inside the graph. */
+        public Builder setMean(float... mean) {
+            this.mean = mean == null ? null : mean.clone();
+            return this;
+        }
+
+        /** Per-channel standard deviation of the [0, 1] training pixels, divided by inside the graph. */
+        public Builder setStd(float... std) {
+            this.std = std == null ? null : std.clone();
+            return this;
+        }
+
+        /** Dataset the model was trained on, e.g. {@code fashion-mnist}. */
+        public Builder setDataset(String dataset) {
+            this.dataset = dataset;
+            return this;
+        }
+
+        /** Test-split accuracy in [0, 1]. */
+        public Builder optTestAccuracy(double testAccuracy) {
+            this.testAccuracy = testAccuracy;
+            return this;
+        }
+
+        /** Creation time recorded in the metadata; default: when {@link SavedModelExporter#export} runs. */
+        public Builder optCreatedAt(Instant createdAt) {
+            this.createdAt = createdAt;
+            return this;
+        }
+
+        /** Factor callers apply to 0..255 pixels before feeding the model; default 1/255. */
+        public Builder optPixelScale(float pixelScale) {
+            this.pixelScale = pixelScale;
+            return this;
+        }
+
+        /** Largest accepted probability difference in the parity gate; default 1e-4. */
+        public Builder optParityTolerance(double tolerance) {
+            this.tolerance = tolerance;
+            return this;
+        }
+
+        /** Images per forward pass in the parity gate; default 32. */
+        public Builder optParityBatchSize(int batchSize) {
+            this.parityBatchSize = batchSize;
+            return this;
+        }
+
+        /** Test hook: alter the converted weights before writing, to prove the gate catches it. */
+        Builder tamperWith(UnaryOperator<TensorFlowWeights> tamper) {
+            this.tamper = Objects.requireNonNull(tamper);
+            return this;
+        }
+
+        /**
+         * @throws IllegalArgumentException naming every missing or invalid setting
+         */
+        public SavedModelExporter build() {
+            List<String> problems = new ArrayList<>();
+            if (name == null || name.isBlank()) {
+                problems.add("setName is missing (e.g. fashion-resnet20)");
+            }
+            if (version == null || version.isBlank()) {
+                problems.add("setVersion is missing (e.g. 1)");
+            }
+            if (labels == null) {
+                problems.add("setLabels is missing (class names in output order)");
+            }
+            if (mean == null) {
+                problems.add("setMean is missing (per-channel mean of [0, 1] pixels, e.g. 0.2860)");
+            }
+            if (std == null) {
+                problems.add("setStd is missing (per-channel std of [0, 1] pixels, e.g. 0.3530)");
+            }
+            if (dataset == null || dataset.isBlank()) {
+                problems.add("setDataset is missing (e.g. fashion-mnist)");
+            }
+            if (!(tolerance >= 0 && tolerance < 1)) {
+                problems.add("parity tolerance " + tolerance + " must be in [0, 1), e.g. 1e-4");
+            }
+            if (parityBatchSize < 1) {
+                problems.add("parity batch size " + parityBatchSize + " must be at least 1");
+            }
+            if (!problems.isEmpty()) {
+                throw new IllegalArgumentException("SavedModelExporter: " + String.join("; ", problems));
+            }
+            return new SavedModelExporter(this);
+        }
+    }
+}
