@@ -21,6 +21,12 @@ import javax.imageio.stream.ImageOutputStream;
  */
 public final class ImageCodec {
 
+    static {
+        // ImageIO buffers streams in temporary files by default; for images already in memory that
+        // costs a file per decode and dominates the time of small frames.
+        ImageIO.setUseCache(false);
+    }
+
     private ImageCodec() {}
 
     /** Encodes HWC pixels (1 or 3 channels) as PNG, JPEG (quality 0..1) or RAW_U8. */
