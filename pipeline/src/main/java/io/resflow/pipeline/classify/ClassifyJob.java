@@ -72,6 +72,17 @@ public final class ClassifyJob {
         this.config = config;
     }
 
+    /**
+     * Entry point on a Flink cluster (application or session mode): {@code --key value} pairs of
+     * {@link ClassifyJobOptions}, production Kafka I/O, the cluster's own environment.
+     */
+    public static void main(String[] args) throws Exception {
+        ClassifyJobConfig config = ClassifyJobConfig.from(ClassifyJobConfig.parseArgs(args));
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        new ClassifyJob(config).build(env, KafkaIo.source(config), KafkaIo.sinks(config));
+        env.execute(JOB_NAME);
+    }
+
     /** Adds the job's graph to {@code env} (checkpointing included); call {@code execute} on it after. */
     public void build(StreamExecutionEnvironment env, Source<RawFrame, ?, ?> source, Sinks sinks) {
         ModelMetadata model = config.metadata();

@@ -67,6 +67,41 @@ public final class ClassifyJobConfig {
         return new ClassifyJobConfig(configuration, metadata);
     }
 
+    /**
+     * Reads {@code --key value} (or {@code --key=value}) pairs of {@link ClassifyJobOptions}; an
+     * unknown key is refused with the list of known ones.
+     */
+    public static Configuration parseArgs(String... args) {
+        java.util.Set<String> known = new java.util.TreeSet<>();
+        ClassifyJobOptions.all().forEach(option -> known.add(option.key()));
+        java.util.Map<String, String> values = new java.util.HashMap<>();
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            if (!arg.startsWith("--")) {
+                throw new IllegalArgumentException("expected --key value, got '" + arg + "'");
+            }
+            String key;
+            String value;
+            int equals = arg.indexOf('=');
+            if (equals > 0) {
+                key = arg.substring(2, equals);
+                value = arg.substring(equals + 1);
+            } else {
+                key = arg.substring(2);
+                if (i + 1 >= args.length) {
+                    throw new IllegalArgumentException("--" + key + " needs a value");
+                }
+                value = args[++i];
+            }
+            if (!known.contains(key)) {
+                throw new IllegalArgumentException("unknown option --" + key + "; the options are --"
+                        + String.join(", --", known));
+            }
+            values.put(key, value);
+        }
+        return Configuration.fromMap(values);
+    }
+
     private static void positive(Configuration configuration, ConfigOption<Integer> option, List<String> problems) {
         if (configuration.get(option) < 1) {
             problems.add("--" + option.key() + " must be at least 1, got " + configuration.get(option));
