@@ -5,6 +5,7 @@ import io.resflow.pipeline.classify.records.DecodedImage;
 import io.resflow.pipeline.classify.records.RawFrame;
 import io.resflow.pipeline.images.ImageCodec;
 import io.resflow.pipeline.images.UndecodableImageException;
+import io.resflow.pipeline.metrics.PipelineMetrics;
 import io.resflow.schema.ErrorKind;
 import io.resflow.schema.ImageEncoding;
 import io.resflow.schema.ImageRecord;
@@ -40,11 +41,11 @@ public final class DecodeImages extends ProcessFunction<RawFrame, DecodedImage> 
 
     @Override
     public void open(OpenContext openContext) {
-        framesIn = getRuntimeContext().getMetricGroup().counter("framesIn");
+        framesIn = getRuntimeContext().getMetricGroup().counter(PipelineMetrics.FRAMES_IN);
         rejected = new EnumMap<>(ErrorKind.class);
         for (ErrorKind kind : ErrorKind.values()) {
-            rejected.put(kind, getRuntimeContext().getMetricGroup().addGroup("errorKind", kind.name())
-                    .counter("deadLetters"));
+            rejected.put(kind, getRuntimeContext().getMetricGroup().addGroup(PipelineMetrics.ERROR_KIND_GROUP, kind.name())
+                    .counter(PipelineMetrics.DEAD_LETTERS));
         }
     }
 

@@ -4,6 +4,7 @@ import io.resflow.pipeline.classify.records.DeadLetterRecord;
 import io.resflow.pipeline.classify.records.PredictionRecord;
 import io.resflow.pipeline.classify.records.RawFrame;
 import io.resflow.pipeline.classify.records.ScoredFrame;
+import io.resflow.pipeline.metrics.PipelineMetrics;
 import io.resflow.schema.ErrorKind;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -60,17 +61,18 @@ public final class RoutePredictions extends ProcessFunction<ScoredFrame, Predict
     @Override
     public void open(OpenContext openContext) {
         MetricGroup metrics = getRuntimeContext().getMetricGroup();
-        labelled = metrics.counter("framesLabelled");
-        lowConfidence = metrics.counter("lowConfidence");
-        misclassified = metrics.counter("misclassified");
-        scoringFailures = metrics.counter("scoringFailures");
-        batchSize = metrics.histogram("batchSize", new DescriptiveStatisticsHistogram(HISTOGRAM_WINDOW));
-        queueWaitMicros = metrics.histogram("queueWaitMicros", new DescriptiveStatisticsHistogram(HISTOGRAM_WINDOW));
-        inferenceMicros = metrics.histogram("inferenceMicros", new DescriptiveStatisticsHistogram(HISTOGRAM_WINDOW));
-        endToEndMillis = metrics.histogram("endToEndMillis", new DescriptiveStatisticsHistogram(HISTOGRAM_WINDOW));
+        labelled = metrics.counter(PipelineMetrics.FRAMES_LABELLED);
+        lowConfidence = metrics.counter(PipelineMetrics.LOW_CONFIDENCE);
+        misclassified = metrics.counter(PipelineMetrics.MISCLASSIFIED);
+        scoringFailures = metrics.counter(PipelineMetrics.SCORING_FAILURES);
+        batchSize = metrics.histogram(PipelineMetrics.BATCH_SIZE, new DescriptiveStatisticsHistogram(HISTOGRAM_WINDOW));
+        queueWaitMicros = metrics.histogram(PipelineMetrics.QUEUE_WAIT_MICROS, new DescriptiveStatisticsHistogram(HISTOGRAM_WINDOW));
+        inferenceMicros = metrics.histogram(PipelineMetrics.INFERENCE_MICROS, new DescriptiveStatisticsHistogram(HISTOGRAM_WINDOW));
+        endToEndMillis = metrics.histogram(PipelineMetrics.END_TO_END_MILLIS, new DescriptiveStatisticsHistogram(HISTOGRAM_WINDOW));
         // The model version as a label ({model_name=..., model_version=...} in Prometheus), value 1.
-        metrics.addGroup("model_name", modelName).addGroup("model_version", modelVersion)
-                .gauge("modelLoaded", () -> 1);
+        metrics.addGroup(PipelineMetrics.MODEL_NAME_GROUP, modelName)
+                .addGroup(PipelineMetrics.MODEL_VERSION_GROUP, modelVersion)
+                .gauge(PipelineMetrics.MODEL_LOADED, () -> 1);
     }
 
     @Override

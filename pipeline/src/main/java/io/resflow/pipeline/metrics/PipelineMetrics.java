@@ -1,0 +1,49 @@
+package io.resflow.pipeline.metrics;
+
+import java.util.List;
+
+/**
+ * The names of the metrics the classify job registers, in one place: the operators use them, and
+ * the Kubernetes alert rules and dashboard are checked against them. Flink's Prometheus reporter
+ * exposes an operator metric {@code m} as {@code flink_taskmanager_job_task_operator_m}, and
+ * key-value groups as labels.
+ */
+public final class PipelineMetrics {
+
+    /** Prefix the Prometheus reporter gives operator-scoped metrics. */
+    public static final String PROMETHEUS_OPERATOR_PREFIX = "flink_taskmanager_job_task_operator_";
+
+    /** Counter: records read by decode-images. */
+    public static final String FRAMES_IN = "framesIn";
+    /** Counter per {@link #ERROR_KIND_GROUP}: records sent to dead letters by decode-images. */
+    public static final String DEAD_LETTERS = "deadLetters";
+    /** Key of the key-value group (a Prometheus label) that splits dead letters by error kind. */
+    public static final String ERROR_KIND_GROUP = "errorKind";
+    /** Counter: frames labelled. */
+    public static final String FRAMES_LABELLED = "framesLabelled";
+    /** Counter: labels whose top-1 score is under the confidence threshold. */
+    public static final String LOW_CONFIDENCE = "lowConfidence";
+    /** Counter: labels that disagree with the frame's ground truth. */
+    public static final String MISCLASSIFIED = "misclassified";
+    /** Counter: frames whose scoring failed (they go to dead letters). */
+    public static final String SCORING_FAILURES = "scoringFailures";
+    /** Histogram: the size of the batch each labelled frame was scored in. */
+    public static final String BATCH_SIZE = "batchSize";
+    /** Histogram: microseconds a frame waited for its batch. */
+    public static final String QUEUE_WAIT_MICROS = "queueWaitMicros";
+    /** Histogram: microseconds of the model call of a frame's batch. */
+    public static final String INFERENCE_MICROS = "inferenceMicros";
+    /** Histogram: milliseconds from capture to label. */
+    public static final String END_TO_END_MILLIS = "endToEndMillis";
+    /** Gauge, always 1, labelled with the served model: {@link #MODEL_NAME_GROUP}, {@link #MODEL_VERSION_GROUP}. */
+    public static final String MODEL_LOADED = "modelLoaded";
+    public static final String MODEL_NAME_GROUP = "model_name";
+    public static final String MODEL_VERSION_GROUP = "model_version";
+
+    /** Every metric name above (not the group keys). */
+    public static final List<String> ALL = List.of(FRAMES_IN, DEAD_LETTERS, FRAMES_LABELLED, LOW_CONFIDENCE,
+            MISCLASSIFIED, SCORING_FAILURES, BATCH_SIZE, QUEUE_WAIT_MICROS, INFERENCE_MICROS, END_TO_END_MILLIS,
+            MODEL_LOADED);
+
+    private PipelineMetrics() {}
+}
