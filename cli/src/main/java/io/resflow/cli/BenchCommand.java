@@ -1,18 +1,66 @@
 package io.resflow.cli;
 
+import io.resflow.bench.Benchmarks;
+import io.resflow.datasets.FashionMnist;
+import io.resflow.datasets.LabelledImages;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Spec;
+import picocli.CommandLine.Option;
 
-@Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmark pipeline vs raw engine throughput, batching, latency.")
+@Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Benchmark side by side in one run: the raw engine's batch-size sweep, pipeline throughput (batched"
+                + " and one record at a time), and end-to-end latency at fractions of the maximum rate. Writes"
+                + " BENCHMARKS.md and its plots.")
 final class BenchCommand implements Callable<Integer> {
 
-    @Spec
-    CommandSpec spec;
+    @Option(names = "--model", defaultValue = "runs/demo/model", description = "SavedModel to measure; trained quickly when missing (default: ${DEFAULT-VALUE}).")
+    Path model;
+
+    @Option(names = "--batch-size", defaultValue = "64", description = "The pipeline's max batch size, compared with the raw engine at the same size (default: ${DEFAULT-VALUE}).")
+    int batchSize;
+
+    @Option(names = "--sweep", split = ",", defaultValue = "1,2,4,8,16,32,64,128,256", description = "Raw engine batch sizes (default: ${DEFAULT-VALUE}).")
+    List<Integer> sweep;
+
+    @Option(names = "--seconds-per-point", defaultValue = "4", description = "Raw engine measuring time per batch size (default: ${DEFAULT-VALUE}).")
+    int secondsPerPoint;
+
+    @Option(names = "--frames", defaultValue = "6000", description = "Frames per pipeline throughput run (default: ${DEFAULT-VALUE}).")
+    int frames;
+
+    @Option(names = "--parallelism", defaultValue = "2", description = "Flink parallelism (default: ${DEFAULT-VALUE}).")
+    int parallelism;
+
+    @Option(names = "--latency-seconds", defaultValue = "20", description = "Sending time per latency run (default: ${DEFAULT-VALUE}).")
+    int latencySeconds;
+
+    @Option(names = "--load", split = ",", defaultValue = "0.5,0.9", description = "Offered load as fractions of the measured maximum (default: ${DEFAULT-VALUE}).")
+    List<Double> load;
+
+    @Option(names = "--report", defaultValue = "BENCHMARKS.md", description = "Markdown report to write (default: ${DEFAULT-VALUE}).")
+    Path report;
+
+    @Option(names = "--plots", defaultValue = "docs/benchmarks", description = "Folder for the PNG plots (default: ${DEFAULT-VALUE}).")
+    Path plots;
 
     @Override
-    public Integer call() {
-        return NotYetAvailable.report(spec.commandLine(), "the pipeline issue (#4)");
+    public Integer call() throws Exception {
+        FashionMnist mnist = FashionMnist.atDefaultLocation();
+        DemoModel.ensure(model, mnist);
+        LabelledImages test = mnist.load(FashionMnist.Split.TEST);
+        if (!sweep.contains(batchSize) || !sweep.contains(1)) {
+            throw new IllegalArgumentException("--sweep must include 1 and --batch-size " + batchSize);
+        }
+        Benchmarks.Plan plan = new Benchmarks.Plan(model, test, batchSize, sweep, secondsPerPoint * 1000L,
+                Math.min(frames, test.size()), parallelism, Duration.ofSeconds(latencySeconds), load);
+        String machine = Runtime.getRuntime().availableProcessors() + " cores, "
+                + Runtime.getRuntime().maxMemory() / (1 << 20) + " MB heap, " + System.getProperty("os.name") + " "
+                + System.getProperty("os.arch") + ", Java " + System.getProperty("java.version");
+        Benchmarks.run(plan, machine, "./resflow bench", report, plots, line -> System.out.println("bench: " + line));
+        System.out.println("Wrote " + report + " and plots in " + plots);
+        return 0;
     }
 }

@@ -8,6 +8,7 @@ import io.resflow.pipeline.classify.ClassifyJobConfig;
 import io.resflow.pipeline.classify.ClassifyJobOptions;
 import io.resflow.pipeline.classify.KafkaIo;
 import io.resflow.pipeline.kafka.Topics;
+import io.resflow.pipeline.metrics.PipelineMetrics;
 import io.resflow.pipeline.replay.CameraFeedReplay;
 import io.resflow.pipeline.replay.DatasetFrames;
 import io.resflow.pipeline.replay.ReplayReport;
@@ -16,6 +17,9 @@ import io.resflow.schema.ImageEncoding;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import me.tongfei.progressbar.ProgressBar;
 import org.apache.flink.configuration.Configuration;
@@ -94,8 +98,9 @@ final class DemoCommand implements Callable<Integer> {
             FlinkRest rest = new FlinkRest();
             String webUrl = rest.firstAnswering(webPorts, "/config", "flink-version")
                     .orElseThrow(() -> new IllegalStateException("the Flink web UI did not come up on " + webPorts));
-            System.out.printf("      Flink web UI: %s   Prometheus metrics: %s/metrics%n", webUrl,
-                    rest.firstAnswering(metricsPorts, "/metrics", "flink_").orElse("http://127.0.0.1:" + metricsPorts));
+            Optional<String> metricsUrl = rest.firstAnswering(metricsPorts, "/metrics", "flink_").map(u -> u + "/metrics");
+            System.out.printf("      Flink web UI: %s   Prometheus metrics: %s%n", webUrl,
+                    metricsUrl.orElse("(no reporter answered on " + metricsPorts + ")"));
             if (!rest.awaitAllTasksRunning(webUrl, job.getJobID(), Duration.ofMinutes(2))) {
                 throw new IllegalStateException("the classify job did not start within 2 minutes; see " + webUrl);
             }
@@ -106,6 +111,7 @@ final class DemoCommand implements Callable<Integer> {
                 System.out.printf("[4/4] Sent %d frames (%d corrupt on purpose) in %.1f s; waiting for every label ...%n",
                         sent.sent(), sent.corrupt(), sent.elapsed().toMillis() / 1000.0);
                 boolean complete = awaitOutputs(view, sent.sent());
+                metricsUrl.ifPresent(url -> System.out.println("Prometheus: " + scrape(rest, url)));
                 job.cancel().get();
                 System.out.println("Labels by class:");
                 System.out.print(view.labelHistogram());
@@ -118,6 +124,20 @@ final class DemoCommand implements Callable<Integer> {
                 return complete && view.duplicates() == 0 ? 0 : 1;
             }
         }
+    }
+
+    /** What the job reported through Flink's Prometheus reporter, summed over subtasks. */
+    private static String scrape(FlinkRest rest, String metricsUrl) {
+        List<String> metrics = List.of(PipelineMetrics.FRAMES_IN, PipelineMetrics.FRAMES_LABELLED,
+                PipelineMetrics.DEAD_LETTERS, PipelineMetrics.LOW_CONFIDENCE, PipelineMetrics.MISCLASSIFIED);
+        Map<String, Double> sums = rest.scrapeSums(metricsUrl,
+                metrics.stream().map(PipelineMetrics::prometheusName).toList());
+        StringBuilder line = new StringBuilder();
+        for (String metric : metrics) {
+            line.append(metric).append('=').append(Math.round(sums.get(PipelineMetrics.prometheusName(metric))))
+                    .append(' ');
+        }
+        return line.toString().trim();
     }
 
     private Configuration jobSettings(EmbeddedKafka kafka) {

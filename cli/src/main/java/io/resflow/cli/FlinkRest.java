@@ -65,6 +65,30 @@ final class FlinkRest {
         return true;
     }
 
+    /**
+     * Sums every sample of each named series in a Prometheus text exposition (all label
+     * combinations, e.g. every subtask), reading it as an independent scraper would.
+     */
+    Map<String, Double> scrapeSums(String metricsUrl, java.util.List<String> seriesNames) {
+        Map<String, Double> sums = new java.util.LinkedHashMap<>();
+        seriesNames.forEach(name -> sums.put(name, 0.0));
+        get(metricsUrl).ifPresent(body -> body.lines()
+                .filter(line -> !line.startsWith("#"))
+                .forEach(line -> {
+                    int brace = line.indexOf('{');
+                    int space = line.lastIndexOf(' ');
+                    String name = line.substring(0, brace >= 0 ? brace : Math.max(0, line.indexOf(' ')));
+                    if (sums.containsKey(name) && space > 0) {
+                        try {
+                            sums.merge(name, Double.parseDouble(line.substring(space + 1)), Double::sum);
+                        } catch (NumberFormatException e) {
+                            // NaN and friends from empty histograms: nothing to add
+                        }
+                    }
+                }));
+        return sums;
+    }
+
     private Optional<String> get(String url) {
         try {
             HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(url))

@@ -50,5 +50,7 @@ class DemoCommandITCase {
         assertThat(Double.parseDouble(summary.group(4))).isBetween(0.5, 1.0);
         assertThat(Double.parseDouble(summary.group(5))).isPositive();
         assertThat(out).contains("Prometheus metrics: http://127.0.0.1:192");
+        // The job's own counters, scraped from Flink's Prometheus reporter before the job stops.
+        assertThat(out).containsPattern("Prometheus: framesIn=\\d+ framesLabelled=270 deadLetters=30 ");
     }
 }

@@ -45,5 +45,22 @@ public final class PipelineMetrics {
             MISCLASSIFIED, SCORING_FAILURES, BATCH_SIZE, QUEUE_WAIT_MICROS, INFERENCE_MICROS, END_TO_END_MILLIS,
             MODEL_LOADED);
 
+    /**
+     * The Prometheus series name of one of {@link #ALL}: the reporter puts the keys of key-value
+     * groups into the name as well as into labels (seen on Flink 2.2.1's reporter), e.g.
+     * {@code flink_taskmanager_job_task_operator_errorKind_deadLetters{errorKind="WRONG_SHAPE"}}.
+     */
+    public static String prometheusName(String metric) {
+        if (!ALL.contains(metric)) {
+            throw new IllegalArgumentException(metric + " is not one of the job's metrics " + ALL);
+        }
+        return switch (metric) {
+            case DEAD_LETTERS -> PROMETHEUS_OPERATOR_PREFIX + ERROR_KIND_GROUP + "_" + DEAD_LETTERS;
+            case MODEL_LOADED -> PROMETHEUS_OPERATOR_PREFIX + MODEL_NAME_GROUP + "_" + MODEL_VERSION_GROUP + "_"
+                    + MODEL_LOADED;
+            default -> PROMETHEUS_OPERATOR_PREFIX + metric;
+        };
+    }
+
     private PipelineMetrics() {}
 }

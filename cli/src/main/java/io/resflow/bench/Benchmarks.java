@@ -1,0 +1,84 @@
+package io.resflow.bench;
+
+import ai.djl.Device;
+import io.resflow.datasets.LabelledImages;
+import io.resflow.kafka.embedded.EmbeddedKafka;
+import io.resflow.runtime.savedmodel.SavedModelClassifier;
+import io.resflow.schema.ImageEncoding;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * Runs every measurement of BENCHMARKS.md in one process, one after the other on the same
+ * machine, so the ratios compare like with like.
+ */
+public final class Benchmarks {
+
+    /** What to run. */
+    public record Plan(Path model, LabelledImages images, int batchSize, List<Integer> sweep, long millisPerPoint,
+            int throughputFrames, int parallelism, Duration latencyDuration, List<Double> loadFractions) {}
+
+    private Benchmarks() {}
+
+    public static void run(Plan plan, String machine, String command, Path markdown, Path plots, Consumer<String> log)
+            throws Exception {
+        float[] inputs = preprocess(plan.images());
+        List<RawEngineBenchmark.Point> sweep;
+        String modelDescription;
+        try (SavedModelClassifier model = SavedModelClassifier.open(plan.model(), Device.cpu())) {
+            modelDescription = model.metadata().name() + " " + model.metadata().version() + " ("
+                    + model.metadata().architecture() + ", " + model.metadata().parameterCount() + " parameters)";
+            RawEngineBenchmark raw = new RawEngineBenchmark(model, inputs, plan.millisPerPoint());
+            sweep = new ArrayList<>();
+            for (int batch : plan.sweep()) {
+                RawEngineBenchmark.Point point = raw.measure(batch);
+                log.accept(String.format("raw engine, batch %3d: %8.0f images/s", batch, point.imagesPerSecond()));
+                sweep.add(point);
+            }
+        }
+        try (EmbeddedKafka kafka = EmbeddedKafka.builder().build().start()) {
+            PipelineBenchmark pipeline = new PipelineBenchmark(kafka, plan.model(), plan.images(), plan.parallelism());
+            PipelineBenchmark.Throughput batched = pipeline.throughput(plan.batchSize(), plan.throughputFrames(),
+                    ImageEncoding.PNG);
+            log.accept(String.format("pipeline, PNG, max batch %d: %.0f images/s (mean batch %.1f)", plan.batchSize(),
+                    batched.imagesPerSecond(), batched.meanBatchSize()));
+            PipelineBenchmark.Throughput rawU8 = pipeline.throughput(plan.batchSize(), plan.throughputFrames(),
+                    ImageEncoding.RAW_U8);
+            log.accept(String.format("pipeline, RAW_U8, max batch %d: %.0f images/s (mean batch %.1f)",
+                    plan.batchSize(), rawU8.imagesPerSecond(), rawU8.meanBatchSize()));
+            PipelineBenchmark.Throughput perRecord = pipeline.throughput(1, plan.throughputFrames() / 2,
+                    ImageEncoding.PNG);
+            log.accept(String.format("pipeline, PNG, one at a time: %.0f images/s", perRecord.imagesPerSecond()));
+            List<PipelineBenchmark.Latency> latencies = new ArrayList<>();
+            for (double fraction : plan.loadFractions()) {
+                double rate = fraction * batched.imagesPerSecond();
+                PipelineBenchmark.Latency latency = pipeline.latency(plan.batchSize(), rate, plan.latencyDuration());
+                log.accept(String.format("latency at %.0f%% of max (%.0f/s): p50 %.1f ms, p99 %.1f ms", fraction * 100,
+                        rate, latency.p50Millis(), latency.p99Millis()));
+                latencies.add(latency);
+            }
+            BenchmarkReport.Results results = new BenchmarkReport.Results(modelDescription, machine, command,
+                    plan.batchSize(), sweep, batched, rawU8, perRecord, latencies);
+            BenchmarkReport.write(results, markdown, plots);
+            log.accept(String.format("pipeline/raw = %.2f   batched/per-record = %.1f", results.pipelineOverRaw(),
+                    results.batchedOverPerRecord()));
+        }
+    }
+
+    /** The test images as the model takes them: NCHW, scaled by 1/255, exactly as the pipeline feeds them. */
+    private static float[] preprocess(LabelledImages images) {
+        float[] values = new float[images.size() * images.imageSize()];
+        int plane = images.height() * images.width();
+        for (int i = 0; i < images.size(); i++) {
+            for (int p = 0; p < plane; p++) {
+                for (int c = 0; c < images.channels(); c++) {
+                    values[i * images.imageSize() + c * plane + p] = images.pixel(i, p * images.channels() + c) / 255f;
+                }
+            }
+        }
+        return values;
+    }
+}

@@ -1,0 +1,172 @@
+package io.resflow.bench;
+
+import io.resflow.datasets.LabelledImages;
+import io.resflow.kafka.embedded.EmbeddedKafka;
+import io.resflow.pipeline.classify.ClassifyJob;
+import io.resflow.pipeline.classify.ClassifyJobConfig;
+import io.resflow.pipeline.classify.ClassifyJobOptions;
+import io.resflow.pipeline.classify.KafkaIo;
+import io.resflow.pipeline.kafka.AvroSerde;
+import io.resflow.pipeline.replay.CameraFeedReplay;
+import io.resflow.pipeline.replay.DatasetFrames;
+import io.resflow.schema.ImageEncoding;
+import io.resflow.schema.Prediction;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.TaskManagerOptions;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+/**
+ * The whole classify job measured from the outside: frames in Kafka, a local Flink cluster, labels
+ * read back (read_committed) and timed by the pipeline's own stamps.
+ */
+final class PipelineBenchmark {
+
+    record Throughput(int maxBatchSize, long labels, double imagesPerSecond, double meanBatchSize) {}
+
+    record Latency(double offeredRate, long labels, double achievedRate, double p50Millis, double p99Millis,
+            double meanBatchSize) {}
+
+    private final EmbeddedKafka kafka;
+    private final Path model;
+    private final LabelledImages images;
+    private final int parallelism;
+    private int run;
+
+    PipelineBenchmark(EmbeddedKafka kafka, Path model, LabelledImages images, int parallelism) {
+        this.kafka = kafka;
+        this.model = model;
+        this.images = images;
+        this.parallelism = parallelism;
+    }
+
+    /** Throughput on a backlog: all frames are in Kafka before the job starts, so batches can fill. */
+    Throughput throughput(int maxBatchSize, int frames, ImageEncoding encoding) throws Exception {
+        String topic = nextTopic();
+        CameraFeedReplay.builder().setBootstrapServers(kafka.bootstrapServers())
+                .setFrames(new DatasetFrames(images.head(frames), encoding)).optTopic(topic)
+                .optRunId(topic).build().run();
+        ClassifyJobConfig config = ClassifyJobConfig.from(settings(topic, maxBatchSize, true));
+        StreamExecutionEnvironment env = localEnvironment();
+        new ClassifyJob(config).build(env, KafkaIo.source(config), KafkaIo.sinks(config));
+        env.execute(ClassifyJob.JOB_NAME + "-bench-" + topic);
+        List<Prediction> labels = readLabels(topic + "-labels", frames, Duration.ofSeconds(60));
+        long first = labels.stream().mapToLong(p -> p.getScoredTime().toEpochMilli()).min().orElse(0);
+        long last = labels.stream().mapToLong(p -> p.getScoredTime().toEpochMilli()).max().orElse(0);
+        double seconds = Math.max(1, last - first) / 1000.0;
+        return new Throughput(maxBatchSize, labels.size(), labels.size() / seconds, meanBatch(labels));
+    }
+
+    /** End-to-end latency (capture to label) while cameras send at a steady {@code rate}. */
+    Latency latency(int maxBatchSize, double rate, Duration duration) throws Exception {
+        String topic = nextTopic();
+        ClassifyJobConfig config = ClassifyJobConfig.from(settings(topic, maxBatchSize, false));
+        StreamExecutionEnvironment env = localEnvironment();
+        new ClassifyJob(config).build(env, KafkaIo.source(config), KafkaIo.sinks(config));
+        JobClient job = env.executeAsync(ClassifyJob.JOB_NAME + "-bench-" + topic);
+        try {
+            // Warm up until labels flow, so start-up is not measured.
+            int warmUp = 100;
+            CameraFeedReplay.builder().setBootstrapServers(kafka.bootstrapServers())
+                    .setFrames(new DatasetFrames(images.head(warmUp), ImageEncoding.PNG)).optTopic(topic)
+                    .optRunId(topic + "-warmup").build().run();
+            readLabels(topic + "-labels", warmUp, Duration.ofMinutes(2));
+            int frames = (int) Math.min(images.size(), Math.round(rate * duration.toSeconds()));
+            int cameras = 4;
+            CameraFeedReplay.builder().setBootstrapServers(kafka.bootstrapServers())
+                    .setFrames(new DatasetFrames(images.head(frames), ImageEncoding.PNG)).optTopic(topic)
+                    .optCameras(cameras).optFramesPerSecond(rate / cameras)
+                    .optRunId(topic + "-measured").build().run();
+            List<Prediction> labels = readLabels(topic + "-labels", warmUp + frames, Duration.ofMinutes(2)).stream()
+                    .filter(p -> p.getImageId().startsWith(topic + "-measured")).toList();
+            long[] micros = labels.stream().mapToLong(p -> p.getLatency().getEndToEndMicros()).sorted().toArray();
+            long firstCapture = labels.stream().mapToLong(p -> p.getCaptureTime().toEpochMilli()).min().orElse(0);
+            long lastScored = labels.stream().mapToLong(p -> p.getScoredTime().toEpochMilli()).max().orElse(0);
+            return new Latency(rate, labels.size(), labels.size() / (Math.max(1, lastScored - firstCapture) / 1000.0),
+                    percentile(micros, 0.50) / 1000.0, percentile(micros, 0.99) / 1000.0, meanBatch(labels));
+        } finally {
+            job.cancel().get();
+        }
+    }
+
+    private String nextTopic() {
+        String topic = "bench" + (++run);
+        kafka.createTopic(topic, Math.max(2, parallelism));
+        for (String suffix : List.of("-labels", "-dead-letters", "-retraining", "-label-stats")) {
+            kafka.createTopic(topic + suffix, 1);
+        }
+        return topic;
+    }
+
+    private Configuration settings(String topic, int maxBatchSize, boolean bounded) {
+        Configuration conf = new Configuration();
+        conf.set(ClassifyJobOptions.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
+        conf.set(ClassifyJobOptions.MODEL_PATH, model.toAbsolutePath().toString());
+        conf.set(ClassifyJobOptions.IMAGES_TOPIC, topic);
+        conf.set(ClassifyJobOptions.LABELS_TOPIC, topic + "-labels");
+        conf.set(ClassifyJobOptions.DEAD_LETTERS_TOPIC, topic + "-dead-letters");
+        conf.set(ClassifyJobOptions.RETRAINING_TOPIC, topic + "-retraining");
+        conf.set(ClassifyJobOptions.LABEL_STATS_TOPIC, topic + "-label-stats");
+        conf.set(ClassifyJobOptions.GROUP_ID, topic);
+        conf.set(ClassifyJobOptions.TRANSACTIONAL_ID_PREFIX, topic);
+        conf.set(ClassifyJobOptions.BOUNDED, bounded);
+        conf.set(ClassifyJobOptions.PARALLELISM, parallelism);
+        conf.set(ClassifyJobOptions.MAX_BATCH_SIZE, maxBatchSize);
+        conf.set(ClassifyJobOptions.ASYNC_CAPACITY, Math.max(4 * maxBatchSize, 64));
+        conf.set(ClassifyJobOptions.CHECKPOINT_INTERVAL, Duration.ofSeconds(1));
+        return conf;
+    }
+
+    private StreamExecutionEnvironment localEnvironment() {
+        Configuration conf = new Configuration();
+        conf.set(TaskManagerOptions.NUM_TASK_SLOTS, parallelism);
+        return StreamExecutionEnvironment.createLocalEnvironment(conf);
+    }
+
+    private List<Prediction> readLabels(String topic, int expected, Duration timeout) {
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, topic + "-reader-" + System.nanoTime());
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        AvroSerde<Prediction> serde = AvroSerde.of(Prediction.class);
+        List<Prediction> labels = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props)) {
+            consumer.subscribe(List.of(topic));
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (labels.size() < expected && System.nanoTime() < deadline) {
+                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                    labels.add(serde.deserialize(topic, record.value()));
+                }
+            }
+        }
+        if (labels.size() < expected) {
+            throw new IllegalStateException("only " + labels.size() + " of " + expected + " labels arrived on " + topic
+                    + " within " + timeout);
+        }
+        return labels;
+    }
+
+    private static double meanBatch(List<Prediction> labels) {
+        return labels.stream().mapToInt(Prediction::getBatchSize).average().orElse(0);
+    }
+
+    private static double percentile(long[] sorted, double q) {
+        if (sorted.length == 0) {
+            return 0;
+        }
+        int index = (int) Math.ceil(q * sorted.length) - 1;
+        return sorted[Math.max(0, Math.min(sorted.length - 1, index))];
+    }
+}
