@@ -51,26 +51,31 @@ final class ClassifyCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Configuration settings = JobOptionsCli.given(spec, ClassifyJobOptions.all());
         ClassifyJobConfig config = ClassifyJobConfig.from(settings);
-        StreamExecutionEnvironment env;
         if (jobManager == null) {
-            env = LocalFlink.environment(config.get(ClassifyJobOptions.PARALLELISM), metricsPorts, webPorts);
-            System.out.printf("Local Flink cluster: web UI on http://127.0.0.1:%s, Prometheus metrics on"
-                    + " http://127.0.0.1:%s/metrics%n", webPorts, metricsPorts);
+            try (LocalFlink flink = LocalFlink.start(config.get(ClassifyJobOptions.PARALLELISM), metricsPorts,
+                    webPorts)) {
+                System.out.printf("Local Flink cluster: web UI on %s, Prometheus metrics on the first free port of"
+                        + " %s (/metrics)%n", flink.webUrl(), metricsPorts);
+                run(config, flink.environment());
+            }
         } else {
             String[] hostPort = jobManager.split(":", 2);
             if (hostPort.length != 2) {
                 throw new IllegalArgumentException("--jobmanager must be host:port, got " + jobManager);
             }
-            env = StreamExecutionEnvironment.createRemoteEnvironment(hostPort[0], Integer.parseInt(hostPort[1]),
-                    jobJars());
+            run(config, StreamExecutionEnvironment.createRemoteEnvironment(hostPort[0], Integer.parseInt(hostPort[1]),
+                    jobJars()));
         }
+        return 0;
+    }
+
+    private static void run(ClassifyJobConfig config, StreamExecutionEnvironment env) throws Exception {
         new ClassifyJob(config).build(env, KafkaIo.source(config), KafkaIo.sinks(config));
         System.out.printf("Serving %s %s (%s) from %s: %s -> %s%n", config.metadata().name(), config.metadata().version(),
                 config.metadata().architecture(), config.modelPath(), config.get(ClassifyJobOptions.IMAGES_TOPIC),
                 config.get(ClassifyJobOptions.LABELS_TOPIC));
         JobExecutionResult result = env.execute(ClassifyJob.JOB_NAME);
         System.out.printf("Job %s finished after %d s%n", result.getJobID(), result.getNetRuntime() / 1000);
-        return 0;
     }
 
     /** The launcher's jars minus Flink's own, which the cluster provides. */

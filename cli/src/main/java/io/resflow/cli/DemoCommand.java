@@ -88,22 +88,22 @@ final class DemoCommand implements Callable<Integer> {
         try (EmbeddedKafka kafka = EmbeddedKafka.builder()
                 .optTopic(Topics.IMAGES, 4).optTopic(Topics.LABELS, 4).optTopic(Topics.DEAD_LETTERS, 1)
                 .optTopic(Topics.RETRAINING, 1).optTopic(Topics.LABEL_STATS, 1)
-                .build().start()) {
+                .build().start();
+                LocalFlink flink = LocalFlink.start(parallelism, metricsPorts, webPorts)) {
             ClassifyJobConfig config = ClassifyJobConfig.from(jobSettings(kafka));
-            StreamExecutionEnvironment env = LocalFlink.environment(parallelism, metricsPorts, webPorts);
+            StreamExecutionEnvironment env = flink.environment();
             new ClassifyJob(config).build(env, KafkaIo.source(config), KafkaIo.sinks(config));
             JobClient job = env.executeAsync(ClassifyJob.JOB_NAME);
             System.out.printf("[3/4] Running: Kafka at %s, Flink job %s (parallelism %d)%n", kafka.bootstrapServers(),
                     job.getJobID(), parallelism);
             FlinkRest rest = new FlinkRest();
-            String webUrl = rest.firstAnswering(webPorts, "/config", "flink-version")
-                    .orElseThrow(() -> new IllegalStateException("the Flink web UI did not come up on " + webPorts));
-            Optional<String> metricsUrl = rest.firstAnswering(metricsPorts, "/metrics", "flink_").map(u -> u + "/metrics");
-            System.out.printf("      Flink web UI: %s   Prometheus metrics: %s%n", webUrl,
-                    metricsUrl.orElse("(no reporter answered on " + metricsPorts + ")"));
+            String webUrl = flink.webUrl();
             if (!rest.awaitAllTasksRunning(webUrl, job.getJobID(), Duration.ofMinutes(2))) {
                 throw new IllegalStateException("the classify job did not start within 2 minutes; see " + webUrl);
             }
+            Optional<String> metricsUrl = rest.firstAnswering(metricsPorts, "/metrics", "flink_").map(u -> u + "/metrics");
+            System.out.printf("      Flink web UI: %s   Prometheus metrics: %s%n", webUrl,
+                    metricsUrl.orElse("(no reporter answered on " + metricsPorts + "; is FLINK_PLUGINS_DIR set?)"));
             System.out.println("      All operators running, model loaded and warmed up.");
             try (LiveView view = new LiveView(kafka.bootstrapServers(), Topics.LABELS, Topics.DEAD_LETTERS,
                     test.classNames()).start()) {

@@ -1,35 +1,72 @@
 package io.resflow.cli;
 
+import java.net.URI;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.configuration.TaskManagerOptions;
+import org.apache.flink.core.plugin.PluginUtils;
+import org.apache.flink.runtime.minicluster.MiniCluster;
+import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
- * A Flink cluster inside this JVM (Flink's MiniCluster, what {@code createLocalEnvironment}
- * starts), with its web UI and the Prometheus reporter, as ./resflow demo and classify use it.
+ * A Flink cluster inside this JVM (Flink's MiniCluster) with its web UI and the Prometheus
+ * reporter, as ./resflow demo and classify use it. Jobs are submitted through its REST endpoint,
+ * like to any cluster.
+ *
+ * <p>The cluster is built here rather than by {@code createLocalEnvironment} because only this way
+ * it gets a plugin manager: Flink's Prometheus reporter bundles an old Prometheus client without
+ * relocating it, so it must load from {@code FLINK_PLUGINS_DIR} in its own class loader (as on a
+ * real cluster) instead of clashing with the trainer's client on the class path.
  */
-final class LocalFlink {
+final class LocalFlink implements AutoCloseable {
 
-    static final String PROMETHEUS_REPORTER = "metrics.reporter.prom.";
+    private final MiniCluster cluster;
+    private final URI restAddress;
 
-    private LocalFlink() {}
+    private LocalFlink(MiniCluster cluster, URI restAddress) {
+        this.cluster = cluster;
+        this.restAddress = restAddress;
+    }
 
     /**
      * @param metricsPorts port or range for Prometheus' /metrics, e.g. "9249-9259"
-     * @param webPorts port or range for the web UI, e.g. "8081-8091"
+     * @param webPorts port or range for the web UI and REST API, e.g. "8081-8091"
      */
-    static StreamExecutionEnvironment environment(int slots, String metricsPorts, String webPorts) {
+    static LocalFlink start(int slots, String metricsPorts, String webPorts) throws Exception {
         Configuration conf = new Configuration();
         conf.set(TaskManagerOptions.NUM_TASK_SLOTS, slots);
         conf.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
+        conf.set(RestOptions.ADDRESS, "127.0.0.1");
         conf.set(RestOptions.BIND_PORT, webPorts);
-        conf.setString(PROMETHEUS_REPORTER + "factory.class", "org.apache.flink.metrics.prometheus.PrometheusReporterFactory");
-        conf.setString(PROMETHEUS_REPORTER + "port", metricsPorts);
+        conf.setString("metrics.reporter.prom.factory.class", "org.apache.flink.metrics.prometheus.PrometheusReporterFactory");
+        conf.setString("metrics.reporter.prom.port", metricsPorts);
         // A failing job is retried a few times, then stops with its error: never a restart loop.
         conf.setString("restart-strategy.type", "fixed-delay");
         conf.setString("restart-strategy.fixed-delay.attempts", "3");
         conf.setString("restart-strategy.fixed-delay.delay", "2 s");
-        return StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(conf);
+        MiniCluster cluster = new MiniCluster(new MiniClusterConfiguration.Builder()
+                .setConfiguration(conf)
+                .setNumTaskManagers(1)
+                .setNumSlotsPerTaskManager(slots)
+                .setPluginManager(PluginUtils.createPluginManagerFromRootFolder(conf))
+                .build());
+        cluster.start();
+        return new LocalFlink(cluster, cluster.getRestAddress().get());
+    }
+
+    /** The web UI, e.g. http://127.0.0.1:8081. */
+    String webUrl() {
+        return "http://" + restAddress.getHost() + ":" + restAddress.getPort();
+    }
+
+    /** An environment that submits to this cluster; the classes are already on its class path. */
+    StreamExecutionEnvironment environment() {
+        return StreamExecutionEnvironment.createRemoteEnvironment(restAddress.getHost(), restAddress.getPort());
+    }
+
+    @Override
+    public void close() throws Exception {
+        cluster.close();
     }
 }

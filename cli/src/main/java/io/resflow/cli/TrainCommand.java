@@ -34,7 +34,7 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--depth", defaultValue = "20", description = "Layers: 6n+2 (20, 32, 44, 56, 110) for basic CIFAR-style nets, 9n+2 (164) for bottleneck ones, or 18, 34, 50, 101, 152 (default: ${DEFAULT-VALUE}).")
     int depth;
 
-    @Option(names = "--version", defaultValue = "v1", description = "v1 (post-activation, 2015) or v2 (full pre-activation, 2016) (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--resnet-version", defaultValue = "v1", description = "v1 (post-activation, 2015) or v2 (full pre-activation, 2016) (default: ${DEFAULT-VALUE}).")
     String version;
 
     @Option(names = "--unit", description = "basic or bottleneck (default: by depth).")
@@ -58,10 +58,10 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--lr", defaultValue = "0.1", description = "Base learning rate (default: ${DEFAULT-VALUE}).")
     float learningRate;
 
-    @Option(names = "--schedule", defaultValue = "step", description = "step (divide by 10 at 50% and 75%) or cosine (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--schedule", defaultValue = "step", description = "step (divide by 10 at 50%% and 75%%) or cosine (default: ${DEFAULT-VALUE}).")
     String schedule;
 
-    @Option(names = "--warmup", defaultValue = "none", description = "none, paper (lr 0.01 until training error < 80%, the 110-layer trick) or a number of linear warm-up iterations (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--warmup", defaultValue = "none", description = "none, paper (lr 0.01 until training error < 80%%, the 110-layer trick) or a number of linear warm-up iterations (default: ${DEFAULT-VALUE}).")
     String warmup;
 
     @Option(names = "--max-batches", defaultValue = "0", description = "Stop each epoch after this many batches; 0 = all (default: ${DEFAULT-VALUE}).")
@@ -105,8 +105,9 @@ final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        TrainingData.Split split = TrainingData.load(data, imageSize, imageSize, channels, classes, holdOut, seed);
+        // The architecture first: a wrong depth should not wait for the data to load.
         String description = architecture != null ? architecture : describe();
+        TrainingData.Split split = TrainingData.load(data, imageSize, imageSize, channels, classes, holdOut, seed);
         TrainingConfig.Builder config = TrainingConfig.builder()
                 .setRunDirectory(output)
                 .optModelName(name)

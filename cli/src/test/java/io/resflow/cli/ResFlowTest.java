@@ -56,6 +56,14 @@ class ResFlowTest {
     }
 
     @Test
+    void invalidDepthIsRefusedListingTheValidOnes() {
+        Run run = run("train", "--depth", "21", "--output", "target/never-written");
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.err()).contains("resflow train:").contains("6n+2").contains("20");
+        assertThat(java.nio.file.Path.of("target/never-written")).doesNotExist();
+    }
+
+    @Test
     void noCommandAsksForOne() {
         Run run = run();
         assertThat(run.exitCode()).isEqualTo(2);
