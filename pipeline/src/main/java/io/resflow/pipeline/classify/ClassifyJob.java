@@ -90,6 +90,10 @@ public final class ClassifyJob {
         env.setParallelism(config.get(PARALLELISM));
         env.enableCheckpointing(config.get(CHECKPOINT_INTERVAL).toMillis(), CheckpointingMode.EXACTLY_ONCE);
         env.getConfig().setGlobalJobParameters(config.configuration());
+        // Every function here builds a new record per output and never keeps or changes its input,
+        // so chained operators may hand records over without Flink's defensive deep copies (which
+        // would copy each frame's bytes and model input at every step).
+        env.getConfig().enableObjectReuse();
 
         DataStream<RawFrame> frames = env
                 .fromSource(source, WatermarkStrategy.noWatermarks(), "kafka-images")
@@ -129,7 +133,8 @@ public final class ClassifyJob {
                 .sinkTo(sinks.retraining()).name("kafka-retraining").uid("kafka-retraining");
 
         predictions
-                .keyBy(PredictionRecord::source)
+                .map(LabelCounts::toLabelEvent).name("label-events").uid("label-events")
+                .keyBy(LabelCounts.LabelEvent::source)
                 .window(TumblingEventTimeWindows.of(config.get(STATS_WINDOW)))
                 .allowedLateness(config.get(ALLOWED_LATENESS))
                 .aggregate(new LabelCounts(), new LabelCounts.ToStats())

@@ -11,9 +11,12 @@ import java.io.UncheckedIOException;
 import java.util.Iterator;
 import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
 import javax.imageio.ImageWriteParam;
 import javax.imageio.ImageWriter;
+import javax.imageio.stream.ImageInputStream;
 import javax.imageio.stream.ImageOutputStream;
+import javax.imageio.stream.MemoryCacheImageInputStream;
 
 /**
  * Converts between 8-bit pixels (row-major HWC, the layout of {@code RAW_U8}) and the encodings
@@ -64,20 +67,39 @@ public final class ImageCodec {
         if (encoding == ImageEncoding.RAW_U8) {
             throw new IllegalArgumentException("RAW_U8 has no header to decode; its shape comes from the record");
         }
+        ImageReader reader = (encoding == ImageEncoding.PNG ? PNG_READERS : JPEG_READERS).get();
         BufferedImage image;
-        try {
-            image = ImageIO.read(new ByteArrayInputStream(bytes));
+        try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
+            reader.setInput(in, true, true);
+            image = reader.read(0);
         } catch (IOException | RuntimeException e) {
             // ImageIO's decoders throw IIOException, but also IndexOutOfBounds and friends on
             // corrupt streams: every one of them means the same thing to the caller.
             throw new UndecodableImageException(encoding + " data could not be decoded (" + bytes.length
                     + " bytes): " + e.getMessage(), e);
+        } finally {
+            reader.setInput(null);
         }
         if (image == null) {
             throw new UndecodableImageException(
                     "No image reader recognises these " + bytes.length + " bytes as " + encoding);
         }
         return toPixels(image);
+    }
+
+    /**
+     * One reader per thread and format, found once: {@code ImageIO.read} asks every registered
+     * reader whether it recognises the stream, which costs more than decoding a small frame.
+     */
+    private static final ThreadLocal<ImageReader> PNG_READERS = ThreadLocal.withInitial(() -> reader("png"));
+    private static final ThreadLocal<ImageReader> JPEG_READERS = ThreadLocal.withInitial(() -> reader("jpeg"));
+
+    private static ImageReader reader(String format) {
+        Iterator<ImageReader> readers = ImageIO.getImageReadersByFormatName(format);
+        if (!readers.hasNext()) {
+            throw new IllegalStateException("This JVM has no " + format + " reader");
+        }
+        return readers.next();
     }
 
     private static Pixels toPixels(BufferedImage image) {

@@ -10,11 +10,21 @@ import org.apache.flink.streaming.api.windowing.windows.TimeWindow;
 import org.apache.flink.util.Collector;
 
 /** Counts labels and sums top-1 scores per window, incrementally (one small accumulator per key and window). */
-public final class LabelCounts implements AggregateFunction<PredictionRecord, LabelCounts.Accumulator, LabelCounts.Accumulator> {
+public final class LabelCounts implements AggregateFunction<LabelCounts.LabelEvent, LabelCounts.Accumulator, LabelCounts.Accumulator> {
 
     private static final long serialVersionUID = 1L;
 
     public static final String UID = "label-stats";
+
+    /**
+     * What the window needs of a prediction: only this crosses the network to the keyed windows,
+     * not the whole prediction with its top-k arrays.
+     */
+    public record LabelEvent(String source, String label, float score) {}
+
+    public static LabelEvent toLabelEvent(PredictionRecord prediction) {
+        return new LabelEvent(prediction.source(), prediction.top1Label(), prediction.top1Score());
+    }
 
     /** Running counts of one source in one window. */
     public static final class Accumulator {
@@ -29,10 +39,10 @@ public final class LabelCounts implements AggregateFunction<PredictionRecord, La
     }
 
     @Override
-    public Accumulator add(PredictionRecord prediction, Accumulator acc) {
-        acc.counts.merge(prediction.top1Label(), 1L, Long::sum);
+    public Accumulator add(LabelEvent event, Accumulator acc) {
+        acc.counts.merge(event.label(), 1L, Long::sum);
         acc.total++;
-        acc.scoreSum += prediction.top1Score();
+        acc.scoreSum += event.score();
         return acc;
     }
 
