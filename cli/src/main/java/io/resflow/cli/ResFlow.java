@@ -23,6 +23,7 @@ import picocli.CommandLine.Spec;
             ReplayCommand.class,
             ClassifyCommand.class,
             BenchCommand.class,
+            ResultsCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class ResFlow implements Runnable {
