@@ -1,0 +1,143 @@
+package io.resflow.pipeline.classify;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.resflow.datasets.FashionMnist;
+import io.resflow.kafka.embedded.EmbeddedKafkaExtension;
+import io.resflow.pipeline.kafka.AvroSerde;
+import io.resflow.pipeline.kafka.Topics;
+import io.resflow.pipeline.replay.CameraFeedReplay;
+import io.resflow.pipeline.replay.DatasetFrames;
+import io.resflow.schema.ImageEncoding;
+import io.resflow.schema.Prediction;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Properties;
+import java.util.Set;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.StateRecoveryOptions;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.core.execution.SavepointFormatType;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Stop the job mid-stream with a savepoint (frames still waiting in half-full batches), start it
+ * again from the savepoint, and check a read_committed consumer sees every frame's label exactly
+ * once: nothing in flight is lost, nothing is labelled twice.
+ */
+class ClassifyJobRestartITCase {
+
+    private static final int FRAMES = 1_200;
+
+    @Order(1)
+    @RegisterExtension
+    static final EmbeddedKafkaExtension KAFKA = new EmbeddedKafkaExtension(b -> b
+            .optTopic(Topics.IMAGES, 2).optTopic(Topics.LABELS, 2).optTopic(Topics.DEAD_LETTERS, 1)
+            .optTopic(Topics.RETRAINING, 1).optTopic(Topics.LABEL_STATS, 1));
+
+    @Order(2)
+    @RegisterExtension
+    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
+            .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+
+    @TempDir
+    static Path modelDir;
+
+    @TempDir
+    static Path savepoints;
+
+    @Test
+    void restartFromASavepointMidStreamLabelsEveryFrameExactlyOnce() throws Exception {
+        FashionMnist mnist = FashionMnist.atDefaultLocation();
+        CentroidSavedModel.export(mnist.load(FashionMnist.Split.TRAIN).head(2_000), modelDir);
+        // Cameras keep sending (200 frames/s for 6 s) while the job is stopped and started again.
+        CameraFeedReplay replay = CameraFeedReplay.builder().setBootstrapServers(KAFKA.bootstrapServers())
+                .setFrames(new DatasetFrames(mnist.load(FashionMnist.Split.TEST).head(FRAMES), ImageEncoding.RAW_U8))
+                .optCameras(4).optFramesPerSecond(50).optRunId("restart").build();
+        Thread cameras = new Thread(replay::run, "cameras");
+
+        JobClient first = start(null);
+        cameras.start();
+        awaitLabels(100, Duration.ofMinutes(2));
+        String savepoint = first.stopWithSavepoint(false, savepoints.toUri().toString(), SavepointFormatType.CANONICAL)
+                .get();
+        int labelledBeforeStop = readLabels(0, Duration.ofSeconds(1)).size();
+        assertThat(labelledBeforeStop).as("the job was stopped mid-stream").isBetween(100, FRAMES - 1);
+
+        JobClient second = start(savepoint);
+        cameras.join();
+        try {
+            List<Prediction> labels = awaitLabels(FRAMES, Duration.ofMinutes(3));
+            Set<String> ids = new HashSet<>();
+            for (Prediction p : labels) {
+                assertThat(ids.add(p.getImageId())).as("label for %s twice", p.getImageId()).isTrue();
+            }
+            assertThat(ids).hasSize(FRAMES);
+        } finally {
+            second.cancel().get();
+        }
+    }
+
+    private static JobClient start(String savepoint) throws Exception {
+        Configuration conf = new Configuration();
+        conf.set(ClassifyJobOptions.BOOTSTRAP_SERVERS, KAFKA.bootstrapServers());
+        conf.set(ClassifyJobOptions.MODEL_PATH, modelDir.toString());
+        conf.set(ClassifyJobOptions.PARALLELISM, 2);
+        conf.set(ClassifyJobOptions.MAX_BATCH_SIZE, 32);
+        // A long batch delay keeps frames waiting in half-full batches when the savepoint is taken.
+        conf.set(ClassifyJobOptions.MAX_BATCH_DELAY, Duration.ofMillis(200));
+        conf.set(ClassifyJobOptions.CHECKPOINT_INTERVAL, Duration.ofMillis(500));
+        ClassifyJobConfig config = ClassifyJobConfig.from(conf);
+        Configuration cluster = new Configuration();
+        if (savepoint != null) {
+            cluster.set(StateRecoveryOptions.SAVEPOINT_PATH, savepoint);
+        }
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(cluster);
+        new ClassifyJob(config).build(env, KafkaIo.source(config), KafkaIo.sinks(config));
+        return env.executeAsync(ClassifyJob.JOB_NAME);
+    }
+
+    private static List<Prediction> awaitLabels(int atLeast, Duration timeout) {
+        List<Prediction> labels = readLabels(atLeast, timeout);
+        assertThat(labels).as("labels within %s", timeout).hasSizeGreaterThanOrEqualTo(atLeast);
+        return labels;
+    }
+
+    private static List<Prediction> readLabels(int atLeast, Duration timeout) {
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers());
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, "restart-check-" + System.nanoTime());
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        AvroSerde<Prediction> serde = AvroSerde.of(Prediction.class);
+        List<Prediction> labels = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props)) {
+            consumer.subscribe(List.of(Topics.LABELS));
+            long deadline = System.nanoTime() + timeout.toNanos();
+            do {
+                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                    labels.add(serde.deserialize(r.topic(), r.value()));
+                }
+            } while ((labels.size() < atLeast || atLeast == 0) && System.nanoTime() < deadline);
+            for (int i = 0; i < 5; i++) {
+                consumer.poll(Duration.ofMillis(200)).forEach(r -> labels.add(serde.deserialize(r.topic(), r.value())));
+            }
+        }
+        return labels;
+    }
+}
