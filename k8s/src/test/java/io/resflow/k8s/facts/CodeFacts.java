@@ -1,0 +1,123 @@
+package io.resflow.k8s.facts;
+
+import io.resflow.pipeline.classify.ClassifyJob;
+import io.resflow.pipeline.classify.ClassifyJobConfig;
+import io.resflow.pipeline.classify.ClassifyJobOptions;
+import io.resflow.pipeline.kafka.Topics;
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.Configuration;
+
+/**
+ * What the manifests must agree with, read from the code and the build, never copied by hand: the
+ * topics ({@link Topics}), the classify job's options and entry point ({@link ClassifyJobOptions},
+ * {@link ClassifyJob#main}), Flink's configuration keys, Kafka's config names, the metric series and
+ * the versions of the build.
+ */
+public final class CodeFacts {
+
+    private final BuildVersions versions;
+    private final Map<String, String> topics;
+    private final FlinkConfigKeys flinkConfigKeys;
+    private final MetricCatalogue metrics;
+    private final Set<String> topicConfigNames;
+    private final Set<String> brokerConfigNames;
+
+    private CodeFacts(BuildVersions versions) {
+        this.versions = versions;
+        this.topics = constants(Topics.class);
+        this.flinkConfigKeys = FlinkConfigKeys.fromClassPath();
+        this.metrics = MetricCatalogue.fromCode();
+        this.topicConfigNames = KafkaConfigNames.topic();
+        this.brokerConfigNames = KafkaConfigNames.broker();
+    }
+
+    public static CodeFacts read() {
+        return new CodeFacts(BuildVersions.fromBuild());
+    }
+
+    public BuildVersions versions() {
+        return versions;
+    }
+
+    /** Topic names by constant: {@code IMAGES -> images}, ... */
+    public Map<String, String> topics() {
+        return topics;
+    }
+
+    public List<ConfigOption<?>> jobOptions() {
+        return ClassifyJobOptions.all();
+    }
+
+    /** The keys of the job's options that have no default: the job does not start without them. */
+    public Set<String> requiredJobOptions() {
+        Set<String> required = new TreeSet<>();
+        jobOptions().stream().filter(o -> !o.hasDefaultValue()).forEach(o -> required.add(o.key()));
+        return required;
+    }
+
+    /**
+     * The job's own argument parser ({@link ClassifyJobConfig#parseArgs}), then every option read with
+     * its type, so a bad duration or number fails here as it would on the cluster.
+     *
+     * @throws IllegalArgumentException with the job's message
+     */
+    public Configuration parseJobArgs(List<String> args) {
+        Configuration configuration = ClassifyJobConfig.parseArgs(args.toArray(String[]::new));
+        for (ConfigOption<?> option : jobOptions()) {
+            try {
+                configuration.getOptional(option);
+            } catch (RuntimeException e) {
+                throw new IllegalArgumentException("--" + option.key() + ": " + e.getMessage(), e);
+            }
+        }
+        return configuration;
+    }
+
+    /** The class whose main runs the job on a cluster. */
+    public Class<?> jobEntryClass() {
+        return ClassifyJob.class;
+    }
+
+    /** Flink's job name, the job_name label of its metrics. */
+    public String jobName() {
+        return ClassifyJob.JOB_NAME;
+    }
+
+    public FlinkConfigKeys flinkConfigKeys() {
+        return flinkConfigKeys;
+    }
+
+    public MetricCatalogue metrics() {
+        return metrics;
+    }
+
+    public Set<String> topicConfigNames() {
+        return topicConfigNames;
+    }
+
+    public Set<String> brokerConfigNames() {
+        return brokerConfigNames;
+    }
+
+    private static Map<String, String> constants(Class<?> type) {
+        Map<String, String> values = new LinkedHashMap<>();
+        for (Field field : type.getFields()) {
+            if (Modifier.isStatic(field.getModifiers()) && Modifier.isFinal(field.getModifiers())
+                    && field.getType() == String.class) {
+                try {
+                    values.put(field.getName(), (String) field.get(null));
+                } catch (IllegalAccessException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+        }
+        return values;
+    }
+}

@@ -1,0 +1,252 @@
+package io.resflow.k8s.validation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.resflow.k8s.facts.CodeFacts;
+import io.resflow.k8s.manifests.Problem;
+import io.strimzi.api.kafka.model.topic.KafkaTopic;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.apache.flink.kubernetes.operator.api.FlinkDeployment;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The manifests of k8s/ agree with the code, and the validator refuses broken copies of them: each
+ * case below copies k8s/, makes one mistake a person could make, and expects the problem it causes,
+ * named clearly.
+ */
+class ManifestValidatorTest {
+
+    private static CodeFacts facts;
+    private static ManifestValidator validator;
+
+    @TempDir
+    Path temp;
+
+    @BeforeAll
+    static void readTheCode() {
+        facts = CodeFacts.read();
+        validator = new ManifestValidator(facts);
+    }
+
+    @Test
+    void theManifestsAgreeWithTheCode() {
+        ManifestValidator.Report report = validator.validate(k8sDirectory());
+
+        assertThat(report.problems()).as(report.describe()).isEmpty();
+        assertThat(report.tree().resources(KafkaTopic.class)).hasSize(facts.topics().size());
+        assertThat(report.tree().resources(FlinkDeployment.class)).hasSize(1);
+        assertThat(report.tree().kustomizations()).containsKeys(Path.of("base"), Path.of("overlays/cpu"),
+                Path.of("overlays/gpu"), Path.of("components/s3-state"));
+    }
+
+    /** One mistake: the first {@code from} in {@code file} becomes {@code to}. */
+    record Mistake(String description, String file, String from, String to, List<String> expected) {
+        Mistake(String description, String file, String from, String to, String... expected) {
+            this(description, file, from, to, List.of(expected));
+        }
+
+        @Override
+        public String toString() {
+            return description;
+        }
+    }
+
+    static Stream<Mistake> mistakes() {
+        String flink = "base/flink/classify-deployment.yaml";
+        String topics = "base/kafka/topics.yaml";
+        String kafka = "base/kafka/kafka.yaml";
+        String train = "base/trainer/train-job.yaml";
+        String alerts = "base/monitoring/alert-rules.yaml";
+        String dashboard = "base/monitoring/resflow-dashboard.json";
+        return Stream.of(
+                // unknown fields, in every family of typed models
+                new Mistake("misspelt FlinkDeployment field", flink, "    parallelism: 4", "    paralelism: 4",
+                        "unknown field 'paralelism' at spec.job.paralelism", "knows", "parallelism"),
+                new Mistake("misspelt field in a pod template", flink, "      containers:", "      container:",
+                        "unknown field 'container' at spec.podTemplate.spec.container"),
+                new Mistake("misspelt PersistentVolumeClaim field", "base/platform/storage.yaml", "accessModes",
+                        "accesModes", "unknown field 'accesModes' at spec.accesModes"),
+                new Mistake("misspelt KafkaTopic field", topics, "partitions: 12", "partition: 12",
+                        "KafkaTopic images: unknown field 'partition' at spec.partition"),
+                new Mistake("misspelt Kafka listener field", kafka, "tls: false", "tsl: false",
+                        "unknown field 'tsl' at spec.kafka.listeners[0].tsl"),
+                new Mistake("misspelt PodMonitor field", "base/monitoring/pod-monitors.yaml", "podMetricsEndpoints",
+                        "podMetricEndpoints", "unknown field 'podMetricEndpoints'"),
+                new Mistake("misspelt Job field", train, "backoffLimit", "backOffLimit",
+                        "unknown field 'backOffLimit' at spec.backOffLimit"),
+                new Mistake("misspelt kustomization field", "base/kafka/kustomization.yaml", "resources:", "resource:",
+                        "unknown field 'resource'"),
+                new Mistake("misspelt enum value", flink, "upgradeMode: savepoint", "upgradeMode: savepont",
+                        "invalid value 'savepont' at spec.job.upgradeMode"),
+                new Mistake("an API version without a typed model", topics, "apiVersion: kafka.strimzi.io/v1\n",
+                        "apiVersion: kafka.strimzi.io/v1beta3\n", "no typed model for apiVersion kafka.strimzi.io/v1beta3"),
+                // topics
+                new Mistake("a topic the code does not know", topics, "name: label-stats", "name: label-statistics",
+                        "topic label-statistics is not a topic of the code",
+                        "topic label-stats (Topics.LABEL_STATS) has no KafkaTopic",
+                        "--label-stats-topic label-stats has no KafkaTopic"),
+                new Mistake("the job reading a topic nobody creates", flink, "      - images\n",
+                        "      - camera-images\n", "--images-topic camera-images has no KafkaTopic"),
+                new Mistake("a misspelt topic config", topics, "retention.ms", "retention.msec",
+                        "config 'retention.msec' is not a Kafka topic config"),
+                new Mistake("min.insync.replicas as high as replicas", topics, "min.insync.replicas: 2",
+                        "min.insync.replicas: 3", "min.insync.replicas 3 must be below replicas 3"),
+                new Mistake("a misspelt broker config", kafka, "transaction.state.log.min.isr",
+                        "transaction.state.log.min.insync", "'transaction.state.log.min.insync' is not a Kafka 4.2.0 broker config"),
+                new Mistake("another Kafka version than the clients'", kafka, "version: 4.2.0", "version: 4.1.1",
+                        "spec.kafka.version is 4.1.1; the pipeline's Kafka clients are 4.2.0"),
+                // ports
+                new Mistake("the Prometheus reporter on another port than the pod declares", flink,
+                        "metrics.reporter.prom.port: \"9249\"", "metrics.reporter.prom.port: \"9250\"",
+                        "the Prometheus reporter listens on 9250, but spec.podTemplate's flink-main-container port 'metrics' is 9249"),
+                new Mistake("a bootstrap port no listener has", flink, "resflow-kafka-bootstrap:9092",
+                        "resflow-kafka-bootstrap:9093", "port 9093 is not a listener port of resflow-kafka-bootstrap"),
+                new Mistake("a bootstrap host that is no Strimzi service", flink, "resflow-kafka-bootstrap:9092",
+                        "kafka:9092", "bootstrap server kafka:9092 is no Strimzi bootstrap service"),
+                new Mistake("the trainer serving metrics on another port than it declares", train,
+                        "containerPort: 9464", "containerPort: 9465", "--metrics-port 9464 must equal the container's port 'metrics' 9465"),
+                new Mistake("a PodMonitor scraping a port the pods do not declare", "base/monitoring/pod-monitors.yaml",
+                        "- port: metrics", "- port: prometheus", "scrapes port 'prometheus', which the selected pods do not declare"),
+                new Mistake("a PodMonitor selecting no pod", "base/monitoring/pod-monitors.yaml", "app: resflow-classify",
+                        "app: resflow-classifier", "its selector matches no pod"),
+                // the job's options and Flink's configuration
+                new Mistake("an option the job does not have", flink, "      - --max-batch-size\n",
+                        "      - --max-batchsize\n", "unknown option --max-batchsize; the options are"),
+                new Mistake("an option value of the wrong type", flink, "      - 10ms\n", "      - ten millis\n",
+                        "--max-batch-delay"),
+                new Mistake("an option left out", flink, "      - --top-k\n      - \"3\"\n", "",
+                        "spec.job.args do not set --top-k (default 3)"),
+                new Mistake("--parallelism unlike spec.job.parallelism", flink, "      - --parallelism\n      - \"4\"\n",
+                        "      - --parallelism\n      - \"8\"\n", "--parallelism 8 differs from spec.job.parallelism 4"),
+                new Mistake("a model no trainer Job writes", flink, "/models/runs/fashion-resnet20-1/saved-model",
+                        "/models/runs/fashion-resnet20-2/saved-model", "is the SavedModel of no trainer Job"),
+                new Mistake("another entry class", flink, "entryClass: io.resflow.pipeline.classify.ClassifyJob",
+                        "entryClass: io.resflow.pipeline.classify.ClassifyJobMain",
+                        "spec.job.entryClass must be io.resflow.pipeline.classify.ClassifyJob"),
+                new Mistake("a misspelt Flink option", flink, "execution.checkpointing.dir:", "execution.checkpoint.dir:",
+                        "execution.checkpoint.dir is not a Flink 2.2.1 option (did you mean execution.checkpointing.dir?)",
+                        "flinkConfiguration needs execution.checkpointing.dir"),
+                new Mistake("a Flink option deprecated in Flink 2", flink, "execution.checkpointing.savepoint-dir:",
+                        "state.savepoints.dir:", "state.savepoints.dir is deprecated in Flink 2.2.1; use execution.checkpointing.savepoint-dir"),
+                new Mistake("another Flink version", flink, "flinkVersion: v2_2", "flinkVersion: v2_1",
+                        "spec.flinkVersion is v2_1, expected v2_2"),
+                new Mistake("no Flink version at all", flink, "flinkVersion: v2_2", "flinkVersion: 2.2",
+                        "'2.2' is not a Flink version"),
+                new Mistake("a plugin jar of another Flink release", "components/s3-state/flink-s3-state.yaml",
+                        "flink-s3-fs-presto-2.2.1.jar", "flink-s3-fs-presto-1.20.1.jar", "names flink-s3-fs-presto-1.20.1.jar"),
+                new Mistake("a checkpoint directory on no volume", flink, "file:///flink-state/checkpoints",
+                        "file:///tmp/checkpoints", "is on no volume of flink-main-container: it would vanish with the pod"),
+                // the trainer
+                new Mistake("a flag resflow train does not have", train, "- --epochs", "- --epoch",
+                        "resflow train refuses these arguments"),
+                new Mistake("a trainer output on no volume", train, "/models/runs/fashion-resnet20-1",
+                        "/tmp/runs/fashion-resnet20-1", "--output /tmp/runs/fashion-resnet20-1 is on no volume of container trainer",
+                        "is the SavedModel of no trainer Job"),
+                new Mistake("retraining labels in another order", "base/trainer/retrain-cronjob.yaml",
+                        "T-shirt/top,Trouser", "Trouser,T-shirt/top", "--classes must be the served model's labels"),
+                // metrics
+                new Mistake("an alert on a metric the code does not define", alerts,
+                        "flink_taskmanager_job_task_operator_framesIn{", "flink_taskmanager_job_task_operator_framesInput{",
+                        "metric flink_taskmanager_job_task_operator_framesInput is defined nowhere in the code (did you mean "
+                                + "flink_taskmanager_job_task_operator_framesIn?)"),
+                new Mistake("a key-value group's key left out of the name", alerts,
+                        "flink_taskmanager_job_task_operator_errorKind_deadLetters", "flink_taskmanager_job_task_operator_deadLetters",
+                        "metric flink_taskmanager_job_task_operator_deadLetters is defined nowhere"),
+                new Mistake("another job name", alerts, "job_name=\"resflow-classify\",quantile", "job_name=\"classify\",quantile",
+                        "job_name=\"classify\" is not the job's name resflow-classify"),
+                new Mistake("a quantile Flink does not export", alerts, "quantile=\"0.99\"", "quantile=\"0.9\"",
+                        "quantile=\"0.9\" is not one Flink's reporter exports"),
+                new Mistake("a label the metric does not have", alerts, "job_name=\"resflow-classify\",quantile",
+                        "job=\"resflow-classify\",jobname=\"x\",quantile", "has no label jobname"),
+                new Mistake("a dashboard query on a metric the trainer does not have", dashboard,
+                        "max(resflow_trainer_learning_rate)", "max(resflow_trainer_lr)",
+                        "metric resflow_trainer_lr is defined nowhere",
+                        "metric resflow_trainer_learning_rate (TrainingMetrics (resflow_trainer_learning_rate)) is on no dashboard panel"),
+                // images, kustomize, Dockerfiles, README
+                new Mistake("an overlay tag that is not the project version", "overlays/cpu/kustomization.yaml",
+                        "newTag: 0.1.0-SNAPSHOT", "newTag: 0.0.9", "images: resflow/pipeline has tag 0.0.9, expected 0.1.0-SNAPSHOT"),
+                new Mistake("the gpu overlay on cpu images", "overlays/gpu/kustomization.yaml", "newTag: 0.1.0-SNAPSHOT-gpu",
+                        "newTag: 0.1.0-SNAPSHOT", "expected 0.1.0-SNAPSHOT-gpu"),
+                new Mistake("a tag in the base", train, "image: resflow/trainer", "image: resflow/trainer:latest",
+                        "image resflow/trainer:latest is not one k8s/images builds"),
+                new Mistake("a patch of a resource nobody defines", "overlays/gpu/classify-gpu.yaml", "name: resflow-classify",
+                        "name: resflow-clasify", "patches FlinkDeployment resflow-clasify, which no resource defines"),
+                new Mistake("a kustomization naming a missing file", "base/kafka/kustomization.yaml", "- topics.yaml",
+                        "- topic.yaml", "resources: topic.yaml does not exist",
+                        "base/kafka/topics.yaml: no kustomization names this file"),
+                new Mistake("a resource without its apply stage", "base/platform/storage.yaml",
+                        "app.kubernetes.io/component: platform", "app.kubernetes.io/component: storage",
+                        "label app.kubernetes.io/component must be one of the apply stages"),
+                new Mistake("a Dockerfile on another Flink release", "images/pipeline.Dockerfile", "ARG FLINK_VERSION=2.2.1",
+                        "ARG FLINK_VERSION=2.1.0", "ARG FLINK_VERSION=2.1.0, but the build has 2.2.1 (root pom.xml)"),
+                new Mistake("an unpinned base image", "images/trainer.Dockerfile", "ARG RUNTIME_IMAGE=debian:12.12-slim",
+                        "ARG RUNTIME_IMAGE=debian:latest", "ARG RUNTIME_IMAGE=debian:latest is not pinned to a tag"),
+                new Mistake("the job jar elsewhere in the image", "images/pipeline.Dockerfile",
+                        "/out/usrlib/resflow-pipeline.jar", "/out/usrlib/pipeline.jar",
+                        "does not put the job at /opt/flink/usrlib/resflow-pipeline.jar"),
+                new Mistake("a README naming a file that is not there", "README.md", "k8s/base/flink/classify-deployment.yaml",
+                        "k8s/base/flink/deployment.yaml", "names k8s/base/flink/deployment.yaml, which does not exist"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("mistakes")
+    void refusesABrokenCopy(Mistake mistake) throws IOException {
+        Path copy = copyOfK8s();
+        Path file = copy.resolve(mistake.file());
+        String text = Files.readString(file);
+        assertThat(text).as("the case's text to break").contains(mistake.from());
+        Files.writeString(file, text.replaceFirst(java.util.regex.Pattern.quote(mistake.from()),
+                java.util.regex.Matcher.quoteReplacement(mistake.to())));
+
+        ManifestValidator.Report report = validator.validate(copy);
+
+        List<String> problems = report.problems().stream().map(Problem::toString).toList();
+        for (String expected : mistake.expected()) {
+            assertThat(problems).as(report.describe()).anySatisfy(p -> assertThat(p).contains(expected));
+        }
+    }
+
+    @Test
+    void refusesAFileNoKustomizationNames() throws IOException {
+        Path copy = copyOfK8s();
+        Files.writeString(copy.resolve("base/flink/session.yaml"), "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n");
+
+        ManifestValidator.Report report = validator.validate(copy);
+
+        assertThat(report.problems()).extracting(Problem::toString)
+                .containsExactly("base/flink/session.yaml: no kustomization names this file (resources, patches,"
+                        + " configurations or configMapGenerator), so kubectl apply -k leaves it out");
+    }
+
+    private Path copyOfK8s() throws IOException {
+        Path source = k8sDirectory();
+        Path target = temp.resolve("k8s");
+        try (Stream<Path> files = Files.walk(source)) {
+            for (Path path : files.toList()) {
+                Path relative = source.relativize(path);
+                if (relative.startsWith("target")) {
+                    continue;
+                }
+                Path destination = target.resolve(relative.toString());
+                if (Files.isDirectory(path)) {
+                    Files.createDirectories(destination);
+                } else {
+                    Files.copy(path, destination);
+                }
+            }
+        }
+        return target;
+    }
+
+    static Path k8sDirectory() {
+        return Path.of(System.getProperty("resflow.k8s.dir"));
+    }
+}
