@@ -52,6 +52,9 @@ public final class Benchmarks {
             PipelineBenchmark.Throughput perRecord = pipeline.throughput(1, plan.throughputFrames() / 2,
                     ImageEncoding.PNG);
             log.accept(String.format("pipeline, PNG, one at a time: %.0f images/s", perRecord.imagesPerSecond()));
+            PipelineBenchmark.Throughput perRecordRawU8 = pipeline.throughput(1, plan.throughputFrames() / 2,
+                    ImageEncoding.RAW_U8);
+            log.accept(String.format("pipeline, RAW_U8, one at a time: %.0f images/s", perRecordRawU8.imagesPerSecond()));
             List<PipelineBenchmark.Latency> latencies = new ArrayList<>();
             for (double fraction : plan.loadFractions()) {
                 double rate = fraction * batched.imagesPerSecond();
@@ -61,10 +64,11 @@ public final class Benchmarks {
                 latencies.add(latency);
             }
             BenchmarkReport.Results results = new BenchmarkReport.Results(modelDescription, machine, command,
-                    plan.batchSize(), sweep, batched, rawU8, perRecord, latencies);
+                    plan.batchSize(), sweep, batched, rawU8, perRecord, perRecordRawU8, latencies);
             BenchmarkReport.write(results, markdown, plots);
-            log.accept(String.format("pipeline/raw = %.2f   batched/per-record = %.1f", results.pipelineOverRaw(),
-                    results.batchedOverPerRecord()));
+            log.accept(String.format("pipeline/raw = %.2f (RAW_U8 frames %.2f)   batched/per-record = %.1f (RAW_U8"
+                            + " frames %.1f)", results.pipelineOverRaw(), results.rawU8OverRaw(),
+                    results.batchedOverPerRecord(), results.rawU8BatchedOverPerRecord()));
         }
     }
 

@@ -78,13 +78,15 @@ final class ClassifyCommand implements Callable<Integer> {
         System.out.printf("Job %s finished after %d s%n", result.getJobID(), result.getNetRuntime() / 1000);
     }
 
-    /** The launcher's jars minus Flink's own, which the cluster provides. */
+    /** The launcher's jars minus Flink's own, which the cluster provides (but not its Kafka connector). */
     private static String[] jobJars() throws URISyntaxException, java.io.IOException {
         Path cliJar = Path.of(ClassifyCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
         Path lib = cliJar.getParent().resolve("lib");
         try (Stream<Path> jars = Files.list(lib)) {
-            List<String> shipped = jars.filter(p -> !p.getFileName().toString().startsWith("flink-"))
-                    .map(Path::toString).toList();
+            List<String> shipped = jars.filter(p -> {
+                String name = p.getFileName().toString();
+                return !name.startsWith("flink-") || name.startsWith("flink-connector-kafka");
+            }).map(Path::toString).toList();
             return Stream.concat(Stream.of(cliJar.toString()), shipped.stream()).toArray(String[]::new);
         }
     }

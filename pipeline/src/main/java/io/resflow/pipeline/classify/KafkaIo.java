@@ -26,6 +26,12 @@ import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 /** The production wiring of {@link ClassifyJob}: Kafka in, Kafka out, exactly once. */
 public final class KafkaIo {
 
+    /**
+     * The largest record the sinks write (16 MiB): room for large camera frames in the retraining
+     * feed and dead letters. Topics and brokers need {@code max.message.bytes} at least this big.
+     */
+    public static final int MAX_RECORD_BYTES = 16 * 1024 * 1024;
+
     private KafkaIo() {}
 
     /**
@@ -72,7 +78,7 @@ public final class KafkaIo {
                 .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
                 .setTransactionalIdPrefix(config.get(TRANSACTIONAL_ID_PREFIX) + "-" + name)
                 .setProperty("transaction.timeout.ms", Long.toString(transactionTimeout.toMillis()))
-                .setProperty("max.request.size", Integer.toString(16 * 1024 * 1024))
+                .setProperty("max.request.size", Integer.toString(MAX_RECORD_BYTES))
                 .build();
     }
 }

@@ -5,8 +5,9 @@ import java.util.List;
 /**
  * The names of the metrics the classify job registers, in one place: the operators use them, and
  * the Kubernetes alert rules and dashboard are checked against them. Flink's Prometheus reporter
- * exposes an operator metric {@code m} as {@code flink_taskmanager_job_task_operator_m}, and
- * key-value groups as labels.
+ * exposes an operator metric {@code m} as {@code flink_taskmanager_job_task_operator_m}; the key
+ * of a key-value group joins the name ({@code ..._errorKind_deadLetters}) and its value becomes a
+ * label ({@code errorKind="WRONG_SHAPE"}); see {@link #prometheusName}.
  */
 public final class PipelineMetrics {
 
@@ -15,7 +16,7 @@ public final class PipelineMetrics {
 
     /** Counter: records read by decode-images. */
     public static final String FRAMES_IN = "framesIn";
-    /** Counter per {@link #ERROR_KIND_GROUP}: records sent to dead letters by decode-images. */
+    /** Counter per {@link #ERROR_KIND_GROUP}: records sent to dead letters, by every stage that sends them. */
     public static final String DEAD_LETTERS = "deadLetters";
     /** Key of the key-value group (a Prometheus label) that splits dead letters by error kind. */
     public static final String ERROR_KIND_GROUP = "errorKind";

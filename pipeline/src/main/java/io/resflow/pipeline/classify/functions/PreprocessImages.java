@@ -4,7 +4,10 @@ import io.resflow.pipeline.classify.records.DeadLetterRecord;
 import io.resflow.pipeline.classify.records.DecodedImage;
 import io.resflow.pipeline.classify.records.ModelInput;
 import io.resflow.pipeline.images.ModelInputConverter;
+import io.resflow.pipeline.metrics.PipelineMetrics;
 import io.resflow.schema.ErrorKind;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
@@ -24,14 +27,24 @@ public final class PreprocessImages extends ProcessFunction<DecodedImage, ModelI
     private final ModelInputConverter converter;
     private final boolean resize;
 
+    private transient Counter wrongShapes;
+
     public PreprocessImages(ModelInputConverter converter, boolean resize) {
         this.converter = converter;
         this.resize = resize;
     }
 
     @Override
+    public void open(OpenContext openContext) {
+        wrongShapes = getRuntimeContext().getMetricGroup()
+                .addGroup(PipelineMetrics.ERROR_KIND_GROUP, ErrorKind.WRONG_SHAPE.name())
+                .counter(PipelineMetrics.DEAD_LETTERS);
+    }
+
+    @Override
     public void processElement(DecodedImage image, Context ctx, Collector<ModelInput> out) {
         if (!resize && !converter.matchesSize(image.height(), image.width())) {
+            wrongShapes.inc();
             ctx.output(DEAD_LETTERS, new DeadLetterRecord(UID, ErrorKind.WRONG_SHAPE, "image is " + image.height() + "x"
                     + image.width() + ", the model takes another size and resizing is off", System.currentTimeMillis(),
                     image.id(), image.original()));

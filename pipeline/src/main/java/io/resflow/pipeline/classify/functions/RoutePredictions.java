@@ -44,6 +44,7 @@ public final class RoutePredictions extends ProcessFunction<ScoredFrame, Predict
     private transient Counter lowConfidence;
     private transient Counter misclassified;
     private transient Counter scoringFailures;
+    private transient Counter modelErrors;
     private transient Histogram batchSize;
     private transient Histogram queueWaitMicros;
     private transient Histogram inferenceMicros;
@@ -65,6 +66,8 @@ public final class RoutePredictions extends ProcessFunction<ScoredFrame, Predict
         lowConfidence = metrics.counter(PipelineMetrics.LOW_CONFIDENCE);
         misclassified = metrics.counter(PipelineMetrics.MISCLASSIFIED);
         scoringFailures = metrics.counter(PipelineMetrics.SCORING_FAILURES);
+        modelErrors = metrics.addGroup(PipelineMetrics.ERROR_KIND_GROUP, ErrorKind.MODEL_ERROR.name())
+                .counter(PipelineMetrics.DEAD_LETTERS);
         batchSize = metrics.histogram(PipelineMetrics.BATCH_SIZE, new DescriptiveStatisticsHistogram(HISTOGRAM_WINDOW));
         queueWaitMicros = metrics.histogram(PipelineMetrics.QUEUE_WAIT_MICROS, new DescriptiveStatisticsHistogram(HISTOGRAM_WINDOW));
         inferenceMicros = metrics.histogram(PipelineMetrics.INFERENCE_MICROS, new DescriptiveStatisticsHistogram(HISTOGRAM_WINDOW));
@@ -80,12 +83,14 @@ public final class RoutePredictions extends ProcessFunction<ScoredFrame, Predict
         long now = System.currentTimeMillis();
         if (scored.failed()) {
             scoringFailures.inc();
+            modelErrors.inc();
             ctx.output(DEAD_LETTERS, new DeadLetterRecord(UID, ErrorKind.MODEL_ERROR, scored.failure(), now, scored.id(),
                     scored.original()));
             return;
         }
         if (scored.probabilities().length != labels.size()) {
             scoringFailures.inc();
+            modelErrors.inc();
             ctx.output(DEAD_LETTERS, new DeadLetterRecord(UID, ErrorKind.MODEL_ERROR, "the model returned "
                     + scored.probabilities().length + " probabilities for " + labels.size() + " labels", now,
                     scored.id(), scored.original()));
