@@ -21,6 +21,7 @@ import picocli.CommandLine.Spec;
             EvaluateCommand.class,
             ExportCommand.class,
             ReplayCommand.class,
+            ArchiveFeedCommand.class,
             ClassifyCommand.class,
             BenchCommand.class,
             ResultsCommand.class,
