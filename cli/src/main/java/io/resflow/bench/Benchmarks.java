@@ -25,7 +25,8 @@ public final class Benchmarks {
 
     public static void run(Plan plan, String machine, String command, Path markdown, Path plots, Consumer<String> log)
             throws Exception {
-        float[] inputs = preprocess(plan.images());
+        // The test images as the model takes them: NCHW, scaled by 1/255, exactly as the pipeline feeds them.
+        float[] inputs = plan.images().toNchw(0, plan.images().size(), 1f / 255);
         List<RawEngineBenchmark.Point> sweep;
         String modelDescription;
         try (SavedModelClassifier model = SavedModelClassifier.open(plan.model(), Device.cpu())) {
@@ -70,19 +71,5 @@ public final class Benchmarks {
                             + " frames %.1f)", results.pipelineOverRaw(), results.rawU8OverRaw(),
                     results.batchedOverPerRecord(), results.rawU8BatchedOverPerRecord()));
         }
-    }
-
-    /** The test images as the model takes them: NCHW, scaled by 1/255, exactly as the pipeline feeds them. */
-    private static float[] preprocess(LabelledImages images) {
-        float[] values = new float[images.size() * images.imageSize()];
-        int plane = images.height() * images.width();
-        for (int i = 0; i < images.size(); i++) {
-            for (int p = 0; p < plane; p++) {
-                for (int c = 0; c < images.channels(); c++) {
-                    values[i * images.imageSize() + c * plane + p] = images.pixel(i, p * images.channels() + c) / 255f;
-                }
-            }
-        }
-        return values;
     }
 }

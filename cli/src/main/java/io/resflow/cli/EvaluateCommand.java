@@ -46,20 +46,10 @@ final class EvaluateCommand implements Callable<Integer> {
                         + labels.size());
             }
             ConfusionMatrix matrix = new ConfusionMatrix(labels);
-            int values = input.valuesPerImage();
-            int plane = input.height() * input.width();
             try (ProgressBar bar = Progress.bar("evaluate", images.size(), "images")) {
                 for (int start = 0; start < images.size(); start += BATCH) {
                     int n = Math.min(BATCH, images.size() - start);
-                    float[] batch = new float[n * values];
-                    for (int i = 0; i < n; i++) {
-                        for (int p = 0; p < plane; p++) {
-                            for (int c = 0; c < input.channels(); c++) {
-                                batch[i * values + c * plane + p] = images.pixel(start + i, p * input.channels() + c)
-                                        * input.pixelScale();
-                            }
-                        }
-                    }
+                    float[] batch = images.toNchw(start, n, input.pixelScale());
                     float[][] probabilities = classifier.predict(batch, n);
                     for (int i = 0; i < n; i++) {
                         matrix.add(images.label(start + i), argMax(probabilities[i]));

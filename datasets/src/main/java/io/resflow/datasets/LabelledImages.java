@@ -98,6 +98,25 @@ public final class LabelledImages {
         return pixels[index * imageSize() + offsetInImage] & 0xFF;
     }
 
+    /**
+     * Images {@code first .. first+count-1} as one NCHW float array (channel planes, the layout
+     * models take), each 0..255 pixel multiplied by {@code scale}.
+     */
+    public float[] toNchw(int first, int count, float scale) {
+        Objects.checkFromIndexSize(first, count, labels.length);
+        int plane = height * width;
+        float[] values = new float[count * imageSize()];
+        for (int i = 0; i < count; i++) {
+            int image = (first + i) * imageSize();
+            for (int p = 0; p < plane; p++) {
+                for (int c = 0; c < channels; c++) {
+                    values[i * imageSize() + c * plane + p] = (pixels[image + p * channels + c] & 0xFF) * scale;
+                }
+            }
+        }
+        return values;
+    }
+
     /** The first {@code n} images (or all, when there are fewer), sharing nothing with this set. */
     public LabelledImages head(int n) {
         int count = Math.min(Math.max(n, 0), size());

@@ -60,6 +60,15 @@ class FashionMnistTest {
     }
 
     @Test
+    void convertsImagesToScaledNchwPlanes() {
+        // two 1x2 RGB images: (1,2,3)(4,5,6) and (7,8,9)(10,11,12)
+        byte[] pixels = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12};
+        LabelledImages images = new LabelledImages("rgb", 1, 2, 3, pixels, new int[] {0, 1}, java.util.List.of("a", "b"));
+        assertThat(images.toNchw(0, 2, 1f)).containsExactly(1, 4, 2, 5, 3, 6, 7, 10, 8, 11, 9, 12);
+        assertThat(images.toNchw(1, 1, 0.5f)).containsExactly(3.5f, 5, 4, 5.5f, 4.5f, 6);
+    }
+
+    @Test
     void missingFilesSayHowToInstallThem() {
         assertThat(FashionMnist.at(dir).isInstalled()).isFalse();
         assertThatThrownBy(() -> FashionMnist.at(dir).load(FashionMnist.Split.TEST))

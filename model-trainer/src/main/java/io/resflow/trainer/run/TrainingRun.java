@@ -113,17 +113,7 @@ public final class TrainingRun {
 
     /** The first held-out images as the SavedModel takes them: NCHW, 0..1. */
     static float[] parityImages(LabelledImages test, TrainingResult training) {
-        int count = Math.min(PARITY_IMAGES, test.size());
-        int plane = test.height() * test.width();
-        float[] values = new float[count * test.imageSize()];
-        for (int i = 0; i < count; i++) {
-            for (int p = 0; p < plane; p++) {
-                for (int c = 0; c < test.channels(); c++) {
-                    values[i * test.imageSize() + c * plane + p] = test.pixel(i, p * test.channels() + c) / 255f;
-                }
-            }
-        }
-        return values;
+        return test.toNchw(0, Math.min(PARITY_IMAGES, test.size()), 1f / 255);
     }
 
     /** Settings of a {@link TrainingRun}; architecture, training config and data are required. */
