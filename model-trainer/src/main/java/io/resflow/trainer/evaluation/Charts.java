@@ -65,7 +65,8 @@ public final class Charts {
         chart.getStyler().setChartBackgroundColor(Color.WHITE);
         chart.getStyler().setPlotBackgroundColor(Color.WHITE);
         chart.getStyler().setPlotGridLinesColor(new Color(0xdddddd));
-        chart.getStyler().setMarkerSize(0);
+        // Markers only where a curve is a single point (one epoch's test error), so it stays visible.
+        chart.getStyler().setMarkerSize(9);
         boolean any = false;
         for (int i = 0; i < curves.size(); i++) {
             Curve curve = curves.get(i);
