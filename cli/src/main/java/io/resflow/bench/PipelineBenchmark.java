@@ -92,7 +92,7 @@ final class PipelineBenchmark {
             long firstCapture = labels.stream().mapToLong(p -> p.getCaptureTime().toEpochMilli()).min().orElse(0);
             long lastScored = labels.stream().mapToLong(p -> p.getScoredTime().toEpochMilli()).max().orElse(0);
             return new Latency(rate, labels.size(), labels.size() / (Math.max(1, lastScored - firstCapture) / 1000.0),
-                    percentile(micros, 0.50) / 1000.0, percentile(micros, 0.99) / 1000.0, meanBatch(labels));
+                    Percentiles.of(micros, 0.50) / 1000.0, Percentiles.of(micros, 0.99) / 1000.0, meanBatch(labels));
         } finally {
             job.cancel().get();
         }
@@ -160,13 +160,5 @@ final class PipelineBenchmark {
 
     private static double meanBatch(List<Prediction> labels) {
         return labels.stream().mapToInt(Prediction::getBatchSize).average().orElse(0);
-    }
-
-    private static double percentile(long[] sorted, double q) {
-        if (sorted.length == 0) {
-            return 0;
-        }
-        int index = (int) Math.ceil(q * sorted.length) - 1;
-        return sorted[Math.max(0, Math.min(sorted.length - 1, index))];
     }
 }

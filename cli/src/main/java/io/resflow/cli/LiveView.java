@@ -1,5 +1,6 @@
 package io.resflow.cli;
 
+import io.resflow.bench.Percentiles;
 import io.resflow.pipeline.kafka.AvroSerde;
 import io.resflow.schema.DeadLetter;
 import io.resflow.schema.ErrorKind;
@@ -136,19 +137,11 @@ final class LiveView implements AutoCloseable {
         double seconds = Math.max(1, lastScoredMillis - firstCaptureMillis) / 1000.0;
         return String.format("SUMMARY images=%d labels=%d dead_letters=%d accuracy=%.4f throughput_ips=%.1f"
                         + " p50_ms=%.1f p99_ms=%.1f", images, labels, deadLetters, accuracy(), labels / seconds,
-                percentile(sorted, 0.50) / 1000.0, percentile(sorted, 0.99) / 1000.0);
+                Percentiles.of(sorted, 0.50) / 1000.0, Percentiles.of(sorted, 0.99) / 1000.0);
     }
 
     synchronized long duplicates() {
         return duplicates;
-    }
-
-    private static double percentile(long[] sorted, double q) {
-        if (sorted.length == 0) {
-            return 0;
-        }
-        int index = (int) Math.ceil(q * sorted.length) - 1;
-        return sorted[Math.max(0, Math.min(sorted.length - 1, index))];
     }
 
     @Override

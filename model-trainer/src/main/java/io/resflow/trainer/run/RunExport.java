@@ -49,7 +49,7 @@ public final class RunExport {
             model.setBlock(network.block());
             model.load(runDirectory, description.modelName());
             return TrainingRun.exporter(stamped, training).export(model, network.spec(),
-                    TrainingRun.parityImages(parityData, training), target);
+                    TrainingRun.parityImages(parityData), target);
         } catch (MalformedModelException e) {
             throw new IOException("the parameters in " + runDirectory + " do not fit " + description.architecture()
                     + ": " + e.getMessage(), e);

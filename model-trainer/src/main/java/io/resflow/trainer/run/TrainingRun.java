@@ -94,7 +94,7 @@ public final class TrainingRun {
                 return new RunResult(description, training, Optional.empty());
             }
             ExportResult exported = exporter(description, training).export(model, network.spec(),
-                    parityImages(test, training), config.runDirectory().resolve(SAVED_MODEL));
+                    parityImages(test), config.runDirectory().resolve(SAVED_MODEL));
             return new RunResult(description, training, Optional.of(exported));
         }
     }
@@ -112,7 +112,7 @@ public final class TrainingRun {
     }
 
     /** The first held-out images as the SavedModel takes them: NCHW, 0..1. */
-    static float[] parityImages(LabelledImages test, TrainingResult training) {
+    static float[] parityImages(LabelledImages test) {
         return test.toNchw(0, Math.min(PARITY_IMAGES, test.size()), 1f / 255);
     }
 

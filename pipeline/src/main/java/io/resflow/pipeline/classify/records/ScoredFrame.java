@@ -19,15 +19,4 @@ public record ScoredFrame(
     public boolean failed() {
         return failure != null;
     }
-
-    /** Index of the most probable class. */
-    public int top1() {
-        int best = 0;
-        for (int i = 1; i < probabilities.length; i++) {
-            if (probabilities[i] > probabilities[best]) {
-                best = i;
-            }
-        }
-        return best;
-    }
 }

@@ -1,0 +1,16 @@
+package io.resflow.bench;
+
+/** Nearest-rank percentiles of sorted samples, as the demo and the benchmark report them. */
+public final class Percentiles {
+
+    private Percentiles() {}
+
+    /** The nearest-rank {@code q}-quantile (0..1) of ascending {@code sorted}; 0 when empty. */
+    public static double of(long[] sorted, double q) {
+        if (sorted.length == 0) {
+            return 0;
+        }
+        int index = (int) Math.ceil(q * sorted.length) - 1;
+        return sorted[Math.max(0, Math.min(sorted.length - 1, index))];
+    }
+}
