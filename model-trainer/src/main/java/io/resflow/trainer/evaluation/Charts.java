@@ -90,7 +90,7 @@ public final class Charts {
     /**
      * The confusion matrix as a heat map: actual classes top to bottom, predicted classes left to
      * right, cells coloured by the fraction of the actual class (row-normalised, so rare classes
-     * show as clearly as common ones) and labelled with the counts.
+     * show as clearly as common ones) and labelled with that fraction.
      */
     public static HeatMapChart confusionMatrixChart(String title, ConfusionMatrix matrix) {
         int n = matrix.numClasses();
@@ -114,10 +114,12 @@ public final class Charts {
         chart.getStyler().setHeatMapValueDecimalPattern("0.00");
         chart.getStyler().setMin(0);
         chart.getStyler().setMax(1);
-        chart.getStyler().setRangeColors(new Color[] {Color.WHITE, new Color(0x9ecae1), new Color(0x08306b)});
+        // XChart draws every value label in one colour, so the darkest cell must stay light enough
+        // for black text to read on it (contrast about 8:1 at 0x6baed6).
+        chart.getStyler().setRangeColors(new Color[] {Color.WHITE, new Color(0xc6dbef), new Color(0x6baed6)});
         chart.getStyler().setChartBackgroundColor(Color.WHITE);
         chart.getStyler().setXAxisLabelRotation(45);
-        chart.getStyler().setValueFontColor(new Color(0x333333));
+        chart.getStyler().setValueFontColor(Color.BLACK);
         return chart;
     }
 
