@@ -14,6 +14,7 @@ import io.resflow.runtime.tensorflow.TensorFlowRuntime;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.tensorflow.proto.ConfigProto;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -78,8 +79,15 @@ public final class SavedModelClassifier implements AutoCloseable {
      * @throws IllegalArgumentException the device does not exist on this machine
      */
     public static SavedModelClassifier open(Path savedModelDir, Device device) throws IOException {
+        return open(savedModelDir, device, SessionThreads.tensorFlowDefaults());
+    }
+
+    /** Like {@link #open(Path, Device)}, with TensorFlow's CPU threads set up as {@code threads} says. */
+    public static SavedModelClassifier open(Path savedModelDir, Device device, SessionThreads threads)
+            throws IOException {
         Objects.requireNonNull(savedModelDir, "savedModelDir");
         Objects.requireNonNull(device, "device");
+        Objects.requireNonNull(threads, "threads");
         Path directory = savedModelDir.toAbsolutePath().normalize();
         checkFolder(directory);
         ModelMetadata metadata = ModelMetadata.read(directory);
@@ -94,12 +102,12 @@ public final class SavedModelClassifier implements AutoCloseable {
         // Not try-with-resources: on success the classifier owns the model and closes it in close().
         Model model = Model.newInstance(metadata.name(), device, engine.getEngineName());
         try {
-            model.load(directory, SignatureCheck.SAVED_MODEL_FILE, loadOptions(gpuCount, device, metadata));
+            model.load(directory, SignatureCheck.SAVED_MODEL_FILE, loadOptions(gpuCount, device, metadata, threads));
         } catch (MalformedModelException | IOException | RuntimeException e) {
             model.close();
             throw new InvalidSavedModelException(directory, "TensorFlow could not load the SavedModel: " + e, e);
         }
-        LOG.info("Loaded model {} from {} on {} in {} ms", metadata, directory, device,
+        LOG.info("Loaded model {} from {} on {} ({}) in {} ms", metadata, directory, device, threads,
                 (System.nanoTime() - start) / 1_000_000);
         return new SavedModelClassifier(directory, metadata, device, model);
     }
@@ -231,20 +239,23 @@ public final class SavedModelClassifier implements AutoCloseable {
         }
     }
 
-    private static Map<String, Object> loadOptions(int gpuCount, Device device, ModelMetadata metadata) {
+    private static Map<String, Object> loadOptions(int gpuCount, Device device, ModelMetadata metadata,
+            SessionThreads threads) {
         Map<String, Object> options = new HashMap<>();
         options.put("Tags", SignatureCheck.SERVE_TAG);
         options.put("SignatureDefKey", metadata.signature().name());
+        ConfigProto config = threads.applyTo(JavacppUtils.getSessionConfig());
         if (!device.isGpu() && gpuCount > 0) {
             // DJL's default session config exposes every GPU, and TensorFlow would place the graph on GPU:0
             // even though the caller asked for the CPU; hiding the GPUs from this session keeps it on the CPU.
-            options.put("ConfigProto", JavacppUtils.getSessionConfig().toBuilder().putDeviceCount("GPU", 0).build());
+            config = config.toBuilder().putDeviceCount("GPU", 0).build();
             LOG.info("GPUs are present but {} was asked for: hiding GPUs from this model's TensorFlow session", device);
         } else if (device.isGpu() && device.getDeviceId() > 0) {
             LOG.warn("{} was asked for, but DJL's TensorFlow engine lets TensorFlow place the graph itself (normally "
                     + "on GPU:0); only input tensors go to {}. To spread work over GPUs, run one process per GPU "
                     + "with CUDA_VISIBLE_DEVICES.", device, device);
         }
+        options.put("ConfigProto", config);
         return options;
     }
 }
