@@ -16,6 +16,10 @@ import org.slf4j.LoggerFactory;
  * one {@link BatchModel#predict} per batch on a dedicated thread. Requests from every caller (all
  * Flink slots of a TaskManager that share the model) join the same batches.
  *
+ * <p>With {@code concurrentBatches} above one, that many threads each collect and predict their own
+ * batch, so one batch is being filled and copied while another is in the engine (the model must
+ * allow concurrent predictions, as {@code SavedModelClassifier} does).
+ *
  * <p>Failures are per batch: every request of a failed batch completes exceptionally, the scorer
  * keeps running.
  */
@@ -33,10 +37,17 @@ public final class BatchScorer implements AutoCloseable {
     private final long maxBatchDelayNanos;
     private final int valuesPerImage;
     private final BlockingQueue<Request> queue = new LinkedBlockingQueue<>();
-    private final Thread worker;
+    private final List<Thread> workers;
     private volatile boolean running = true;
 
     public BatchScorer(BatchModel model, int maxBatchSize, Duration maxBatchDelay) {
+        this(model, maxBatchSize, maxBatchDelay, 1);
+    }
+
+    public BatchScorer(BatchModel model, int maxBatchSize, Duration maxBatchDelay, int concurrentBatches) {
+        if (concurrentBatches < 1) {
+            throw new IllegalArgumentException("concurrentBatches must be at least 1, got " + concurrentBatches);
+        }
         if (maxBatchSize < 1) {
             throw new IllegalArgumentException("maxBatchSize must be at least 1, got " + maxBatchSize);
         }
@@ -47,8 +58,13 @@ public final class BatchScorer implements AutoCloseable {
         this.maxBatchSize = maxBatchSize;
         this.maxBatchDelayNanos = maxBatchDelay.toNanos();
         this.valuesPerImage = model.metadata().input().valuesPerImage();
-        this.worker = new Thread(this::run, "resflow-batch-scorer-" + model.device());
-        this.worker.setDaemon(true);
+        List<Thread> threads = new ArrayList<>();
+        for (int i = 0; i < concurrentBatches; i++) {
+            Thread worker = new Thread(this::run, "resflow-batch-scorer-" + model.device() + "-" + i);
+            worker.setDaemon(true);
+            threads.add(worker);
+        }
+        this.workers = List.copyOf(threads);
     }
 
     /**
@@ -59,9 +75,9 @@ public final class BatchScorer implements AutoCloseable {
         long start = System.nanoTime();
         model.predict(new float[maxBatchSize * valuesPerImage], maxBatchSize);
         model.predict(new float[valuesPerImage], 1);
-        LOG.info("Model {} warmed up on {} (batch {} and 1) in {} ms", model.metadata().name(), model.device(),
-                maxBatchSize, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
-        worker.start();
+        LOG.info("Model {} warmed up on {} (batch {} and 1) in {} ms; {} batch(es) at a time", model.metadata().name(),
+                model.device(), maxBatchSize, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start), workers.size());
+        workers.forEach(Thread::start);
         return this;
     }
 
@@ -106,6 +122,8 @@ public final class BatchScorer implements AutoCloseable {
                 }
                 score(batch);
             } catch (InterruptedException e) {
+                // Closing: a batch still being collected must not leave its callers waiting forever.
+                batch.forEach(r -> r.result().completeExceptionally(new IllegalStateException("the batch scorer was closed")));
                 Thread.currentThread().interrupt();
                 break;
             } catch (RuntimeException e) {
@@ -150,9 +168,11 @@ public final class BatchScorer implements AutoCloseable {
     @Override
     public void close() {
         running = false;
-        worker.interrupt();
+        workers.forEach(Thread::interrupt);
         try {
-            worker.join(TimeUnit.SECONDS.toMillis(10));
+            for (Thread worker : workers) {
+                worker.join(TimeUnit.SECONDS.toMillis(10));
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -8,7 +8,6 @@ import io.resflow.runtime.tensorflow.TensorFlowRuntime;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletionException;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -33,28 +32,25 @@ public final class BatchScoringFunction extends RichAsyncFunction<ModelInput, Sc
     }
 
     private final String modelDirectory;
-    private final int maxBatchSize;
-    private final Duration maxBatchDelay;
-    private final DeviceChoice deviceChoice;
+    private final ScorerSettings settings;
 
     private transient SharedBatchScorers.Lease lease;
 
-    public BatchScoringFunction(Path modelDirectory, int maxBatchSize, Duration maxBatchDelay, DeviceChoice deviceChoice) {
+    public BatchScoringFunction(Path modelDirectory, ScorerSettings settings) {
         this.modelDirectory = modelDirectory.toAbsolutePath().toString();
-        this.maxBatchSize = maxBatchSize;
-        this.maxBatchDelay = maxBatchDelay;
-        this.deviceChoice = deviceChoice;
+        this.settings = settings;
     }
 
     @Override
     public void open(OpenContext openContext) {
         int slot = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask();
-        Device device = deviceChoice == DeviceChoice.CPU ? Device.cpu() : Devices.forSlot(TensorFlowRuntime.engine(), slot);
-        String key = modelDirectory + "@" + device + "/batch=" + maxBatchSize + "/delay=" + maxBatchDelay.toMillis() + "ms";
+        Device device = settings.device() == DeviceChoice.CPU ? Device.cpu()
+                : Devices.forSlot(TensorFlowRuntime.engine(), slot);
+        String key = modelDirectory + "@" + device + "/" + settings;
         lease = SharedBatchScorers.acquire(key, () -> {
             try {
-                return new BatchScorer(SavedModelBatchModel.open(Path.of(modelDirectory), device), maxBatchSize,
-                        maxBatchDelay).warmUpAndStart();
+                return new BatchScorer(SavedModelBatchModel.open(Path.of(modelDirectory), device, settings.sessionThreads()),
+                        settings.maxBatchSize(), settings.maxBatchDelay(), settings.concurrentBatches()).warmUpAndStart();
             } catch (IOException e) {
                 throw new UncheckedIOException("Cannot load the model at " + modelDirectory + ": " + e.getMessage(), e);
             }

@@ -3,6 +3,7 @@ package io.resflow.pipeline.scoring;
 import ai.djl.Device;
 import io.resflow.runtime.metadata.ModelMetadata;
 import io.resflow.runtime.savedmodel.SavedModelClassifier;
+import io.resflow.runtime.savedmodel.SessionThreads;
 import java.io.IOException;
 import java.nio.file.Path;
 
@@ -15,8 +16,9 @@ public final class SavedModelBatchModel implements BatchModel {
         this.classifier = classifier;
     }
 
-    public static SavedModelBatchModel open(Path savedModelDir, Device device) throws IOException {
-        return new SavedModelBatchModel(SavedModelClassifier.open(savedModelDir, device));
+    public static SavedModelBatchModel open(Path savedModelDir, Device device, SessionThreads threads)
+            throws IOException {
+        return new SavedModelBatchModel(SavedModelClassifier.open(savedModelDir, device, threads));
     }
 
     @Override

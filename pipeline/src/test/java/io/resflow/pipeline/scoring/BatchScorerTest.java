@@ -12,8 +12,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -23,7 +26,7 @@ import org.junit.jupiter.api.Test;
 class BatchScorerTest {
 
     /** Scores each 2-value image as [v0, v1]; records every batch size; can be told to fail. */
-    private static final class RecordingModel implements BatchModel {
+    private static class RecordingModel implements BatchModel {
         final List<Integer> batchSizes = new CopyOnWriteArrayList<>();
         volatile boolean fail;
         volatile boolean closed;
@@ -129,6 +132,55 @@ class BatchScorerTest {
         scorer.close();
         assertThat(model.closed).isTrue();
         assertThat(scorer.submit(new float[] {1, 2})).isCompletedExceptionally();
+    }
+
+    @Test
+    void closingWhileABatchIsStillFillingFailsItsRequestsInsteadOfLeavingThemWaiting() throws Exception {
+        RecordingModel model = new RecordingModel();
+        BatchScorer scorer = new BatchScorer(model, 64, Duration.ofSeconds(30)).warmUpAndStart();
+        CompletableFuture<BatchScorer.Scores> waiting = scorer.submit(new float[] {1, 2});
+        // Let the worker take it into the batch it is collecting (it would wait 30 s for more).
+        Thread.sleep(200);
+        scorer.close();
+        assertThatThrownBy(() -> waiting.get(5, TimeUnit.SECONDS))
+                .isInstanceOf(ExecutionException.class)
+                .hasMessageContaining("closed");
+    }
+
+    @Test
+    void concurrentBatchesArePredictedSideBySide() throws Exception {
+        // Each predict waits until a second one is in progress: with one worker this would time out.
+        CyclicBarrier bothInside = new CyclicBarrier(2);
+        AtomicInteger inside = new AtomicInteger();
+        AtomicInteger mostInside = new AtomicInteger();
+        AtomicBoolean warmedUp = new AtomicBoolean();
+        RecordingModel model = new RecordingModel() {
+            @Override
+            public float[][] predict(float[] inputs, int imageCount) {
+                mostInside.accumulateAndGet(inside.incrementAndGet(), Math::max);
+                try {
+                    if (warmedUp.get()) {
+                        bothInside.await(5, TimeUnit.SECONDS);
+                    }
+                } catch (Exception e) {
+                    throw new IllegalStateException("the other batch never arrived", e);
+                } finally {
+                    inside.decrementAndGet();
+                }
+                return super.predict(inputs, imageCount);
+            }
+        };
+        try (BatchScorer scorer = new BatchScorer(model, 4, Duration.ofSeconds(30), 2).warmUpAndStart()) {
+            warmedUp.set(true);
+            List<CompletableFuture<BatchScorer.Scores>> results = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                results.add(scorer.submit(new float[] {i, -i}));
+            }
+            for (int i = 0; i < 8; i++) {
+                assertThat(results.get(i).get(10, TimeUnit.SECONDS).probabilities()).containsExactly(i, -i);
+            }
+        }
+        assertThat(mostInside.get()).isEqualTo(2);
     }
 
     @Test

@@ -1,0 +1,45 @@
+package io.resflow.pipeline.scoring;
+
+import io.resflow.pipeline.scoring.BatchScoringFunction.DeviceChoice;
+import io.resflow.runtime.savedmodel.SessionThreads;
+import java.io.Serializable;
+import java.time.Duration;
+
+/**
+ * How a TaskManager's shared {@link BatchScorer} batches and runs the model. Slots whose settings
+ * are equal share one scorer.
+ *
+ * @param maxBatchSize most images per model call
+ * @param maxBatchDelay longest the oldest image of a batch waits for it to fill
+ * @param concurrentBatches batches predicted at the same time (one thread each)
+ * @param inferenceThreads TensorFlow intra-op threads, 0 for one per core
+ * @param threadSpinning whether TensorFlow's idle threads spin (only worth it when inference has the CPU to itself)
+ * @param device where the model runs
+ */
+public record ScorerSettings(int maxBatchSize, Duration maxBatchDelay, int concurrentBatches, int inferenceThreads,
+        boolean threadSpinning, DeviceChoice device) implements Serializable {
+
+    public ScorerSettings {
+        if (maxBatchSize < 1 || concurrentBatches < 1 || inferenceThreads < 0 || maxBatchDelay.isNegative()) {
+            throw new IllegalArgumentException("Invalid scorer settings: " + describe(maxBatchSize, maxBatchDelay,
+                    concurrentBatches, inferenceThreads, threadSpinning, device));
+        }
+    }
+
+    /** TensorFlow's session threads for these settings. */
+    public SessionThreads sessionThreads() {
+        return SessionThreads.tensorFlowDefaults().withIntraOp(inferenceThreads).withSpinning(threadSpinning);
+    }
+
+    @Override
+    public String toString() {
+        return describe(maxBatchSize, maxBatchDelay, concurrentBatches, inferenceThreads, threadSpinning, device);
+    }
+
+    private static String describe(int maxBatchSize, Duration maxBatchDelay, int concurrentBatches,
+            int inferenceThreads, boolean threadSpinning, DeviceChoice device) {
+        return "batch=" + maxBatchSize + "/delay=" + maxBatchDelay.toMillis() + "ms/concurrent=" + concurrentBatches
+                + "/threads=" + (inferenceThreads == 0 ? "auto" : inferenceThreads) + "/spinning=" + threadSpinning
+                + "/device=" + device;
+    }
+}
