@@ -5,10 +5,7 @@ import static io.resflow.pipeline.classify.ClassifyJobOptions.ASYNC_CAPACITY;
 import static io.resflow.pipeline.classify.ClassifyJobOptions.ASYNC_TIMEOUT;
 import static io.resflow.pipeline.classify.ClassifyJobOptions.CHECKPOINT_INTERVAL;
 import static io.resflow.pipeline.classify.ClassifyJobOptions.CONFIDENCE_THRESHOLD;
-import static io.resflow.pipeline.classify.ClassifyJobOptions.DEVICE;
 import static io.resflow.pipeline.classify.ClassifyJobOptions.IDLENESS;
-import static io.resflow.pipeline.classify.ClassifyJobOptions.MAX_BATCH_DELAY;
-import static io.resflow.pipeline.classify.ClassifyJobOptions.MAX_BATCH_SIZE;
 import static io.resflow.pipeline.classify.ClassifyJobOptions.OUT_OF_ORDERNESS;
 import static io.resflow.pipeline.classify.ClassifyJobOptions.PARALLELISM;
 import static io.resflow.pipeline.classify.ClassifyJobOptions.RESIZE;
@@ -117,8 +114,7 @@ public final class ClassifyJob {
 
         SingleOutputStreamOperator<ScoredFrame> scored = AsyncDataStream
                 .unorderedWait(inputs,
-                        new BatchScoringFunction(config.modelPath(), config.get(MAX_BATCH_SIZE), config.get(MAX_BATCH_DELAY),
-                                config.get(DEVICE)),
+                        new BatchScoringFunction(config.modelPath(), config.scorerSettings()),
                         config.get(ASYNC_TIMEOUT).toMillis(), TimeUnit.MILLISECONDS, config.get(ASYNC_CAPACITY))
                 .name("score-images").uid("score-images");
 

@@ -1,5 +1,6 @@
 package io.resflow.pipeline.classify;
 
+import io.resflow.pipeline.scoring.ScorerSettings;
 import io.resflow.runtime.metadata.ModelMetadata;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -47,6 +48,11 @@ public final class ClassifyJobConfig {
         positive(configuration, ClassifyJobOptions.PARALLELISM, problems);
         positive(configuration, ClassifyJobOptions.MAX_BATCH_SIZE, problems);
         positive(configuration, ClassifyJobOptions.TOP_K, problems);
+        positive(configuration, ClassifyJobOptions.CONCURRENT_BATCHES, problems);
+        if (configuration.get(ClassifyJobOptions.INFERENCE_THREADS) < 0) {
+            problems.add("--inference-threads must be 0 (one per core) or more, got "
+                    + configuration.get(ClassifyJobOptions.INFERENCE_THREADS));
+        }
         if (configuration.get(ClassifyJobOptions.ASYNC_CAPACITY) < configuration.get(ClassifyJobOptions.MAX_BATCH_SIZE)) {
             problems.add("--async-capacity must be at least --max-batch-size, or batches can never fill");
         }
@@ -114,6 +120,16 @@ public final class ClassifyJobConfig {
 
     public Path modelPath() {
         return Path.of(configuration.get(ClassifyJobOptions.MODEL_PATH));
+    }
+
+    /** How the shared batch scorer batches and runs the model. */
+    public ScorerSettings scorerSettings() {
+        return new ScorerSettings(configuration.get(ClassifyJobOptions.MAX_BATCH_SIZE),
+                configuration.get(ClassifyJobOptions.MAX_BATCH_DELAY),
+                configuration.get(ClassifyJobOptions.CONCURRENT_BATCHES),
+                configuration.get(ClassifyJobOptions.INFERENCE_THREADS),
+                configuration.get(ClassifyJobOptions.INFERENCE_THREAD_SPINNING),
+                configuration.get(ClassifyJobOptions.DEVICE));
     }
 
     public ModelMetadata metadata() {

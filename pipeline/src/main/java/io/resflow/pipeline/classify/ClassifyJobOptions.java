@@ -64,6 +64,20 @@ public final class ClassifyJobOptions {
             .durationType().defaultValue(Duration.ofMillis(10))
             .withDescription("Longest an image waits for its batch to fill before the batch is scored anyway.");
 
+    public static final ConfigOption<Integer> CONCURRENT_BATCHES = ConfigOptions.key("concurrent-batches")
+            .intType().defaultValue(1)
+            .withDescription("Batches scored at the same time per TaskManager and device; 2 lets one batch fill "
+                    + "while another is in the model.");
+
+    public static final ConfigOption<Integer> INFERENCE_THREADS = ConfigOptions.key("inference-threads")
+            .intType().defaultValue(0)
+            .withDescription("CPU threads TensorFlow splits one model operation over (intra-op); 0 for one per core.");
+
+    public static final ConfigOption<Boolean> INFERENCE_THREAD_SPINNING = ConfigOptions.key("inference-thread-spinning")
+            .booleanType().defaultValue(false)
+            .withDescription("Let TensorFlow's idle threads spin instead of sleeping: faster hand-offs when inference "
+                    + "has the CPU to itself, wasted CPU when the job's other operators need it.");
+
     public static final ConfigOption<Integer> ASYNC_CAPACITY = ConfigOptions.key("async-capacity")
             .intType().defaultValue(512)
             .withDescription("Images in flight per scoring subtask; at least a few batches' worth.");

@@ -38,4 +38,12 @@ class ClassifyJobConfigTest {
                 .hasMessageContaining("--max-batch-size must be at least 1")
                 .hasMessageContaining("--confidence-threshold must be within 0..1");
     }
+
+    @Test
+    void refusesScorerSettingsThatCannotWork() {
+        Configuration conf = ClassifyJobConfig.parseArgs("--concurrent-batches", "0", "--inference-threads", "-2");
+        assertThatThrownBy(() -> ClassifyJobConfig.from(conf))
+                .hasMessageContaining("--concurrent-batches must be at least 1, got 0")
+                .hasMessageContaining("--inference-threads must be 0 (one per core) or more, got -2");
+    }
 }
