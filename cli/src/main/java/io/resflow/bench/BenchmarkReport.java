@@ -22,6 +22,8 @@ final class BenchmarkReport {
             String command,
             int batchSize,
             List<RawEngineBenchmark.Point> rawSweep,
+            RawEngineBenchmark.Point rawAsPipeline,
+            String scorer,
             PipelineBenchmark.Throughput pipelineBatched,
             PipelineBenchmark.Throughput pipelineRawU8,
             PipelineBenchmark.Throughput pipelinePerRecord,
@@ -33,8 +35,16 @@ final class BenchmarkReport {
                     .orElseThrow(() -> new IllegalStateException("no raw point at batch " + batch)).imagesPerSecond();
         }
 
+        /**
+         * The raw engine's best at the headline batch size: with TensorFlow's defaults and one caller
+         * (the sweep), or with the pipeline's own thread settings and concurrent batches.
+         */
+        double rawBest() {
+            return Math.max(rawAt(batchSize), rawAsPipeline.imagesPerSecond());
+        }
+
         double pipelineOverRaw() {
-            return pipelineBatched.imagesPerSecond() / rawAt(batchSize);
+            return pipelineBatched.imagesPerSecond() / rawBest();
         }
 
         double batchedOverPerRecord() {
@@ -42,7 +52,7 @@ final class BenchmarkReport {
         }
 
         double rawU8OverRaw() {
-            return pipelineRawU8.imagesPerSecond() / rawAt(batchSize);
+            return pipelineRawU8.imagesPerSecond() / rawBest();
         }
 
         double rawU8BatchedOverPerRecord() {
@@ -68,7 +78,7 @@ final class BenchmarkReport {
         md.append(String.format(Locale.ROOT, "- `pipeline/raw = %.2f` (pipeline %.0f images/s on PNG frames vs the raw"
                         + " engine %.0f images/s, both at batch size %d; goal >= 0.9). With RAW_U8 frames, which need"
                         + " no decoding: %.2f.%n", r.pipelineOverRaw(), r.pipelineBatched().imagesPerSecond(),
-                r.rawAt(r.batchSize()), r.batchSize(), r.rawU8OverRaw()));
+                r.rawBest(), r.batchSize(), r.rawU8OverRaw()));
         md.append(String.format(Locale.ROOT, "- `batched/per-record = %.1f` (pipeline at max batch %d vs max batch 1 on"
                         + " PNG frames: %.0f vs %.0f images/s; goal >= 3.5). With RAW_U8 frames: %.1f (%.0f vs %.0f)."
                         + " The raw engine's own ratio is %.1f.%n", r.batchedOverPerRecord(), r.batchSize(),
@@ -79,13 +89,19 @@ final class BenchmarkReport {
                 + " sinks, and TensorFlow's inference. Every CPU-millisecond the pipeline spends outside the model is"
                 + " taken from the model, so the CPU ratios measure the pipeline's own overhead (PNG decoding is most"
                 + " of it). On a GPU the model's work leaves the CPU and the pipeline's overhead overlaps with it.\n");
-        md.append("\n## Throughput\n\n| what | max batch | mean batch | images/s | ÷ raw engine at that batch |\n")
+        md.append("\n## Throughput\n\nThe pipeline's scorer settings: ").append(r.scorer()).append(". Ratios are to the"
+                + " raw engine's best configuration at that batch size.\n\n"
+                + "| what | max batch | mean batch | images/s | ÷ raw engine at that batch |\n")
                 .append("| --- | --- | --- | --- | --- |\n");
-        row(md, "raw engine (predict only)", r.batchSize(), r.batchSize(), r.rawAt(r.batchSize()), 1.0);
+        row(md, "raw engine, TensorFlow's thread defaults, one caller", r.batchSize(), r.batchSize(),
+                r.rawAt(r.batchSize()), r.rawAt(r.batchSize()) / r.rawBest());
+        row(md, "raw engine, the pipeline's scorer settings (" + r.rawAsPipeline().concurrency() + " caller(s))",
+                r.batchSize(), r.batchSize(), r.rawAsPipeline().imagesPerSecond(),
+                r.rawAsPipeline().imagesPerSecond() / r.rawBest());
         row(md, "pipeline, PNG frames", r.batchSize(), r.pipelineBatched().meanBatchSize(),
                 r.pipelineBatched().imagesPerSecond(), r.pipelineOverRaw());
         row(md, "pipeline, RAW_U8 frames", r.batchSize(), r.pipelineRawU8().meanBatchSize(),
-                r.pipelineRawU8().imagesPerSecond(), r.pipelineRawU8().imagesPerSecond() / r.rawAt(r.batchSize()));
+                r.pipelineRawU8().imagesPerSecond(), r.rawU8OverRaw());
         row(md, "pipeline, PNG, one record at a time", 1, r.pipelinePerRecord().meanBatchSize(),
                 r.pipelinePerRecord().imagesPerSecond(), r.pipelinePerRecord().imagesPerSecond() / r.rawAt(1));
         row(md, "pipeline, RAW_U8, one record at a time", 1, r.pipelinePerRecordRawU8().meanBatchSize(),
@@ -109,7 +125,9 @@ final class BenchmarkReport {
         md.append("\n![latency percentiles](").append(base.relativize(latencyPng.toAbsolutePath())).append(")\n");
         md.append("\n## How it is measured\n\n"
                 + "- Raw engine: `SavedModelClassifier.predict` on preprocessed Fashion-MNIST test images, warm-up first,"
-                + " then repeated for a fixed time per batch size; includes copying into and out of TensorFlow.\n"
+                + " then repeated for a fixed time per batch size; includes copying into and out of TensorFlow. The"
+                + " sweep uses TensorFlow's thread defaults and one caller; at the headline batch size the engine is"
+                + " also measured with the pipeline's scorer settings, and the better of the two is the reference.\n"
                 + "- Pipeline throughput: the frames are put in Kafka first, then the classify job runs bounded on a"
                 + " local Flink cluster (decode, preprocess, batched scoring, exactly-once sinks); images/s is labels"
                 + " divided by the span between the first and the last label's scoring time, read back from the labels"

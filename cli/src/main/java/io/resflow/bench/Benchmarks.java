@@ -3,6 +3,7 @@ package io.resflow.bench;
 import ai.djl.Device;
 import io.resflow.datasets.LabelledImages;
 import io.resflow.kafka.embedded.EmbeddedKafka;
+import io.resflow.pipeline.scoring.ScorerSettings;
 import io.resflow.runtime.savedmodel.SavedModelClassifier;
 import io.resflow.schema.ImageEncoding;
 import java.nio.file.Path;
@@ -19,7 +20,15 @@ public final class Benchmarks {
 
     /** What to run. */
     public record Plan(Path model, LabelledImages images, int batchSize, List<Integer> sweep, long millisPerPoint,
-            int throughputFrames, int parallelism, Duration latencyDuration, List<Double> loadFractions) {}
+            int throughputFrames, int parallelism, Duration latencyDuration, List<Double> loadFractions,
+            ScorerSettings scorer) {
+
+        public Plan {
+            if (scorer.maxBatchSize() != batchSize) {
+                throw new IllegalArgumentException("the scorer's batch size must be the plan's " + batchSize);
+            }
+        }
+    }
 
     private Benchmarks() {}
 
@@ -40,8 +49,17 @@ public final class Benchmarks {
                 sweep.add(point);
             }
         }
+        RawEngineBenchmark.Point rawAsPipeline;
+        try (SavedModelClassifier model = SavedModelClassifier.open(plan.model(), Device.cpu(),
+                plan.scorer().sessionThreads())) {
+            rawAsPipeline = new RawEngineBenchmark(model, inputs, plan.millisPerPoint())
+                    .measure(plan.batchSize(), plan.scorer().concurrentBatches());
+            log.accept(String.format("raw engine, batch %d with the pipeline's scorer settings (%s): %.0f images/s",
+                    plan.batchSize(), plan.scorer(), rawAsPipeline.imagesPerSecond()));
+        }
         try (EmbeddedKafka kafka = EmbeddedKafka.builder().build().start()) {
-            PipelineBenchmark pipeline = new PipelineBenchmark(kafka, plan.model(), plan.images(), plan.parallelism());
+            PipelineBenchmark pipeline = new PipelineBenchmark(kafka, plan.model(), plan.images(), plan.parallelism(),
+                    plan.scorer());
             PipelineBenchmark.Throughput batched = pipeline.throughput(plan.batchSize(), plan.throughputFrames(),
                     ImageEncoding.PNG);
             log.accept(String.format("pipeline, PNG, max batch %d: %.0f images/s (mean batch %.1f)", plan.batchSize(),
@@ -65,7 +83,8 @@ public final class Benchmarks {
                 latencies.add(latency);
             }
             BenchmarkReport.Results results = new BenchmarkReport.Results(modelDescription, machine, command,
-                    plan.batchSize(), sweep, batched, rawU8, perRecord, perRecordRawU8, latencies);
+                    plan.batchSize(), sweep, rawAsPipeline, plan.scorer().toString(), batched, rawU8, perRecord,
+                    perRecordRawU8, latencies);
             BenchmarkReport.write(results, markdown, plots);
             log.accept(String.format("pipeline/raw = %.2f (RAW_U8 frames %.2f)   batched/per-record = %.1f (RAW_U8"
                             + " frames %.1f)", results.pipelineOverRaw(), results.rawU8OverRaw(),

@@ -9,6 +9,7 @@ import io.resflow.pipeline.classify.KafkaIo;
 import io.resflow.pipeline.kafka.AvroSerde;
 import io.resflow.pipeline.replay.CameraFeedReplay;
 import io.resflow.pipeline.replay.DatasetFrames;
+import io.resflow.pipeline.scoring.ScorerSettings;
 import io.resflow.schema.ImageEncoding;
 import io.resflow.schema.Prediction;
 import java.nio.file.Path;
@@ -40,13 +41,15 @@ final class PipelineBenchmark {
     private final Path model;
     private final LabelledImages images;
     private final int parallelism;
+    private final ScorerSettings scorer;
     private int run;
 
-    PipelineBenchmark(EmbeddedKafka kafka, Path model, LabelledImages images, int parallelism) {
+    PipelineBenchmark(EmbeddedKafka kafka, Path model, LabelledImages images, int parallelism, ScorerSettings scorer) {
         this.kafka = kafka;
         this.model = model;
         this.images = images;
         this.parallelism = parallelism;
+        this.scorer = scorer;
     }
 
     /** Throughput on a backlog: all frames are in Kafka before the job starts, so batches can fill. */
@@ -121,6 +124,12 @@ final class PipelineBenchmark {
         conf.set(ClassifyJobOptions.BOUNDED, bounded);
         conf.set(ClassifyJobOptions.PARALLELISM, parallelism);
         conf.set(ClassifyJobOptions.MAX_BATCH_SIZE, maxBatchSize);
+        conf.set(ClassifyJobOptions.MAX_BATCH_DELAY, scorer.maxBatchDelay());
+        // One record at a time means one prediction at a time, not several single-image batches side by side.
+        conf.set(ClassifyJobOptions.CONCURRENT_BATCHES, maxBatchSize == 1 ? 1 : scorer.concurrentBatches());
+        conf.set(ClassifyJobOptions.INFERENCE_THREADS, scorer.inferenceThreads());
+        conf.set(ClassifyJobOptions.INFERENCE_THREAD_SPINNING, scorer.threadSpinning());
+        conf.set(ClassifyJobOptions.DEVICE, scorer.device());
         conf.set(ClassifyJobOptions.ASYNC_CAPACITY, Math.max(4 * maxBatchSize, 64));
         conf.set(ClassifyJobOptions.CHECKPOINT_INTERVAL, Duration.ofSeconds(1));
         return conf;

@@ -3,6 +3,9 @@ package io.resflow.cli;
 import io.resflow.bench.Benchmarks;
 import io.resflow.datasets.FashionMnist;
 import io.resflow.datasets.LabelledImages;
+import io.resflow.pipeline.classify.ClassifyJobOptions;
+import io.resflow.pipeline.scoring.BatchScoringFunction.DeviceChoice;
+import io.resflow.pipeline.scoring.ScorerSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -21,6 +24,15 @@ final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--batch-size", defaultValue = "64", description = "The pipeline's max batch size, compared with the raw engine at the same size (default: ${DEFAULT-VALUE}).")
     int batchSize;
+
+    @Option(names = "--concurrent-batches", defaultValue = "1", description = "Batches the pipeline scores side by side (default: ${DEFAULT-VALUE}).")
+    int concurrentBatches;
+
+    @Option(names = "--inference-threads", defaultValue = "0", description = "TensorFlow intra-op threads in the pipeline, 0 for one per core (default: ${DEFAULT-VALUE}).")
+    int inferenceThreads;
+
+    @Option(names = "--inference-thread-spinning", defaultValue = "false", arity = "1", description = "Let TensorFlow's idle threads spin in the pipeline (default: ${DEFAULT-VALUE}).")
+    boolean threadSpinning;
 
     @Option(names = "--sweep", split = ",", defaultValue = "1,2,4,8,16,32,64,128,256", description = "Raw engine batch sizes (default: ${DEFAULT-VALUE}).")
     List<Integer> sweep;
@@ -55,7 +67,9 @@ final class BenchCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--sweep must include 1 and --batch-size " + batchSize);
         }
         Benchmarks.Plan plan = new Benchmarks.Plan(model, test, batchSize, sweep, secondsPerPoint * 1000L,
-                Math.min(frames, test.size()), parallelism, Duration.ofSeconds(latencySeconds), load);
+                Math.min(frames, test.size()), parallelism, Duration.ofSeconds(latencySeconds), load,
+                new ScorerSettings(batchSize, ClassifyJobOptions.MAX_BATCH_DELAY.defaultValue(), concurrentBatches,
+                        inferenceThreads, threadSpinning, DeviceChoice.CPU));
         String machine = Runtime.getRuntime().availableProcessors() + " cores, "
                 + Runtime.getRuntime().maxMemory() / (1 << 20) + " MB heap, " + System.getProperty("os.name") + " "
                 + System.getProperty("os.arch") + ", Java " + System.getProperty("java.version");
