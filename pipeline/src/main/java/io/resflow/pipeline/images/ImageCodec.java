@@ -9,6 +9,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Iterator;
+import java.util.Optional;
 import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
@@ -20,7 +21,8 @@ import javax.imageio.stream.MemoryCacheImageInputStream;
 
 /**
  * Converts between 8-bit pixels (row-major HWC, the layout of {@code RAW_U8}) and the encodings
- * an {@code ImageRecord} may carry, using the JDK's ImageIO codecs for PNG and JPEG.
+ * an {@code ImageRecord} may carry, using the JDK's ImageIO codecs for PNG and JPEG (plain 8-bit
+ * PNGs, the common case for camera frames, take a shorter path: {@link PlainPngDecoder}).
  */
 public final class ImageCodec {
 
@@ -67,6 +69,17 @@ public final class ImageCodec {
         if (encoding == ImageEncoding.RAW_U8) {
             throw new IllegalArgumentException("RAW_U8 has no header to decode; its shape comes from the record");
         }
+        if (encoding == ImageEncoding.PNG) {
+            Optional<Pixels> plain = PlainPngDecoder.decode(bytes);
+            if (plain.isPresent()) {
+                return plain.get();
+            }
+        }
+        return decodeWithImageIo(bytes, encoding);
+    }
+
+    /** Decodes with the JDK's ImageIO reader for the format, whatever the file's features. */
+    static Pixels decodeWithImageIo(byte[] bytes, ImageEncoding encoding) throws UndecodableImageException {
         ImageReader reader = (encoding == ImageEncoding.PNG ? PNG_READERS : JPEG_READERS).get();
         BufferedImage image;
         try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
