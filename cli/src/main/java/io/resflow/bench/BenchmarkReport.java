@@ -87,8 +87,8 @@ final class BenchmarkReport {
                 r.pipelinePerRecordRawU8().imagesPerSecond(), r.rawAt(r.batchSize()) / r.rawAt(1)));
         md.append("\nOn this machine everything shares 2 CPU cores: the Kafka broker, Flink's source, decoding and"
                 + " sinks, and TensorFlow's inference. Every CPU-millisecond the pipeline spends outside the model is"
-                + " taken from the model, so the CPU ratios measure the pipeline's own overhead (PNG decoding is most"
-                + " of it). On a GPU the model's work leaves the CPU and the pipeline's overhead overlaps with it.\n");
+                + " taken from the model, so the CPU ratios measure the pipeline's own overhead. On a GPU the model's"
+                + " work leaves the CPU and the pipeline's overhead overlaps with it.\n");
         md.append("\n## Throughput\n\nThe pipeline's scorer settings: ").append(r.scorer()).append(". Ratios are to the"
                 + " raw engine's best configuration at that batch size.\n\n"
                 + "| what | max batch | mean batch | images/s | ÷ raw engine at that batch |\n")
@@ -129,7 +129,8 @@ final class BenchmarkReport {
                 + " sweep uses TensorFlow's thread defaults and one caller; at the headline batch size the engine is"
                 + " also measured with the pipeline's scorer settings, and the better of the two is the reference.\n"
                 + "- Pipeline throughput: the frames are put in Kafka first, then the classify job runs bounded on a"
-                + " local Flink cluster (decode, preprocess, batched scoring, exactly-once sinks); images/s is labels"
+                + " local Flink cluster (decode, preprocess, batched scoring, exactly-once sinks), after one unmeasured"
+                + " warm-up run of the same job; images/s is labels"
                 + " divided by the span between the first and the last label's scoring time, read back from the labels"
                 + " topic with read_committed.\n"
                 + "- Latency: the job runs unbounded; after a warm-up, the replay sends at the offered rate and every"

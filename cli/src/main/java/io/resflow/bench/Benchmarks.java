@@ -60,6 +60,11 @@ public final class Benchmarks {
         try (EmbeddedKafka kafka = EmbeddedKafka.builder().build().start()) {
             PipelineBenchmark pipeline = new PipelineBenchmark(kafka, plan.model(), plan.images(), plan.parallelism(),
                     plan.scorer());
+            // Warm-up, not measured: the first job in this JVM also pays for JIT-compiling Flink's, Kafka's and
+            // our code paths (the raw engine's sweep warms up TensorFlow the same way).
+            PipelineBenchmark.Throughput warmUp = pipeline.throughput(plan.batchSize(), plan.throughputFrames() / 2,
+                    ImageEncoding.PNG);
+            log.accept(String.format("pipeline warm-up run (not measured): %.0f images/s", warmUp.imagesPerSecond()));
             PipelineBenchmark.Throughput batched = pipeline.throughput(plan.batchSize(), plan.throughputFrames(),
                     ImageEncoding.PNG);
             log.accept(String.format("pipeline, PNG, max batch %d: %.0f images/s (mean batch %.1f)", plan.batchSize(),
