@@ -31,7 +31,7 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--inference-threads", defaultValue = "0", description = "TensorFlow intra-op threads in the pipeline, 0 for one per core (default: ${DEFAULT-VALUE}).")
     int inferenceThreads;
 
-    @Option(names = "--inference-thread-spinning", defaultValue = "false", arity = "1", description = "Let TensorFlow's idle threads spin in the pipeline (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--inference-thread-spinning", defaultValue = "true", arity = "1", description = "Let TensorFlow's idle threads spin in the pipeline (default: ${DEFAULT-VALUE}).")
     boolean threadSpinning;
 
     @Option(names = "--sweep", split = ",", defaultValue = "1,2,4,8,16,32,64,128,256", description = "Raw engine batch sizes (default: ${DEFAULT-VALUE}).")
