@@ -3,6 +3,7 @@ package io.resflow.bench;
 import ai.djl.Device;
 import io.resflow.datasets.LabelledImages;
 import io.resflow.kafka.embedded.EmbeddedKafka;
+import io.resflow.localflink.LocalFlink;
 import io.resflow.pipeline.scoring.ScorerSettings;
 import io.resflow.runtime.savedmodel.SavedModelClassifier;
 import io.resflow.runtime.savedmodel.SessionThreads;
@@ -64,8 +65,9 @@ public final class Benchmarks {
                 rawAsPipeline = Optional.of(point);
             }
         }
-        try (EmbeddedKafka kafka = EmbeddedKafka.builder().build().start()) {
-            PipelineBenchmark pipeline = new PipelineBenchmark(kafka, plan.model(), plan.images(), plan.parallelism(),
+        try (EmbeddedKafka kafka = EmbeddedKafka.builder().build().start();
+                LocalFlink flink = LocalFlink.start(plan.parallelism(), "9260-9270", "8092-8102")) {
+            PipelineBenchmark pipeline = new PipelineBenchmark(kafka, flink, plan.model(), plan.images(), plan.parallelism(),
                     plan.scorer());
             // Warm-up, not measured: the first job in this JVM also pays for JIT-compiling Flink's, Kafka's and
             // our code paths (the raw engine's sweep warms up TensorFlow the same way).

@@ -2,6 +2,7 @@ package io.resflow.bench;
 
 import io.resflow.datasets.LabelledImages;
 import io.resflow.kafka.embedded.EmbeddedKafka;
+import io.resflow.localflink.LocalFlink;
 import io.resflow.pipeline.classify.ClassifyJob;
 import io.resflow.pipeline.classify.ClassifyJobConfig;
 import io.resflow.pipeline.classify.ClassifyJobOptions;
@@ -18,7 +19,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -38,14 +38,17 @@ final class PipelineBenchmark {
             double meanBatchSize) {}
 
     private final EmbeddedKafka kafka;
+    private final LocalFlink flink;
     private final Path model;
     private final LabelledImages images;
     private final int parallelism;
     private final ScorerSettings scorer;
     private int run;
 
-    PipelineBenchmark(EmbeddedKafka kafka, Path model, LabelledImages images, int parallelism, ScorerSettings scorer) {
+    PipelineBenchmark(EmbeddedKafka kafka, LocalFlink flink, Path model, LabelledImages images, int parallelism,
+            ScorerSettings scorer) {
         this.kafka = kafka;
+        this.flink = flink;
         this.model = model;
         this.images = images;
         this.parallelism = parallelism;
@@ -59,7 +62,7 @@ final class PipelineBenchmark {
                 .setFrames(new DatasetFrames(images.head(frames), encoding)).optTopic(topic)
                 .optRunId(topic).build().run();
         ClassifyJobConfig config = ClassifyJobConfig.from(settings(topic, maxBatchSize, true));
-        StreamExecutionEnvironment env = localEnvironment();
+        StreamExecutionEnvironment env = flink.environment();
         new ClassifyJob(config).build(env, KafkaIo.source(config), KafkaIo.sinks(config));
         env.execute(ClassifyJob.JOB_NAME + "-bench-" + topic);
         List<Prediction> labels = readLabels(topic + "-labels", frames, Duration.ofSeconds(60));
@@ -73,7 +76,7 @@ final class PipelineBenchmark {
     Latency latency(int maxBatchSize, double rate, Duration duration) throws Exception {
         String topic = nextTopic();
         ClassifyJobConfig config = ClassifyJobConfig.from(settings(topic, maxBatchSize, false));
-        StreamExecutionEnvironment env = localEnvironment();
+        StreamExecutionEnvironment env = flink.environment();
         new ClassifyJob(config).build(env, KafkaIo.source(config), KafkaIo.sinks(config));
         JobClient job = env.executeAsync(ClassifyJob.JOB_NAME + "-bench-" + topic);
         try {
@@ -135,11 +138,6 @@ final class PipelineBenchmark {
         return conf;
     }
 
-    private StreamExecutionEnvironment localEnvironment() {
-        Configuration conf = new Configuration();
-        conf.set(TaskManagerOptions.NUM_TASK_SLOTS, parallelism);
-        return StreamExecutionEnvironment.createLocalEnvironment(conf);
-    }
 
     private List<Prediction> readLabels(String topic, int expected, Duration timeout) {
         Properties props = new Properties();

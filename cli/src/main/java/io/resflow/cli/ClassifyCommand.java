@@ -1,5 +1,6 @@
 package io.resflow.cli;
 
+import io.resflow.localflink.LocalFlink;
 import io.resflow.pipeline.classify.ClassifyJob;
 import io.resflow.pipeline.classify.ClassifyJobConfig;
 import io.resflow.pipeline.classify.ClassifyJobOptions;

@@ -3,6 +3,7 @@ package io.resflow.cli;
 import io.resflow.datasets.FashionMnist;
 import io.resflow.datasets.LabelledImages;
 import io.resflow.kafka.embedded.EmbeddedKafka;
+import io.resflow.localflink.LocalFlink;
 import io.resflow.pipeline.classify.ClassifyJob;
 import io.resflow.pipeline.classify.ClassifyJobConfig;
 import io.resflow.pipeline.classify.ClassifyJobOptions;

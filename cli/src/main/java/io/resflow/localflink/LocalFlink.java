@@ -1,4 +1,4 @@
-package io.resflow.cli;
+package io.resflow.localflink;
 
 import java.net.URI;
 import org.apache.flink.configuration.Configuration;
@@ -19,7 +19,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * relocating it, so it must load from {@code FLINK_PLUGINS_DIR} in its own class loader (as on a
  * real cluster) instead of clashing with the trainer's client on the class path.
  */
-final class LocalFlink implements AutoCloseable {
+public final class LocalFlink implements AutoCloseable {
 
     private final MiniCluster cluster;
     private final URI restAddress;
@@ -33,7 +33,7 @@ final class LocalFlink implements AutoCloseable {
      * @param metricsPorts port or range for Prometheus' /metrics, e.g. "9249-9259"
      * @param webPorts port or range for the web UI and REST API, e.g. "8081-8091"
      */
-    static LocalFlink start(int slots, String metricsPorts, String webPorts) throws Exception {
+    public static LocalFlink start(int slots, String metricsPorts, String webPorts) throws Exception {
         Configuration conf = new Configuration();
         conf.set(TaskManagerOptions.NUM_TASK_SLOTS, slots);
         conf.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
@@ -56,12 +56,12 @@ final class LocalFlink implements AutoCloseable {
     }
 
     /** The web UI, e.g. http://127.0.0.1:8081. */
-    String webUrl() {
+    public String webUrl() {
         return "http://" + restAddress.getHost() + ":" + restAddress.getPort();
     }
 
     /** An environment that submits to this cluster; the classes are already on its class path. */
-    StreamExecutionEnvironment environment() {
+    public StreamExecutionEnvironment environment() {
         return StreamExecutionEnvironment.createRemoteEnvironment(restAddress.getHost(), restAddress.getPort());
     }
 
