@@ -1,5 +1,7 @@
 package io.resflow.bench;
 
+import java.util.Arrays;
+
 /** Nearest-rank percentiles of sorted samples, as the demo and the benchmark report them. */
 public final class Percentiles {
 
@@ -12,5 +14,16 @@ public final class Percentiles {
         }
         int index = (int) Math.ceil(q * sorted.length) - 1;
         return sorted[Math.max(0, Math.min(sorted.length - 1, index))];
+    }
+
+    /** The median of {@code values} (the mean of the middle two for an even count); NaN when empty. */
+    public static double median(double[] values) {
+        if (values.length == 0) {
+            return Double.NaN;
+        }
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        int mid = sorted.length / 2;
+        return sorted.length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
     }
 }

@@ -32,44 +32,102 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  */
 final class PipelineBenchmark {
 
-    record Throughput(int maxBatchSize, long labels, double imagesPerSecond, double meanBatchSize) {}
+    /** One stretch of a throughput run: the frames published under one run id, scored one after the other. */
+    record Segment(String name, long labels, double imagesPerSecond, double meanBatchSize, double jitLoad) {}
+
+    /**
+     * One long job over a backlog of segments: the first warms the job up, the others are measured.
+     * {@code labelsPerSecond} and {@code jitLoadPerSecond} are the whole run in one-second buckets of
+     * scoring time, for the plot.
+     */
+    record Throughput(int maxBatchSize, ImageEncoding encoding, Segment warmUp, List<Segment> measured,
+            double[] labelsPerSecond, double[] jitLoadPerSecond) {
+
+        /** The median of the measured segments: one disturbed segment does not move it. */
+        double imagesPerSecond() {
+            return Percentiles.median(measured.stream().mapToDouble(Segment::imagesPerSecond).toArray());
+        }
+
+        double meanBatchSize() {
+            return measured.stream().mapToDouble(Segment::meanBatchSize).average().orElse(0);
+        }
+    }
 
     record Latency(double offeredRate, long labels, double achievedRate, double p50Millis, double p99Millis,
-            double meanBatchSize) {}
+            double meanBatchSize, double jitLoad) {}
+
+    private static final Duration LATENCY_WARM_UP = Duration.ofSeconds(5);
 
     private final EmbeddedKafka kafka;
     private final LocalFlink flink;
+    private final JitMonitor jit;
     private final Path model;
     private final LabelledImages images;
     private final int parallelism;
     private final ScorerSettings scorer;
     private int run;
 
-    PipelineBenchmark(EmbeddedKafka kafka, LocalFlink flink, Path model, LabelledImages images, int parallelism,
-            ScorerSettings scorer) {
+    PipelineBenchmark(EmbeddedKafka kafka, LocalFlink flink, JitMonitor jit, Path model, LabelledImages images,
+            int parallelism, ScorerSettings scorer) {
         this.kafka = kafka;
         this.flink = flink;
+        this.jit = jit;
         this.model = model;
         this.images = images;
         this.parallelism = parallelism;
         this.scorer = scorer;
     }
 
-    /** Throughput on a backlog: all frames are in Kafka before the job starts, so batches can fill. */
-    Throughput throughput(int maxBatchSize, int frames, ImageEncoding encoding) throws Exception {
+    /**
+     * Throughput on a backlog at steady state: {@code 1 + measuredSegments} segments of
+     * {@code framesPerSegment} frames are put in Kafka before one bounded job starts, so batches can
+     * fill and the job runs long enough to leave start-up and the JIT's warm-up behind in the first
+     * segment. Each segment's rate is its labels over the span of their scoring times.
+     */
+    Throughput throughput(int maxBatchSize, int framesPerSegment, int measuredSegments, ImageEncoding encoding)
+            throws Exception {
         String topic = nextTopic();
-        CameraFeedReplay.builder().setBootstrapServers(kafka.bootstrapServers())
-                .setFrames(new DatasetFrames(images.head(frames), encoding)).optTopic(topic)
-                .optRunId(topic).build().run();
+        List<String> segments = new ArrayList<>();
+        for (int s = 0; s <= measuredSegments; s++) {
+            String runId = topic + (s == 0 ? "-warmup" : "-segment" + s);
+            CameraFeedReplay.builder().setBootstrapServers(kafka.bootstrapServers())
+                    .setFrames(new DatasetFrames(images.head(framesPerSegment), encoding)).optTopic(topic)
+                    .optRunId(runId).build().run();
+            segments.add(runId);
+        }
         ClassifyJobConfig config = ClassifyJobConfig.from(settings(topic, maxBatchSize, true));
         StreamExecutionEnvironment env = flink.environment();
         new ClassifyJob(config).build(env, KafkaIo.source(config), KafkaIo.sinks(config));
         env.execute(ClassifyJob.JOB_NAME + "-bench-" + topic);
+        int frames = framesPerSegment * segments.size();
         List<Prediction> labels = readLabels(topic + "-labels", frames, Duration.ofSeconds(60));
+        List<Segment> measured = new ArrayList<>();
+        for (String runId : segments) {
+            measured.add(segment(runId, labels.stream().filter(p -> p.getImageId().startsWith(runId + "-")).toList()));
+        }
+        long first = labels.stream().mapToLong(p -> p.getScoredTime().toEpochMilli()).min().orElse(0);
+        double[] perSecond = perSecond(labels, first);
+        double[] jitPerSecond = new double[perSecond.length];
+        for (int i = 0; i < jitPerSecond.length; i++) {
+            jitPerSecond[i] = jit.load(first + i * 1000L, first + (i + 1) * 1000L);
+        }
+        return new Throughput(maxBatchSize, encoding, measured.remove(0), measured, perSecond, jitPerSecond);
+    }
+
+    private Segment segment(String runId, List<Prediction> labels) {
         long first = labels.stream().mapToLong(p -> p.getScoredTime().toEpochMilli()).min().orElse(0);
         long last = labels.stream().mapToLong(p -> p.getScoredTime().toEpochMilli()).max().orElse(0);
         double seconds = Math.max(1, last - first) / 1000.0;
-        return new Throughput(maxBatchSize, labels.size(), labels.size() / seconds, meanBatch(labels));
+        return new Segment(runId, labels.size(), labels.size() / seconds, meanBatch(labels), jit.load(first, last));
+    }
+
+    private static double[] perSecond(List<Prediction> labels, long first) {
+        long last = labels.stream().mapToLong(p -> p.getScoredTime().toEpochMilli()).max().orElse(0);
+        double[] buckets = new double[(int) ((last - first) / 1000) + 1];
+        for (Prediction p : labels) {
+            buckets[(int) ((p.getScoredTime().toEpochMilli() - first) / 1000)]++;
+        }
+        return buckets;
     }
 
     /** End-to-end latency (capture to label) while cameras send at a steady {@code rate}. */
@@ -86,8 +144,15 @@ final class PipelineBenchmark {
                     .setFrames(new DatasetFrames(images.head(warmUp), ImageEncoding.PNG)).optTopic(topic)
                     .optRunId(topic + "-warmup").build().run();
             readLabels(topic + "-labels", warmUp, Duration.ofMinutes(2));
-            int frames = (int) Math.min(images.size(), Math.round(rate * duration.toSeconds()));
             int cameras = 4;
+            // Then a few seconds at the offered rate: the job's first seconds still compile and fill buffers.
+            int atRate = (int) Math.min(images.size(), Math.round(rate * LATENCY_WARM_UP.toSeconds()));
+            CameraFeedReplay.builder().setBootstrapServers(kafka.bootstrapServers())
+                    .setFrames(new DatasetFrames(images.head(atRate), ImageEncoding.PNG)).optTopic(topic)
+                    .optCameras(cameras).optFramesPerSecond(rate / cameras)
+                    .optRunId(topic + "-warmup-at-rate").build().run();
+            warmUp += atRate;
+            int frames = (int) Math.min(images.size(), Math.round(rate * duration.toSeconds()));
             CameraFeedReplay.builder().setBootstrapServers(kafka.bootstrapServers())
                     .setFrames(new DatasetFrames(images.head(frames), ImageEncoding.PNG)).optTopic(topic)
                     .optCameras(cameras).optFramesPerSecond(rate / cameras)
@@ -98,7 +163,8 @@ final class PipelineBenchmark {
             long firstCapture = labels.stream().mapToLong(p -> p.getCaptureTime().toEpochMilli()).min().orElse(0);
             long lastScored = labels.stream().mapToLong(p -> p.getScoredTime().toEpochMilli()).max().orElse(0);
             return new Latency(rate, labels.size(), labels.size() / (Math.max(1, lastScored - firstCapture) / 1000.0),
-                    Percentiles.of(micros, 0.50) / 1000.0, Percentiles.of(micros, 0.99) / 1000.0, meanBatch(labels));
+                    Percentiles.of(micros, 0.50) / 1000.0, Percentiles.of(micros, 0.99) / 1000.0, meanBatch(labels),
+                    jit.load(firstCapture, lastScored));
         } finally {
             job.cancel().get();
         }

@@ -31,7 +31,7 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--inference-threads", defaultValue = "0", description = "TensorFlow intra-op threads in the pipeline, 0 for one per core (default: ${DEFAULT-VALUE}).")
     int inferenceThreads;
 
-    @Option(names = "--inference-thread-spinning", defaultValue = "true", arity = "1", description = "Let TensorFlow's idle threads spin in the pipeline (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--inference-thread-spinning", defaultValue = "false", arity = "1", description = "Let TensorFlow's idle threads spin in the pipeline (default: ${DEFAULT-VALUE}).")
     boolean threadSpinning;
 
     @Option(names = "--sweep", split = ",", defaultValue = "1,2,4,8,16,32,64,128,256", description = "Raw engine batch sizes (default: ${DEFAULT-VALUE}).")
@@ -40,8 +40,14 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--seconds-per-point", defaultValue = "4", description = "Raw engine measuring time per batch size (default: ${DEFAULT-VALUE}).")
     int secondsPerPoint;
 
-    @Option(names = "--frames", defaultValue = "6000", description = "Frames per pipeline throughput run (default: ${DEFAULT-VALUE}).")
-    int frames;
+    @Option(names = "--segment-frames", defaultValue = "5000", description = "Frames per segment of a batched pipeline run; one record at a time uses a quarter (default: ${DEFAULT-VALUE}).")
+    int segmentFrames;
+
+    @Option(names = "--segments", defaultValue = "3", description = "Measured segments per pipeline run, after one warm-up segment; the median is reported (default: ${DEFAULT-VALUE}).")
+    int segments;
+
+    @Option(names = "--warm-up-segments", defaultValue = "6", description = "Segments of an unmeasured batched job first, while the JIT compiles the pipeline's code paths (default: ${DEFAULT-VALUE}).")
+    int warmUpSegments;
 
     @Option(names = "--parallelism", defaultValue = "2", description = "Flink parallelism (default: ${DEFAULT-VALUE}).")
     int parallelism;
@@ -67,7 +73,7 @@ final class BenchCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--sweep must include 1 and --batch-size " + batchSize);
         }
         Benchmarks.Plan plan = new Benchmarks.Plan(model, test, batchSize, sweep, secondsPerPoint * 1000L,
-                Math.min(frames, test.size()), parallelism, Duration.ofSeconds(latencySeconds), load,
+                Math.min(segmentFrames, test.size()), segments, warmUpSegments, parallelism, Duration.ofSeconds(latencySeconds), load,
                 new ScorerSettings(batchSize, ClassifyJobOptions.MAX_BATCH_DELAY.defaultValue(), concurrentBatches,
                         inferenceThreads, threadSpinning, DeviceChoice.CPU));
         String machine = Runtime.getRuntime().availableProcessors() + " cores, "

@@ -7,11 +7,11 @@ import org.tensorflow.proto.ConfigProto;
  * several threads), inter-op threads (independent operations, and concurrent {@code predict} calls,
  * side by side), and whether idle pool threads spin before they sleep.
  *
- * <p>TensorFlow's defaults (all cores for both pools, spinning on) give the lowest latency: a
- * spinning thread picks up the next operation at once. Where the same cores also decode images and
- * move records, spinning threads burn CPU the rest of the job needs; {@link #sharedCpu()} turns
- * spinning off, which costs latency on small batches (measured in the ResFlow demo: p50 about
- * 60 ms with spinning, about 900 ms without, at 200 frames/s on 2 cores).
+ * <p>TensorFlow's defaults (all cores for both pools, spinning on) suit a process that does
+ * nothing but inference: a spinning thread picks up the next operation at once. Where the same
+ * cores also decode images and move records, spinning threads burn CPU the rest of the job needs;
+ * {@link #sharedCpu()} turns spinning off (ResFlow's pipeline default: on 2 shared cores its
+ * throughput and latency were both better without spinning, while the bare engine lost about 3%).
  * Zero thread counts mean "TensorFlow decides" (one per core).
  */
 public record SessionThreads(int intraOp, int interOp, boolean spinning) {
