@@ -23,7 +23,7 @@ public final class Benchmarks {
 
     /** What to run. */
     public record Plan(Path model, LabelledImages images, int batchSize, List<Integer> sweep, long millisPerPoint,
-            int framesPerSegment, int segments, int warmUpSegments, int parallelism, Duration latencyDuration,
+            int framesPerSegment, int segments, Duration warmUp, int parallelism, Duration latencyDuration,
             List<Double> loadFractions,
             ScorerSettings scorer) {
 
@@ -31,7 +31,7 @@ public final class Benchmarks {
             if (scorer.maxBatchSize() != batchSize) {
                 throw new IllegalArgumentException("the scorer's batch size must be the plan's " + batchSize);
             }
-            if (segments < 1 || framesPerSegment < 1 || warmUpSegments < 0) {
+            if (segments < 1 || framesPerSegment < 1 || warmUp.isNegative()) {
                 throw new IllegalArgumentException("a pipeline run needs at least one measured segment of one frame");
             }
         }
@@ -70,38 +70,26 @@ public final class Benchmarks {
 
             PipelineBenchmark pipeline = new PipelineBenchmark(kafka, flink, jit, plan.model(), plan.images(),
                     plan.parallelism(), plan.scorer());
-            // Unmeasured: on 2 cores the JIT compiling Flink's, Kafka's and our code paths takes up to a core for
-            // the JVM's first minutes of pipeline work, and every measured run would pay for part of it.
-            Optional<PipelineBenchmark.Throughput> jvmWarmUp = Optional.empty();
-            if (plan.warmUpSegments() > 0) {
-                PipelineBenchmark.Throughput w = pipeline.throughput(plan.batchSize(), plan.framesPerSegment(),
-                        plan.warmUpSegments(), ImageEncoding.PNG);
-                log.accept(String.format("pipeline warm-up job (not measured): segments %s images/s, JIT %s",
-                        String.join(" ", w.measured().stream()
-                                .map(seg -> String.format("%.0f", seg.imagesPerSecond())).toList()),
-                        String.join(" ", w.measured().stream().map(seg -> String.format("%.2f", seg.jitLoad()))
-                                .toList())));
-                jvmWarmUp = Optional.of(w);
-            }
             SideBySideRuns runs = new SideBySideRuns(defaults, asPipeline, pipeline, plan, log);
             // One record at a time is ~4x slower: a quarter of the frames keeps its segments as long in time.
             int perRecordFrames = Math.max(500, plan.framesPerSegment() / 4);
-            SideBySide batched = runs.run(plan.batchSize(), plan.framesPerSegment(), ImageEncoding.PNG);
-            SideBySide batchedRawU8 = runs.run(plan.batchSize(), plan.framesPerSegment(), ImageEncoding.RAW_U8);
-            SideBySide perRecord = runs.run(1, perRecordFrames, ImageEncoding.PNG);
-            SideBySide perRecordRawU8 = runs.run(1, perRecordFrames, ImageEncoding.RAW_U8);
+            PipelineBenchmark.Throughput batched = runs.run(plan.batchSize(), plan.framesPerSegment(), ImageEncoding.PNG);
+            PipelineBenchmark.Throughput batchedRawU8 = runs.run(plan.batchSize(), plan.framesPerSegment(),
+                    ImageEncoding.RAW_U8);
+            PipelineBenchmark.Throughput perRecord = runs.run(1, perRecordFrames, ImageEncoding.PNG);
+            PipelineBenchmark.Throughput perRecordRawU8 = runs.run(1, perRecordFrames, ImageEncoding.RAW_U8);
 
             List<PipelineBenchmark.Latency> latencies = new ArrayList<>();
             for (double fraction : plan.loadFractions()) {
-                double rate = fraction * batched.pipeline().imagesPerSecond();
+                double rate = fraction * batched.imagesPerSecond();
                 PipelineBenchmark.Latency latency = pipeline.latency(plan.batchSize(), rate, plan.latencyDuration());
                 log.accept(String.format("latency at %.0f%% of max (%.0f/s): p50 %.1f ms, p99 %.1f ms", fraction * 100,
                         rate, latency.p50Millis(), latency.p99Millis()));
                 latencies.add(latency);
             }
             BenchmarkReport.Results results = new BenchmarkReport.Results(modelDescription, machine, command,
-                    plan.batchSize(), sweep, plan.scorer().toString(), jvmWarmUp, batched, batchedRawU8, perRecord,
-                    perRecordRawU8, latencies);
+                    plan.batchSize(), sweep, plan.scorer().toString(), batched, batchedRawU8, perRecord, perRecordRawU8,
+                    latencies);
             BenchmarkReport.write(results, markdown, plots);
             log.accept(String.format("pipeline/raw = %.2f (RAW_U8 frames %.2f)   batched/per-record = %.1f (RAW_U8"
                             + " frames %.1f)", results.pipelineOverRaw(), results.rawU8OverRaw(),
@@ -109,57 +97,33 @@ public final class Benchmarks {
         }
     }
 
-    /** The raw engine in one configuration, measured just before and just after a pipeline run. */
-    record RawAround(RawEngineBenchmark.Point before, RawEngineBenchmark.Point after) {
-
-        double imagesPerSecond() {
-            return (before.imagesPerSecond() + after.imagesPerSecond()) / 2;
-        }
-    }
-
-    /**
-     * A pipeline run and the raw engine at the same batch size around it, so the two see the same
-     * machine (its speed drifts by tens of percent over minutes here): with TensorFlow's defaults,
-     * and with the pipeline's own settings when they differ.
-     */
-    record SideBySide(PipelineBenchmark.Throughput pipeline, RawAround defaults, Optional<RawAround> asPipeline) {
-
-        /** The better raw configuration's mean: the run's reference. */
-        double rawImagesPerSecond() {
-            return Math.max(defaults.imagesPerSecond(), asPipeline.map(RawAround::imagesPerSecond).orElse(0.0));
-        }
-
-        double ratio() {
-            return pipeline.imagesPerSecond() / rawImagesPerSecond();
-        }
-    }
-
+    /** Runs the pipeline at one batch size and encoding, with the raw engine measured between its segments. */
     private record SideBySideRuns(RawEngineBenchmark defaults, Optional<RawEngineBenchmark> asPipeline,
             PipelineBenchmark pipeline, Plan plan, Consumer<String> log) {
 
-        SideBySide run(int maxBatchSize, int framesPerSegment, ImageEncoding encoding) throws Exception {
+        PipelineBenchmark.Throughput run(int maxBatchSize, int framesPerSegment, ImageEncoding encoding)
+                throws Exception {
             // One record at a time means one prediction at a time, in the pipeline as here.
             int callers = maxBatchSize == 1 ? 1 : plan.scorer().concurrentBatches();
-            RawEngineBenchmark.Point defaultsBefore = defaults.measure(maxBatchSize);
-            Optional<RawEngineBenchmark.Point> ownBefore = asPipeline.map(r -> r.measure(maxBatchSize, callers));
-            PipelineBenchmark.Throughput run = pipeline.throughput(maxBatchSize, framesPerSegment, plan.segments(),
-                    encoding);
-            Optional<RawEngineBenchmark.Point> ownAfter = asPipeline.map(r -> r.measure(maxBatchSize, callers));
-            RawEngineBenchmark.Point defaultsAfter = defaults.measure(maxBatchSize);
-            SideBySide result = new SideBySide(run, new RawAround(defaultsBefore, defaultsAfter),
-                    ownBefore.map(before -> new RawAround(before, ownAfter.orElseThrow())));
+            PipelineBenchmark.Throughput run = pipeline.throughput(maxBatchSize, encoding, framesPerSegment,
+                    plan.warmUp(), plan.segments(), () -> {
+                        double best = defaults.measure(maxBatchSize).imagesPerSecond();
+                        if (asPipeline.isPresent()) {
+                            best = Math.max(best, asPipeline.get().measure(maxBatchSize, callers).imagesPerSecond());
+                        }
+                        return best;
+                    });
             StringBuilder segments = new StringBuilder();
             for (PipelineBenchmark.Segment s : run.measured()) {
-                segments.append(String.format(" %.0f (JIT %.2f)", s.imagesPerSecond(), s.jitLoad()));
+                segments.append(String.format(" %.0f/%.0f=%.2f (JIT %.2f)", s.imagesPerSecond(),
+                        s.rawImagesPerSecond(), s.ratio(), s.jitLoad()));
             }
-            log.accept(String.format("pipeline, %s, max batch %d: %.0f images/s, median of%s; warm-up segment %.0f"
-                            + " (JIT %.2f); raw engine around it %.0f / %.0f%s -> %.2f", encoding, maxBatchSize,
-                    run.imagesPerSecond(), segments, run.warmUp().imagesPerSecond(), run.warmUp().jitLoad(),
-                    defaultsBefore.imagesPerSecond(), defaultsAfter.imagesPerSecond(),
-                    result.asPipeline().map(r -> String.format(", with the pipeline's settings %.0f / %.0f",
-                            r.before().imagesPerSecond(), r.after().imagesPerSecond())).orElse(""),
-                    result.ratio()));
-            return result;
+            PipelineBenchmark.Segment lastWarmUp = run.warmUp().get(run.warmUp().size() - 1);
+            log.accept(String.format("pipeline, %s, max batch %d: %.0f images/s, %.2f of the raw engine (median of"
+                            + " pipeline/raw:%s); %d warm-up segments, the last %.0f images/s (JIT %.2f)", encoding,
+                    maxBatchSize, run.imagesPerSecond(), run.ratio(), segments, run.warmUp().size(),
+                    lastWarmUp.imagesPerSecond(), lastWarmUp.jitLoad()));
+            return run;
         }
     }
 }

@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
+import java.util.concurrent.Callable;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -32,24 +33,51 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  */
 final class PipelineBenchmark {
 
-    /** One stretch of a throughput run: the frames published under one run id, scored one after the other. */
-    record Segment(String name, long labels, double imagesPerSecond, double meanBatchSize, double jitLoad) {}
+    /**
+     * One stretch of a throughput run: the frames published under one run id. Its rate counts only
+     * the labels scored after the last frame was in Kafka, while the job works off a backlog; the raw
+     * engine was measured just before and just after it, while the job stood idle.
+     */
+    record Segment(String name, long labels, double imagesPerSecond, double meanBatchSize, double jitLoad,
+            double rawBefore, double rawAfter) {
+
+        double rawImagesPerSecond() {
+            return (rawBefore + rawAfter) / 2;
+        }
+
+        double ratio() {
+            return imagesPerSecond / rawImagesPerSecond();
+        }
+    }
 
     /**
-     * One long job over a backlog of segments: the first warms the job up, the others are measured.
-     * {@code labelsPerSecond} and {@code jitLoadPerSecond} are the whole run in one-second buckets of
-     * scoring time, for the plot.
+     * One long-running job: warm-up segments until the warm-up time has passed, then measured
+     * segments alternating with the raw engine. {@code labelsPerSecond} and {@code jitLoadPerSecond}
+     * cover the whole job in one-second buckets of scoring time, for the plot.
      */
-    record Throughput(int maxBatchSize, ImageEncoding encoding, Segment warmUp, List<Segment> measured,
+    record Throughput(int maxBatchSize, ImageEncoding encoding, List<Segment> warmUp, List<Segment> measured,
             double[] labelsPerSecond, double[] jitLoadPerSecond) {
 
-        /** The median of the measured segments: one disturbed segment does not move it. */
+        /** The median segment: one disturbed segment does not move it. */
         double imagesPerSecond() {
             return Percentiles.median(measured.stream().mapToDouble(Segment::imagesPerSecond).toArray());
         }
 
+        /** The median of the segments' own ratios to the raw engine measured around each. */
+        double ratio() {
+            return Percentiles.median(measured.stream().mapToDouble(Segment::ratio).toArray());
+        }
+
+        double rawImagesPerSecond() {
+            return Percentiles.median(measured.stream().mapToDouble(Segment::rawImagesPerSecond).toArray());
+        }
+
         double meanBatchSize() {
             return measured.stream().mapToDouble(Segment::meanBatchSize).average().orElse(0);
+        }
+
+        double jitLoad() {
+            return measured.stream().mapToDouble(Segment::jitLoad).average().orElse(Double.NaN);
         }
     }
 
@@ -79,46 +107,66 @@ final class PipelineBenchmark {
     }
 
     /**
-     * Throughput on a backlog at steady state: {@code 1 + measuredSegments} segments of
-     * {@code framesPerSegment} frames are put in Kafka before one bounded job starts, so batches can
-     * fill and the job runs long enough to leave start-up and the JIT's warm-up behind in the first
-     * segment. Each segment's rate is its labels over the span of their scoring times.
+     * Throughput at steady state, side by side with the raw engine. One unbounded job runs on the
+     * cluster; segments of {@code framesPerSegment} frames are published one at a time and each is
+     * awaited. Warm-up segments go on until {@code warmUp} has passed (the JVM compiles the job's code
+     * paths for minutes on 2 cores); then {@code segments} measured ones alternate with
+     * {@code rawEngine}, which measures the bare engine at the same batch size while the job idles.
      */
-    Throughput throughput(int maxBatchSize, int framesPerSegment, int measuredSegments, ImageEncoding encoding)
-            throws Exception {
+    Throughput throughput(int maxBatchSize, ImageEncoding encoding, int framesPerSegment, Duration warmUp,
+            int segments, Callable<Double> rawEngine) throws Exception {
         String topic = nextTopic();
-        List<String> segments = new ArrayList<>();
-        for (int s = 0; s <= measuredSegments; s++) {
-            String runId = topic + (s == 0 ? "-warmup" : "-segment" + s);
-            CameraFeedReplay.builder().setBootstrapServers(kafka.bootstrapServers())
-                    .setFrames(new DatasetFrames(images.head(framesPerSegment), encoding)).optTopic(topic)
-                    .optRunId(runId).build().run();
-            segments.add(runId);
-        }
-        ClassifyJobConfig config = ClassifyJobConfig.from(settings(topic, maxBatchSize, true));
+        ClassifyJobConfig config = ClassifyJobConfig.from(settings(topic, maxBatchSize, false));
         StreamExecutionEnvironment env = flink.environment();
         new ClassifyJob(config).build(env, KafkaIo.source(config), KafkaIo.sinks(config));
-        env.execute(ClassifyJob.JOB_NAME + "-bench-" + topic);
-        int frames = framesPerSegment * segments.size();
-        List<Prediction> labels = readLabels(topic + "-labels", frames, Duration.ofSeconds(60));
-        List<Segment> measured = new ArrayList<>();
-        for (String runId : segments) {
-            measured.add(segment(runId, labels.stream().filter(p -> p.getImageId().startsWith(runId + "-")).toList()));
+        JobClient job = env.executeAsync(ClassifyJob.JOB_NAME + "-bench-" + topic);
+        try (LabelReader labels = new LabelReader(topic + "-labels")) {
+            long warmUpEnd = System.nanoTime() + warmUp.toNanos();
+            List<Segment> warmUpSegments = new ArrayList<>();
+            do {
+                warmUpSegments.add(segment(topic, "warmup" + (warmUpSegments.size() + 1), framesPerSegment, encoding,
+                        labels, Double.NaN, Double.NaN));
+            } while (System.nanoTime() < warmUpEnd);
+            List<Segment> measured = new ArrayList<>();
+            double rawBefore = rawEngine.call();
+            for (int s = 1; s <= segments; s++) {
+                Segment segment = segment(topic, "segment" + s, framesPerSegment, encoding, labels, rawBefore,
+                        Double.NaN);
+                double rawAfter = rawEngine.call();
+                measured.add(new Segment(segment.name(), segment.labels(), segment.imagesPerSecond(),
+                        segment.meanBatchSize(), segment.jitLoad(), rawBefore, rawAfter));
+                rawBefore = rawAfter;
+            }
+            long first = labels.all().stream().mapToLong(p -> p.getScoredTime().toEpochMilli()).min().orElse(0);
+            double[] perSecond = perSecond(labels.all(), first);
+            double[] jitPerSecond = new double[perSecond.length];
+            for (int i = 0; i < jitPerSecond.length; i++) {
+                jitPerSecond[i] = jit.load(first + i * 1000L, first + (i + 1) * 1000L);
+            }
+            return new Throughput(maxBatchSize, encoding, warmUpSegments, measured, perSecond, jitPerSecond);
+        } finally {
+            job.cancel().get();
         }
-        long first = labels.stream().mapToLong(p -> p.getScoredTime().toEpochMilli()).min().orElse(0);
-        double[] perSecond = perSecond(labels, first);
-        double[] jitPerSecond = new double[perSecond.length];
-        for (int i = 0; i < jitPerSecond.length; i++) {
-            jitPerSecond[i] = jit.load(first + i * 1000L, first + (i + 1) * 1000L);
-        }
-        return new Throughput(maxBatchSize, encoding, measured.remove(0), measured, perSecond, jitPerSecond);
     }
 
-    private Segment segment(String runId, List<Prediction> labels) {
-        long first = labels.stream().mapToLong(p -> p.getScoredTime().toEpochMilli()).min().orElse(0);
-        long last = labels.stream().mapToLong(p -> p.getScoredTime().toEpochMilli()).max().orElse(0);
-        double seconds = Math.max(1, last - first) / 1000.0;
-        return new Segment(runId, labels.size(), labels.size() / seconds, meanBatch(labels), jit.load(first, last));
+    /** Publishes one segment, waits for all its labels, and times the labels scored after the publishing. */
+    private Segment segment(String topic, String name, int frames, ImageEncoding encoding, LabelReader labels,
+            double rawBefore, double rawAfter) {
+        String runId = topic + "-" + name;
+        int expected = labels.all().size() + frames;
+        CameraFeedReplay.builder().setBootstrapServers(kafka.bootstrapServers())
+                .setFrames(new DatasetFrames(images.head(frames), encoding)).optTopic(topic).optRunId(runId)
+                .build().run();
+        long published = System.currentTimeMillis();
+        labels.awaitCount(expected, Duration.ofMinutes(3));
+        // Labels scored while the frames were still being published compete with the publisher for the CPU.
+        List<Prediction> backlog = labels.all().stream()
+                .filter(p -> p.getImageId().startsWith(runId + "-") && p.getScoredTime().toEpochMilli() >= published)
+                .toList();
+        long last = backlog.stream().mapToLong(p -> p.getScoredTime().toEpochMilli()).max().orElse(published);
+        double seconds = Math.max(1, last - published) / 1000.0;
+        return new Segment(name, backlog.size(), backlog.size() / seconds, meanBatch(backlog),
+                jit.load(published, last), rawBefore, rawAfter);
     }
 
     private static double[] perSecond(List<Prediction> labels, long first) {
@@ -206,29 +254,54 @@ final class PipelineBenchmark {
 
 
     private List<Prediction> readLabels(String topic, int expected, Duration timeout) {
-        Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-        props.put(ConsumerConfig.GROUP_ID_CONFIG, topic + "-reader-" + System.nanoTime());
-        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        AvroSerde<Prediction> serde = AvroSerde.of(Prediction.class);
-        List<Prediction> labels = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props)) {
+        try (LabelReader reader = new LabelReader(topic)) {
+            reader.awaitCount(expected, timeout);
+            return reader.all();
+        }
+    }
+
+    /** A read_committed consumer of a labels topic from its start, kept open across waits. */
+    private final class LabelReader implements AutoCloseable {
+
+        private final String topic;
+        private final KafkaConsumer<byte[], byte[]> consumer;
+        private final AvroSerde<Prediction> serde = AvroSerde.of(Prediction.class);
+        private final List<Prediction> labels = new ArrayList<>();
+
+        LabelReader(String topic) {
+            this.topic = topic;
+            Properties props = new Properties();
+            props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+            props.put(ConsumerConfig.GROUP_ID_CONFIG, topic + "-reader-" + System.nanoTime());
+            props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+            props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+            props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+            props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+            consumer = new KafkaConsumer<>(props);
             consumer.subscribe(List.of(topic));
+        }
+
+        void awaitCount(int expected, Duration timeout) {
             long deadline = System.nanoTime() + timeout.toNanos();
             while (labels.size() < expected && System.nanoTime() < deadline) {
                 for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
                     labels.add(serde.deserialize(topic, record.value()));
                 }
             }
+            if (labels.size() < expected) {
+                throw new IllegalStateException("only " + labels.size() + " of " + expected + " labels arrived on "
+                        + topic + " within " + timeout);
+            }
         }
-        if (labels.size() < expected) {
-            throw new IllegalStateException("only " + labels.size() + " of " + expected + " labels arrived on " + topic
-                    + " within " + timeout);
+
+        List<Prediction> all() {
+            return labels;
         }
-        return labels;
+
+        @Override
+        public void close() {
+            consumer.close();
+        }
     }
 
     private static double meanBatch(List<Prediction> labels) {

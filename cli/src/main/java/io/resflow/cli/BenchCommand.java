@@ -40,14 +40,14 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--seconds-per-point", defaultValue = "4", description = "Raw engine measuring time per batch size (default: ${DEFAULT-VALUE}).")
     int secondsPerPoint;
 
-    @Option(names = "--segment-frames", defaultValue = "5000", description = "Frames per segment of a batched pipeline run; one record at a time uses a quarter (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--segment-frames", defaultValue = "6000", description = "Frames per segment of a batched pipeline run; one record at a time uses a quarter (default: ${DEFAULT-VALUE}).")
     int segmentFrames;
 
-    @Option(names = "--segments", defaultValue = "3", description = "Measured segments per pipeline run, after one warm-up segment; the median is reported (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--segments", defaultValue = "3", description = "Measured segments per pipeline run, after the warm-up, each between two raw engine measurements; the median is reported (default: ${DEFAULT-VALUE}).")
     int segments;
 
-    @Option(names = "--warm-up-segments", defaultValue = "6", description = "Segments of an unmeasured batched job first, while the JIT compiles the pipeline's code paths (default: ${DEFAULT-VALUE}).")
-    int warmUpSegments;
+    @Option(names = "--warm-up-seconds", defaultValue = "120", description = "Unmeasured segments at the start of every pipeline run until this much time has passed: on 2 cores the JVM compiles the job's code paths for minutes (default: ${DEFAULT-VALUE}).")
+    int warmUpSeconds;
 
     @Option(names = "--parallelism", defaultValue = "2", description = "Flink parallelism (default: ${DEFAULT-VALUE}).")
     int parallelism;
@@ -73,7 +73,7 @@ final class BenchCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--sweep must include 1 and --batch-size " + batchSize);
         }
         Benchmarks.Plan plan = new Benchmarks.Plan(model, test, batchSize, sweep, secondsPerPoint * 1000L,
-                Math.min(segmentFrames, test.size()), segments, warmUpSegments, parallelism, Duration.ofSeconds(latencySeconds), load,
+                Math.min(segmentFrames, test.size()), segments, Duration.ofSeconds(warmUpSeconds), parallelism, Duration.ofSeconds(latencySeconds), load,
                 new ScorerSettings(batchSize, ClassifyJobOptions.MAX_BATCH_DELAY.defaultValue(), concurrentBatches,
                         inferenceThreads, threadSpinning, DeviceChoice.CPU));
         String machine = Runtime.getRuntime().availableProcessors() + " cores, "
