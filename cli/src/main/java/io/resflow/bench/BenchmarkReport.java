@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Function;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategoryChartBuilder;
@@ -105,10 +106,8 @@ final class BenchmarkReport {
         md.append(String.format(Locale.ROOT, "%nThe batched PNG run's %d warm-up segments: %s images/s, while the JIT"
                         + " took %s of a core. When the pipeline's scorer settings differ from TensorFlow's defaults,"
                         + " the raw engine is measured with both and the better counts.%n", b.warmUp().size(),
-                String.join(", ", b.warmUp().stream()
-                        .map(seg -> String.format(Locale.ROOT, "%.0f", seg.imagesPerSecond())).toList()),
-                String.join(", ", b.warmUp().stream()
-                        .map(seg -> String.format(Locale.ROOT, "%.2f", seg.jitLoad())).toList())));
+                each(b.warmUp(), seg -> String.format(Locale.ROOT, "%.0f", seg.imagesPerSecond())),
+                each(b.warmUp(), seg -> String.format(Locale.ROOT, "%.2f", seg.jitLoad()))));
         md.append("\n![labels per second over the batched PNG run](")
                 .append(base.relativize(plots.resolve("pipeline-run.png").toAbsolutePath()))
                 .append(")\n");
@@ -150,11 +149,15 @@ final class BenchmarkReport {
     }
 
     private static void row(StringBuilder md, String what, PipelineBenchmark.Throughput t) {
-        String segments = String.join(", ", t.measured().stream()
-                .map(seg -> String.format(Locale.ROOT, "%.0f ÷ %.0f", seg.imagesPerSecond(), seg.rawImagesPerSecond()))
-                .toList());
+        String segments = each(t.measured(),
+                seg -> String.format(Locale.ROOT, "%.0f ÷ %.0f", seg.imagesPerSecond(), seg.rawImagesPerSecond()));
         md.append(String.format(Locale.ROOT, "| %s | %d | %.1f | %s | %.0f | %.2f | %.2f |%n", what, t.maxBatchSize(),
                 t.meanBatchSize(), segments, t.imagesPerSecond(), t.jitLoad(), t.ratio()));
+    }
+
+    private static String each(List<PipelineBenchmark.Segment> segments,
+            Function<PipelineBenchmark.Segment, String> format) {
+        return String.join(", ", segments.stream().map(format).toList());
     }
 
     private static void runChart(Results r, Path png) throws IOException {

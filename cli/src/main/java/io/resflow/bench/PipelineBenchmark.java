@@ -48,6 +48,10 @@ final class PipelineBenchmark {
         double ratio() {
             return imagesPerSecond / rawImagesPerSecond();
         }
+
+        Segment withRaw(double before, double after) {
+            return new Segment(name, labels, imagesPerSecond, meanBatchSize, jitLoad, before, after);
+        }
     }
 
     /**
@@ -116,25 +120,20 @@ final class PipelineBenchmark {
     Throughput throughput(int maxBatchSize, ImageEncoding encoding, int framesPerSegment, Duration warmUp,
             int segments, Callable<Double> rawEngine) throws Exception {
         String topic = nextTopic();
-        ClassifyJobConfig config = ClassifyJobConfig.from(settings(topic, maxBatchSize, false));
-        StreamExecutionEnvironment env = flink.environment();
-        new ClassifyJob(config).build(env, KafkaIo.source(config), KafkaIo.sinks(config));
-        JobClient job = env.executeAsync(ClassifyJob.JOB_NAME + "-bench-" + topic);
+        JobClient job = startJob(topic, maxBatchSize);
         try (LabelReader labels = new LabelReader(topic + "-labels")) {
             long warmUpEnd = System.nanoTime() + warmUp.toNanos();
             List<Segment> warmUpSegments = new ArrayList<>();
             do {
                 warmUpSegments.add(segment(topic, "warmup" + (warmUpSegments.size() + 1), framesPerSegment, encoding,
-                        labels, Double.NaN, Double.NaN));
+                        labels));
             } while (System.nanoTime() < warmUpEnd);
             List<Segment> measured = new ArrayList<>();
             double rawBefore = rawEngine.call();
             for (int s = 1; s <= segments; s++) {
-                Segment segment = segment(topic, "segment" + s, framesPerSegment, encoding, labels, rawBefore,
-                        Double.NaN);
+                Segment segment = segment(topic, "segment" + s, framesPerSegment, encoding, labels);
                 double rawAfter = rawEngine.call();
-                measured.add(new Segment(segment.name(), segment.labels(), segment.imagesPerSecond(),
-                        segment.meanBatchSize(), segment.jitLoad(), rawBefore, rawAfter));
+                measured.add(segment.withRaw(rawBefore, rawAfter));
                 rawBefore = rawAfter;
             }
             long first = labels.all().stream().mapToLong(p -> p.getScoredTime().toEpochMilli()).min().orElse(0);
@@ -150,8 +149,7 @@ final class PipelineBenchmark {
     }
 
     /** Publishes one segment, waits for all its labels, and times the labels scored after the publishing. */
-    private Segment segment(String topic, String name, int frames, ImageEncoding encoding, LabelReader labels,
-            double rawBefore, double rawAfter) {
+    private Segment segment(String topic, String name, int frames, ImageEncoding encoding, LabelReader labels) {
         String runId = topic + "-" + name;
         int expected = labels.all().size() + frames;
         CameraFeedReplay.builder().setBootstrapServers(kafka.bootstrapServers())
@@ -166,7 +164,7 @@ final class PipelineBenchmark {
         long last = backlog.stream().mapToLong(p -> p.getScoredTime().toEpochMilli()).max().orElse(published);
         double seconds = Math.max(1, last - published) / 1000.0;
         return new Segment(name, backlog.size(), backlog.size() / seconds, meanBatch(backlog),
-                jit.load(published, last), rawBefore, rawAfter);
+                jit.load(published, last), Double.NaN, Double.NaN);
     }
 
     private static double[] perSecond(List<Prediction> labels, long first) {
@@ -181,10 +179,7 @@ final class PipelineBenchmark {
     /** End-to-end latency (capture to label) while cameras send at a steady {@code rate}. */
     Latency latency(int maxBatchSize, double rate, Duration duration) throws Exception {
         String topic = nextTopic();
-        ClassifyJobConfig config = ClassifyJobConfig.from(settings(topic, maxBatchSize, false));
-        StreamExecutionEnvironment env = flink.environment();
-        new ClassifyJob(config).build(env, KafkaIo.source(config), KafkaIo.sinks(config));
-        JobClient job = env.executeAsync(ClassifyJob.JOB_NAME + "-bench-" + topic);
+        JobClient job = startJob(topic, maxBatchSize);
         try {
             // Warm up until labels flow, so start-up is not measured.
             int warmUp = 100;
@@ -227,7 +222,15 @@ final class PipelineBenchmark {
         return topic;
     }
 
-    private Configuration settings(String topic, int maxBatchSize, boolean bounded) {
+    /** The classify job on this cluster, unbounded: every run publishes while it runs. */
+    private JobClient startJob(String topic, int maxBatchSize) throws Exception {
+        ClassifyJobConfig config = ClassifyJobConfig.from(settings(topic, maxBatchSize));
+        StreamExecutionEnvironment env = flink.environment();
+        new ClassifyJob(config).build(env, KafkaIo.source(config), KafkaIo.sinks(config));
+        return env.executeAsync(ClassifyJob.JOB_NAME + "-bench-" + topic);
+    }
+
+    private Configuration settings(String topic, int maxBatchSize) {
         Configuration conf = new Configuration();
         conf.set(ClassifyJobOptions.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
         conf.set(ClassifyJobOptions.MODEL_PATH, model.toAbsolutePath().toString());
@@ -238,7 +241,7 @@ final class PipelineBenchmark {
         conf.set(ClassifyJobOptions.LABEL_STATS_TOPIC, topic + "-label-stats");
         conf.set(ClassifyJobOptions.GROUP_ID, topic);
         conf.set(ClassifyJobOptions.TRANSACTIONAL_ID_PREFIX, topic);
-        conf.set(ClassifyJobOptions.BOUNDED, bounded);
+        conf.set(ClassifyJobOptions.BOUNDED, false);
         conf.set(ClassifyJobOptions.PARALLELISM, parallelism);
         conf.set(ClassifyJobOptions.MAX_BATCH_SIZE, maxBatchSize);
         conf.set(ClassifyJobOptions.MAX_BATCH_DELAY, scorer.maxBatchDelay());
