@@ -12,8 +12,9 @@ import java.util.Objects;
 
 /**
  * The trained DJL parameters of one network, converted to the layouts TensorFlow's NHWC kernels
- * want: convolution weights OIHW to HWIO, BN folded into a per-channel scale and shift, and the
- * dense weight transposed to (in, classes).
+ * want: convolution weights OIHW to HWIO, BN folded into a per-channel scale and shift (or, where
+ * it directly follows a convolution, into that convolution's kernel and bias), and the dense weight
+ * transposed to (in, classes).
  *
  * <p>Values are copied out of DJL when this object is created, so the DJL model may be closed or
  * trained further afterwards.
@@ -122,6 +123,31 @@ public final class TensorFlowWeights {
         }
         long[] shape = {gamma.length};
         return new Tensor[] {new Tensor(scale, shape), new Tensor(shift, shape)};
+    }
+
+    /**
+     * A convolution with the inference-mode BN that directly follows it folded in: the HWIO kernel
+     * with every output channel multiplied by that channel's BN scale, and the BN shift as the
+     * convolution's bias, so {@code conv(x, kernel) + bias == bn(conv(x, original kernel))}. The
+     * products are computed in double precision.
+     *
+     * @param bnPrefix canonical prefix of the BN over this convolution's output
+     * @return {kernel (k, k, in, out), bias (out)}
+     */
+    public Tensor[] convWithBatchNorm(ConvSpec conv, String bnPrefix) {
+        Tensor kernel = convKernel(conv);
+        Tensor[] bn = batchNorm(bnPrefix);
+        float[] scale = bn[0].values();
+        int out = conv.outChannels();
+        if (scale.length != out) {
+            throw new IllegalArgumentException(bnPrefix + " has " + scale.length + " channels, but " + conv.weightName()
+                    + " has " + out + " outputs");
+        }
+        float[] hwio = kernel.values();
+        for (int i = 0; i < hwio.length; i++) {
+            hwio[i] = (float) ((double) hwio[i] * scale[i % out]);
+        }
+        return new Tensor[] {new Tensor(hwio, kernel.shape()), bn[1]};
     }
 
     /** Dense kernel as (in, classes), the transpose of DJL's (classes, in). */

@@ -1,6 +1,7 @@
 package io.resflow.trainer.export;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import ai.djl.ndarray.NDManager;
@@ -41,6 +42,52 @@ class TensorFlowWeightsTest {
             TensorFlowWeights.Tensor kernel = weights.denseKernel();
             assertThat(kernel.shape()).containsExactly(64, 10);
             assertThat(kernel.values()[13 * 10 + 6]).isEqualTo(w[6 * 64 + 13]);
+        }
+    }
+
+    /**
+     * A BN folded into the convolution before it: for one output pixel, the folded kernel's dot
+     * product plus the bias equals BN of the original kernel's dot product.
+     */
+    @Test
+    void foldsBatchNormIntoTheConvolutionBeforeIt() {
+        ResNet net = ResNet.builder("resnet-8-v1-basic-B").setNumClasses(10).setInputShape(3, 32, 32).build();
+        try (NDManager manager = ResNetTesting.newManager()) {
+            ResNetTesting.initialize(net.block(), net.spec(), manager, 1);
+            ResNetTesting.randomizeBatchNorms(net.namedParameters(), 3);
+            TensorFlowWeights weights = TensorFlowWeights.of(net.block(), net.spec());
+
+            ConvSpec conv = net.spec().units().get(1).convs().get(0); // 3x3, 16 -> 32
+            String bn = net.spec().units().get(1).batchNormName(1);
+            TensorFlowWeights.Tensor plain = weights.convKernel(conv);
+            TensorFlowWeights.Tensor[] folded = weights.convWithBatchNorm(conv, bn);
+            assertThat(folded[0].shape()).containsExactly(3, 3, 16, 32);
+            assertThat(folded[1].shape()).containsExactly(32);
+
+            java.util.Random random = new java.util.Random(7);
+            float[] patch = new float[3 * 3 * 16];
+            for (int i = 0; i < patch.length; i++) {
+                patch[i] = (float) random.nextGaussian();
+            }
+            for (int o : new int[] {0, 5, 31}) {
+                double raw = 0;
+                double fused = 0;
+                for (int j = 0; j < patch.length; j++) {
+                    raw += patch[j] * plain.values()[j * 32 + o];
+                    fused += patch[j] * folded[0].values()[j * 32 + o];
+                }
+                double gamma = weights.raw(bn + ".gamma")[o];
+                double beta = weights.raw(bn + ".beta")[o];
+                double mean = weights.raw(bn + ".runningMean")[o];
+                double var = weights.raw(bn + ".runningVar")[o];
+                double expected = gamma * (raw - mean) / Math.sqrt(var + 1e-5) + beta;
+                assertThat(fused + folded[1].values()[o]).isCloseTo(expected, within(1e-4 * (1 + Math.abs(expected))));
+            }
+
+            ConvSpec wide = net.spec().units().get(2).convs().get(0); // 64 outputs, not 32
+            assertThatThrownBy(() -> weights.convWithBatchNorm(wide, bn))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("has 32 channels");
         }
     }
 }
