@@ -19,6 +19,9 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
 /** Writes the benchmark's plots (PNG, with XChart) and its Markdown report. */
 final class BenchmarkReport {
 
+    /** Width of the run plot's buckets. */
+    static final int PLOT_BUCKET_SECONDS = 5;
+
     record Results(
             String model,
             String machine,
@@ -162,7 +165,7 @@ final class BenchmarkReport {
 
     private static void runChart(Results r, Path png) throws IOException {
         XYChart chart = new XYChartBuilder().width(900).height(500)
-                .title("Batched PNG run: labels per second and JIT compiling (gaps: the raw engine is measured)")
+                .title("Batched PNG run, " + PLOT_BUCKET_SECONDS + "-s means (dips: raw engine measured)")
                 .xAxisTitle("seconds since the job's first label").yAxisTitle("images/s").build();
         chart.getStyler().setYAxisGroupPosition(1, Styler.YAxisPosition.Right);
         addRun(chart, "pipeline", r.batched());
@@ -175,15 +178,34 @@ final class BenchmarkReport {
     }
 
     private static void addRun(XYChart chart, String name, PipelineBenchmark.Throughput run) {
-        double[] seconds = new double[run.labelsPerSecond().length];
+        double[] labels = bucketMeans(run.labelsPerSecond());
+        double[] seconds = new double[labels.length];
         for (int i = 0; i < seconds.length; i++) {
-            seconds[i] = i;
+            seconds[i] = i * PLOT_BUCKET_SECONDS;
         }
-        chart.addSeries(name + ", images/s", seconds, run.labelsPerSecond()).setMarker(SeriesMarkers.NONE);
-        XYSeries jit = chart.addSeries(name + ", JIT", seconds, run.jitLoadPerSecond());
+        chart.addSeries(name + ", images/s", seconds, labels).setMarker(SeriesMarkers.NONE);
+        XYSeries jit = chart.addSeries(name + ", JIT", seconds, bucketMeans(run.jitLoadPerSecond()));
         jit.setMarker(SeriesMarkers.NONE);
         jit.setLineStyle(SeriesLines.DASH_DASH);
         jit.setYAxisGroup(1);
+    }
+
+    /**
+     * Means over {@link #PLOT_BUCKET_SECONDS}-second buckets: labels are stamped per batch, so a
+     * one-second series swings between 0 and two batches' worth and hides the trend.
+     */
+    static double[] bucketMeans(double[] perSecond) {
+        double[] means = new double[(perSecond.length + PLOT_BUCKET_SECONDS - 1) / PLOT_BUCKET_SECONDS];
+        for (int b = 0; b < means.length; b++) {
+            int from = b * PLOT_BUCKET_SECONDS;
+            int to = Math.min(perSecond.length, from + PLOT_BUCKET_SECONDS);
+            double sum = 0;
+            for (int i = from; i < to; i++) {
+                sum += perSecond[i];
+            }
+            means[b] = sum / (to - from);
+        }
+        return means;
     }
 
     private static void sweepChart(Results r, Path png) throws IOException {
