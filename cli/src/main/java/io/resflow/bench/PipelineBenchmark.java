@@ -7,7 +7,7 @@ import io.resflow.pipeline.classify.ClassifyJob;
 import io.resflow.pipeline.classify.ClassifyJobConfig;
 import io.resflow.pipeline.classify.ClassifyJobOptions;
 import io.resflow.pipeline.classify.KafkaIo;
-import io.resflow.pipeline.kafka.AvroSerde;
+import io.resflow.pipeline.kafka.CommittedTopicReader;
 import io.resflow.pipeline.replay.CameraFeedReplay;
 import io.resflow.pipeline.replay.DatasetFrames;
 import io.resflow.pipeline.scoring.ScorerSettings;
@@ -22,10 +22,6 @@ import java.util.concurrent.Callable;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
  * The whole classify job measured from the outside: frames in Kafka, a local Flink cluster, labels
@@ -121,7 +117,7 @@ final class PipelineBenchmark {
             int segments, Callable<Double> rawEngine) throws Exception {
         String topic = nextTopic();
         JobClient job = startJob(topic, maxBatchSize);
-        try (LabelReader labels = new LabelReader(topic + "-labels")) {
+        try (CommittedTopicReader<Prediction> labels = labelReader(topic + "-labels")) {
             long warmUpEnd = System.nanoTime() + warmUp.toNanos();
             List<Segment> warmUpSegments = new ArrayList<>();
             do {
@@ -136,8 +132,8 @@ final class PipelineBenchmark {
                 measured.add(segment.withRaw(rawBefore, rawAfter));
                 rawBefore = rawAfter;
             }
-            long first = labels.all().stream().mapToLong(p -> p.getScoredTime().toEpochMilli()).min().orElse(0);
-            double[] perSecond = perSecond(labels.all(), first);
+            long first = labels.records().stream().mapToLong(p -> p.getScoredTime().toEpochMilli()).min().orElse(0);
+            double[] perSecond = perSecond(labels.records(), first);
             double[] jitPerSecond = new double[perSecond.length];
             for (int i = 0; i < jitPerSecond.length; i++) {
                 jitPerSecond[i] = jit.load(first + i * 1000L, first + (i + 1) * 1000L);
@@ -149,16 +145,17 @@ final class PipelineBenchmark {
     }
 
     /** Publishes one segment, waits for all its labels, and times the labels scored after the publishing. */
-    private Segment segment(String topic, String name, int frames, ImageEncoding encoding, LabelReader labels) {
+    private Segment segment(String topic, String name, int frames, ImageEncoding encoding,
+            CommittedTopicReader<Prediction> labels) {
         String runId = topic + "-" + name;
-        int expected = labels.all().size() + frames;
+        int expected = labels.records().size() + frames;
         CameraFeedReplay.builder().setBootstrapServers(kafka.bootstrapServers())
                 .setFrames(new DatasetFrames(images.head(frames), encoding)).optTopic(topic).optRunId(runId)
                 .build().run();
         long published = System.currentTimeMillis();
         labels.awaitCount(expected, Duration.ofMinutes(3));
         // Labels scored while the frames were still being published compete with the publisher for the CPU.
-        List<Prediction> backlog = labels.all().stream()
+        List<Prediction> backlog = labels.records().stream()
                 .filter(p -> p.getImageId().startsWith(runId + "-") && p.getScoredTime().toEpochMilli() >= published)
                 .toList();
         long last = backlog.stream().mapToLong(p -> p.getScoredTime().toEpochMilli()).max().orElse(published);
@@ -257,54 +254,13 @@ final class PipelineBenchmark {
 
 
     private List<Prediction> readLabels(String topic, int expected, Duration timeout) {
-        try (LabelReader reader = new LabelReader(topic)) {
-            reader.awaitCount(expected, timeout);
-            return reader.all();
+        try (CommittedTopicReader<Prediction> reader = labelReader(topic)) {
+            return List.copyOf(reader.awaitCount(expected, timeout));
         }
     }
 
-    /** A read_committed consumer of a labels topic from its start, kept open across waits. */
-    private final class LabelReader implements AutoCloseable {
-
-        private final String topic;
-        private final KafkaConsumer<byte[], byte[]> consumer;
-        private final AvroSerde<Prediction> serde = AvroSerde.of(Prediction.class);
-        private final List<Prediction> labels = new ArrayList<>();
-
-        LabelReader(String topic) {
-            this.topic = topic;
-            Properties props = new Properties();
-            props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-            props.put(ConsumerConfig.GROUP_ID_CONFIG, topic + "-reader-" + System.nanoTime());
-            props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-            props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-            props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-            props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-            consumer = new KafkaConsumer<>(props);
-            consumer.subscribe(List.of(topic));
-        }
-
-        void awaitCount(int expected, Duration timeout) {
-            long deadline = System.nanoTime() + timeout.toNanos();
-            while (labels.size() < expected && System.nanoTime() < deadline) {
-                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-                    labels.add(serde.deserialize(topic, record.value()));
-                }
-            }
-            if (labels.size() < expected) {
-                throw new IllegalStateException("only " + labels.size() + " of " + expected + " labels arrived on "
-                        + topic + " within " + timeout);
-            }
-        }
-
-        List<Prediction> all() {
-            return labels;
-        }
-
-        @Override
-        public void close() {
-            consumer.close();
-        }
+    private CommittedTopicReader<Prediction> labelReader(String topic) {
+        return CommittedTopicReader.open(kafka.bootstrapServers(), topic, Prediction.class);
     }
 
     private static double meanBatch(List<Prediction> labels) {

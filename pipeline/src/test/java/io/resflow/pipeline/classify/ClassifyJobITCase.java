@@ -7,7 +7,7 @@ import ai.djl.Device;
 import io.resflow.datasets.FashionMnist;
 import io.resflow.datasets.LabelledImages;
 import io.resflow.kafka.embedded.EmbeddedKafkaExtension;
-import io.resflow.pipeline.kafka.AvroSerde;
+import io.resflow.pipeline.kafka.CommittedTopicReader;
 import io.resflow.pipeline.kafka.Topics;
 import io.resflow.pipeline.replay.CameraFeedReplay;
 import io.resflow.pipeline.replay.DatasetFrames;
@@ -222,29 +222,12 @@ class ClassifyJobITCase {
 
     private static <T extends org.apache.avro.specific.SpecificRecord> List<T> readCommitted(String topic,
             int atLeast, Class<T> type) {
-        Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers());
-        props.put(ConsumerConfig.GROUP_ID_CONFIG, "it-check-" + topic);
-        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        AvroSerde<T> serde = AvroSerde.of(type);
-        List<T> records = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props)) {
-            consumer.subscribe(List.of(topic));
-            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            while (records.size() < atLeast && System.nanoTime() < deadline) {
-                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                    records.add(serde.deserialize(topic, r.value()));
-                }
-            }
+        List<T> records;
+        try (CommittedTopicReader<T> reader = CommittedTopicReader.open(KAFKA.bootstrapServers(), topic, type)) {
+            reader.awaitCount(atLeast, Duration.ofSeconds(60));
             // Whatever else is there (duplicates would show here) arrives within a few polls.
-            for (int i = 0; i < 5; i++) {
-                consumer.poll(Duration.ofMillis(200)).forEach(r -> records.add(serde.deserialize(topic, r.value())));
-            }
+            records = List.copyOf(reader.pollFor(Duration.ofSeconds(1)));
         }
-        assertThat(records).as("records on %s", topic).hasSizeGreaterThanOrEqualTo(atLeast);
         if (!topic.equals(Topics.LABEL_STATS)) {
             assertThat(records).as("records on %s", topic).hasSize(atLeast);
         }

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.resflow.datasets.FashionMnist;
 import io.resflow.kafka.embedded.EmbeddedKafkaExtension;
-import io.resflow.pipeline.kafka.AvroSerde;
+import io.resflow.pipeline.kafka.CommittedTopicReader;
 import io.resflow.pipeline.kafka.Topics;
 import io.resflow.pipeline.replay.CameraFeedReplay;
 import io.resflow.pipeline.replay.DatasetFrames;
@@ -116,28 +116,16 @@ class ClassifyJobRestartITCase {
         return labels;
     }
 
+    /** Labels on the topic: at least {@code atLeast} (or whatever comes within the timeout, for 0). */
     private static List<Prediction> readLabels(int atLeast, Duration timeout) {
-        Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers());
-        props.put(ConsumerConfig.GROUP_ID_CONFIG, "restart-check-" + System.nanoTime());
-        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        AvroSerde<Prediction> serde = AvroSerde.of(Prediction.class);
-        List<Prediction> labels = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props)) {
-            consumer.subscribe(List.of(Topics.LABELS));
-            long deadline = System.nanoTime() + timeout.toNanos();
-            do {
-                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                    labels.add(serde.deserialize(r.topic(), r.value()));
-                }
-            } while ((labels.size() < atLeast || atLeast == 0) && System.nanoTime() < deadline);
-            for (int i = 0; i < 5; i++) {
-                consumer.poll(Duration.ofMillis(200)).forEach(r -> labels.add(serde.deserialize(r.topic(), r.value())));
+        try (CommittedTopicReader<Prediction> reader =
+                CommittedTopicReader.open(KAFKA.bootstrapServers(), Topics.LABELS, Prediction.class)) {
+            if (atLeast == 0) {
+                return List.copyOf(reader.pollFor(timeout));
             }
+            reader.awaitCount(atLeast, timeout);
+            // Duplicates would arrive right behind the count.
+            return List.copyOf(reader.pollFor(Duration.ofSeconds(1)));
         }
-        return labels;
     }
 }
