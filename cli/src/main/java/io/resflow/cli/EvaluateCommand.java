@@ -4,6 +4,7 @@ import ai.djl.Device;
 import io.resflow.datasets.LabelledImages;
 import io.resflow.runtime.metadata.InputSpec;
 import io.resflow.runtime.savedmodel.SavedModelClassifier;
+import io.resflow.runtime.scores.TopClasses;
 import io.resflow.trainer.evaluation.ClassificationReport;
 import io.resflow.trainer.evaluation.ConfusionMatrix;
 import io.resflow.trainer.evaluation.EvaluationReportWriter;
@@ -52,7 +53,7 @@ final class EvaluateCommand implements Callable<Integer> {
                     float[] batch = images.toNchw(start, n, input.pixelScale());
                     float[][] probabilities = classifier.predict(batch, n);
                     for (int i = 0; i < n; i++) {
-                        matrix.add(images.label(start + i), argMax(probabilities[i]));
+                        matrix.add(images.label(start + i), TopClasses.argMax(probabilities[i]));
                     }
                     bar.stepBy(n);
                 }
@@ -69,15 +70,5 @@ final class EvaluateCommand implements Callable<Integer> {
                     output.resolve(EvaluationReportWriter.JSON_FILE));
             return report == null ? 1 : 0;
         }
-    }
-
-    private static int argMax(float[] values) {
-        int best = 0;
-        for (int i = 1; i < values.length; i++) {
-            if (values[i] > values[best]) {
-                best = i;
-            }
-        }
-        return best;
     }
 }

@@ -10,6 +10,7 @@ import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
 import io.resflow.runtime.metadata.InputSpec;
 import io.resflow.runtime.savedmodel.SavedModelClassifier;
+import io.resflow.runtime.scores.TopClasses;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -98,7 +99,7 @@ public final class ParityGate {
                         throw new IllegalArgumentException("the reference block gives " + pt[i].length
                                 + " classes, the SavedModel " + classes);
                     }
-                    if (argmax(pt[i]) == argmax(tf[i])) {
+                    if (TopClasses.argMax(pt[i]) == TopClasses.argMax(tf[i])) {
                         agree++;
                     }
                     for (int c = 0; c < classes; c++) {
@@ -158,15 +159,5 @@ public final class ParityGate {
                 .findFirst()
                 .map(p -> p.getArray().getManager().getEngine().getEngineName())
                 .orElseThrow(() -> new IllegalArgumentException("the reference block is not initialised"));
-    }
-
-    private static int argmax(float[] row) {
-        int best = 0;
-        for (int i = 1; i < row.length; i++) {
-            if (row[i] > row[best]) {
-                best = i;
-            }
-        }
-        return best;
     }
 }

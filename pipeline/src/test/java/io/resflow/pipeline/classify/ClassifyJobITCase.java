@@ -13,6 +13,7 @@ import io.resflow.pipeline.replay.CameraFeedReplay;
 import io.resflow.pipeline.replay.DatasetFrames;
 import io.resflow.pipeline.replay.ReplayReport;
 import io.resflow.runtime.savedmodel.SavedModelClassifier;
+import io.resflow.runtime.scores.TopClasses;
 import io.resflow.schema.DeadLetter;
 import io.resflow.schema.ErrorKind;
 import io.resflow.schema.ImageEncoding;
@@ -142,7 +143,7 @@ class ClassifyJobITCase {
                     input[k] = test.pixel(index, k) / 255f;
                 }
                 float[] probabilities = direct.predict(input, 1)[0];
-                int top1 = argMax(probabilities);
+                int top1 = TopClasses.argMax(probabilities);
                 assertThat(p.getTop1Index()).as("top-1 of %s", p.getImageId()).isEqualTo(top1);
                 assertThat(p.getTop1Score()).isCloseTo(probabilities[top1], org.assertj.core.data.Offset.offset(1e-5f));
                 assertThat(p.getTop1Label()).isEqualTo(test.classNames().get(top1));
@@ -208,16 +209,6 @@ class ClassifyJobITCase {
         assertThatThrownBy(() -> ClassifyJobConfig.from(conf))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("does-not-exist does not exist");
-    }
-
-    private static int argMax(float[] values) {
-        int best = 0;
-        for (int i = 1; i < values.length; i++) {
-            if (values[i] > values[best]) {
-                best = i;
-            }
-        }
-        return best;
     }
 
     private static <T extends org.apache.avro.specific.SpecificRecord> List<T> readCommitted(String topic,

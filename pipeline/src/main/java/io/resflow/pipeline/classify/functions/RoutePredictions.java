@@ -5,6 +5,7 @@ import io.resflow.pipeline.classify.records.PredictionRecord;
 import io.resflow.pipeline.classify.records.RawFrame;
 import io.resflow.pipeline.classify.records.ScoredFrame;
 import io.resflow.pipeline.metrics.PipelineMetrics;
+import io.resflow.runtime.scores.TopClasses;
 import io.resflow.schema.ErrorKind;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -96,7 +97,7 @@ public final class RoutePredictions extends ProcessFunction<ScoredFrame, Predict
                     scored.id(), scored.original()));
             return;
         }
-        int[] top = topIndices(scored.probabilities(), topK);
+        int[] top = TopClasses.topIndices(scored.probabilities(), topK);
         String[] topLabels = new String[top.length];
         float[] topScores = new float[top.length];
         for (int i = 0; i < top.length; i++) {
@@ -125,22 +126,5 @@ public final class RoutePredictions extends ProcessFunction<ScoredFrame, Predict
         if (unsure || wrong) {
             ctx.output(RETRAINING, scored.original());
         }
-    }
-
-    /** Indices of the k largest values, largest first (ties: lower index first). */
-    static int[] topIndices(float[] values, int k) {
-        int[] top = new int[k];
-        boolean[] taken = new boolean[values.length];
-        for (int i = 0; i < k; i++) {
-            int best = -1;
-            for (int j = 0; j < values.length; j++) {
-                if (!taken[j] && (best < 0 || values[j] > values[best])) {
-                    best = j;
-                }
-            }
-            taken[best] = true;
-            top[i] = best;
-        }
-        return top;
     }
 }
