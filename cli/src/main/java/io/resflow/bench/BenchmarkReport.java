@@ -150,8 +150,10 @@ final class BenchmarkReport {
                 + " Frames are published one segment at a time; a segment's rate is the labels scored after its last"
                 + " frame was in Kafka (so the job works off a backlog and the publisher is not competing) divided by"
                 + " the time to the last one, read back from the labels topic with read_committed. Warm-up segments run"
-                + " until the warm-up time has passed: on 2 cores the JVM compiles Flink's, Kafka's and our code paths"
-                + " for minutes, and a job measured in its first minute runs at two thirds of its later speed.\n"
+                + " until the warm-up time has passed and then until one ran with the JIT compiler under "
+                + PipelineBenchmark.QUIET_JIT + " of a core (at most " + PipelineBenchmark.WARM_UP_LIMIT + "x the"
+                + " warm-up time): on 2 cores the JVM compiles Flink's, Kafka's and our code paths for minutes, and a"
+                + " job measured in its first minute runs at two thirds of its later speed.\n"
                 + "- Latency: the job runs unbounded; after a warm-up (100 frames, then 5 s at the offered rate), the"
                 + " replay sends at the offered rate and every label's own latency breakdown is collected. Frames are"
                 + " PNG-encoded before any sending, as real cameras encode on their own hardware.\n");

@@ -46,7 +46,7 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--segments", defaultValue = "3", description = "Measured segments per pipeline run, after the warm-up, each between two raw engine measurements; the median is reported (default: ${DEFAULT-VALUE}).")
     int segments;
 
-    @Option(names = "--warm-up-seconds", defaultValue = "120", description = "Unmeasured segments at the start of every pipeline run until this much time has passed: on 2 cores the JVM compiles the job's code paths for minutes (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--warm-up-seconds", defaultValue = "120", description = "Unmeasured segments at the start of every pipeline run for at least this long, then until the JIT compiler is nearly idle (at most 3x this): on 2 cores the JVM compiles the job's code paths for minutes (default: ${DEFAULT-VALUE}).")
     int warmUpSeconds;
 
     @Option(names = "--parallelism", defaultValue = "2", description = "Flink parallelism (default: ${DEFAULT-VALUE}).")
