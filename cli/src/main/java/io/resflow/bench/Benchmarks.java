@@ -53,7 +53,7 @@ public final class Benchmarks {
                 || plan.scorer().concurrentBatches() > 1;
         try (JitMonitor jit = JitMonitor.start();
                 EmbeddedKafka kafka = EmbeddedKafka.builder().build().start();
-                LocalFlink flink = LocalFlink.start(plan.parallelism(), "9260-9270", "8092-8102");
+                LocalFlink flink = LocalFlink.start(2 * plan.parallelism(), "9260-9270", "8092-8102");
                 SavedModelClassifier defaultsModel = SavedModelClassifier.open(plan.model(), Device.cpu());
                 SavedModelClassifier pipelineModel = ownSettings
                         ? SavedModelClassifier.open(plan.model(), Device.cpu(), plan.scorer().sessionThreads())
@@ -76,11 +76,13 @@ public final class Benchmarks {
             SideBySideRuns runs = new SideBySideRuns(defaults, asPipeline, pipeline, plan, log);
             // One record at a time is ~4x slower: a quarter of the frames keeps its segments as long in time.
             int perRecordFrames = Math.max(500, plan.framesPerSegment() / 4);
-            PipelineBenchmark.Throughput batched = runs.run(plan.batchSize(), plan.framesPerSegment(), ImageEncoding.PNG);
-            PipelineBenchmark.Throughput batchedRawU8 = runs.run(plan.batchSize(), plan.framesPerSegment(),
-                    ImageEncoding.RAW_U8);
-            PipelineBenchmark.Throughput perRecord = runs.run(1, perRecordFrames, ImageEncoding.PNG);
-            PipelineBenchmark.Throughput perRecordRawU8 = runs.run(1, perRecordFrames, ImageEncoding.RAW_U8);
+            // Batched and one record at a time take turns, so their ratio compares the same minutes.
+            List<PipelineBenchmark.Throughput> png = runs.run(ImageEncoding.PNG, perRecordFrames);
+            List<PipelineBenchmark.Throughput> rawU8 = runs.run(ImageEncoding.RAW_U8, perRecordFrames);
+            PipelineBenchmark.Throughput batched = png.get(0);
+            PipelineBenchmark.Throughput perRecord = png.get(1);
+            PipelineBenchmark.Throughput batchedRawU8 = rawU8.get(0);
+            PipelineBenchmark.Throughput perRecordRawU8 = rawU8.get(1);
 
             // The backlog rate above had no cameras sending; here they share the 2 cores with the job. Offered
             // more than the job can take, its rate while they send is the maximum the latency loads refer to.
@@ -108,22 +110,36 @@ public final class Benchmarks {
         }
     }
 
-    /** Runs the pipeline at one batch size and encoding, with the raw engine measured between its segments. */
+    /**
+     * Runs the pipeline at the plan's batch size and one record at a time, interleaved, on one
+     * encoding, with the raw engine measured around every segment.
+     */
     private record SideBySideRuns(RawEngineBenchmark defaults, Optional<RawEngineBenchmark> asPipeline,
             PipelineBenchmark pipeline, Plan plan, Consumer<String> log) {
 
-        PipelineBenchmark.Throughput run(int maxBatchSize, int framesPerSegment, ImageEncoding encoding)
-                throws Exception {
+        List<PipelineBenchmark.Throughput> run(ImageEncoding encoding, int perRecordFrames) throws Exception {
+            List<PipelineBenchmark.Throughput> runs = pipeline.throughput(List.of(
+                    setup(plan.batchSize(), plan.framesPerSegment(), encoding),
+                    setup(1, perRecordFrames, encoding)), plan.warmUp(), plan.segments());
+            runs.forEach(this::report);
+            return runs;
+        }
+
+        private PipelineBenchmark.RunSetup setup(int maxBatchSize, int frames, ImageEncoding encoding) {
             // One record at a time means one prediction at a time, in the pipeline as here.
             int callers = maxBatchSize == 1 ? 1 : plan.scorer().concurrentBatches();
-            PipelineBenchmark.Throughput run = pipeline.throughput(maxBatchSize, encoding, framesPerSegment,
-                    plan.warmUp(), plan.segments(), () -> {
-                        double best = defaults.measure(maxBatchSize).imagesPerSecond();
-                        if (asPipeline.isPresent()) {
-                            best = Math.max(best, asPipeline.get().measure(maxBatchSize, callers).imagesPerSecond());
-                        }
-                        return best;
-                    });
+            return new PipelineBenchmark.RunSetup(maxBatchSize, encoding, frames, () -> {
+                double best = defaults.measure(maxBatchSize).imagesPerSecond();
+                if (asPipeline.isPresent()) {
+                    best = Math.max(best, asPipeline.get().measure(maxBatchSize, callers).imagesPerSecond());
+                }
+                return best;
+            });
+        }
+
+        private void report(PipelineBenchmark.Throughput run) {
+            ImageEncoding encoding = run.encoding();
+            int maxBatchSize = run.maxBatchSize();
             StringBuilder segments = new StringBuilder();
             for (PipelineBenchmark.Segment s : run.measured()) {
                 segments.append(String.format(" %.0f/%.0f=%.2f (JIT %.2f)", s.imagesPerSecond(),
@@ -134,7 +150,6 @@ public final class Benchmarks {
                             + " pipeline/raw:%s); %d warm-up segments, the last %.0f images/s (JIT %.2f)", encoding,
                     maxBatchSize, run.imagesPerSecond(), run.ratio(), segments, run.warmUp().size(),
                     lastWarmUp.imagesPerSecond(), lastWarmUp.jitLoad()));
-            return run;
         }
     }
 }

@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.Callable;
+import java.util.function.ToDoubleFunction;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -80,6 +81,21 @@ final class PipelineBenchmark {
         double jitLoad() {
             return measured.stream().mapToDouble(Segment::jitLoad).average().orElse(Double.NaN);
         }
+
+        /**
+         * The median over measured rounds of this run's segment ÷ {@code other}'s segment of the same
+         * round (the two ran back to back in an interleaved run), of the value {@code of} picks.
+         */
+        double pairedRatio(Throughput other, ToDoubleFunction<Segment> of) {
+            if (measured.size() != other.measured().size()) {
+                throw new IllegalArgumentException(measured.size() + " segments paired with " + other.measured().size());
+            }
+            double[] ratios = new double[measured.size()];
+            for (int i = 0; i < ratios.length; i++) {
+                ratios[i] = of.applyAsDouble(measured.get(i)) / of.applyAsDouble(other.measured().get(i));
+            }
+            return Percentiles.median(ratios);
+        }
     }
 
     /**
@@ -120,45 +136,81 @@ final class PipelineBenchmark {
         this.scorer = scorer;
     }
 
+    /** One job of an interleaved throughput run, and how to measure the raw engine at its batch size. */
+    record RunSetup(int maxBatchSize, ImageEncoding encoding, int framesPerSegment, Callable<Double> rawEngine) {}
+
     /**
-     * Throughput at steady state, side by side with the raw engine. One unbounded job runs on the
-     * cluster; segments of {@code framesPerSegment} frames are published one at a time and each is
-     * awaited. Warm-up segments go on until {@code warmUp} has passed and the JIT compiler is nearly
-     * idle (it compiles the job's code paths for minutes on 2 cores), see {@link #warmingUp}; then {@code segments} measured ones alternate with
-     * {@code rawEngine}, which measures the bare engine at the same batch size while the job idles.
+     * Throughput at steady state, side by side with the raw engine and with each other. One unbounded
+     * job per configuration runs on the cluster, and the jobs take turns: segments of frames are
+     * published to one job at a time and awaited, so only one works at a time. Warm-up rounds go on
+     * until {@code warmUp} has passed and every job's JIT compiling has calmed down (see {@link
+     * #warmingUp}); then {@code segments} measured rounds, in which every segment runs between two
+     * measurements of the bare engine at its batch size, taken while all jobs idle. Segments of one
+     * round are minutes apart at most, so their ratios are not moved by the machine's own drift.
      */
-    Throughput throughput(int maxBatchSize, ImageEncoding encoding, int framesPerSegment, Duration warmUp,
-            int segments, Callable<Double> rawEngine) throws Exception {
-        String topic = nextTopic();
-        JobClient job = startJob(topic, maxBatchSize);
-        try (CommittedTopicReader<Prediction> labels = labelReader(topic + "-labels")) {
+    List<Throughput> throughput(List<RunSetup> setups, Duration warmUp, int segments) throws Exception {
+        int n = setups.size();
+        List<String> topics = new ArrayList<>();
+        List<JobClient> jobs = new ArrayList<>();
+        List<CommittedTopicReader<Prediction>> readers = new ArrayList<>();
+        try {
+            for (RunSetup c : setups) {
+                String topic = nextTopic();
+                topics.add(topic);
+                jobs.add(startJob(topic, c.maxBatchSize()));
+                readers.add(labelReader(topic + "-labels"));
+            }
+            List<List<Segment>> warmUpSegments = new ArrayList<>();
+            List<List<Segment>> measured = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                warmUpSegments.add(new ArrayList<>());
+                measured.add(new ArrayList<>());
+            }
             long start = System.nanoTime();
-            List<Segment> warmUpSegments = new ArrayList<>();
-            do {
-                warmUpSegments.add(segment(topic, "warmup" + (warmUpSegments.size() + 1), framesPerSegment, encoding,
-                        labels));
-            } while (warmingUp(System.nanoTime() - start, warmUp, warmUpSegments.get(warmUpSegments.size() - 1)));
-            List<Segment> measured = new ArrayList<>();
-            double rawBefore = rawEngine.call();
-            for (int s = 1; s <= segments; s++) {
-                Segment segment = segment(topic, "segment" + s, framesPerSegment, encoding, labels);
-                double rawAfter = rawEngine.call();
-                measured.add(segment.withRaw(rawBefore, rawAfter));
-                rawBefore = rawAfter;
+            boolean warming = true;
+            for (int round = 1; warming; round++) {
+                warming = false;
+                for (int i = 0; i < n; i++) {
+                    RunSetup c = setups.get(i);
+                    Segment segment = segment(topics.get(i), "warmup" + round, c.framesPerSegment(), c.encoding(),
+                            readers.get(i));
+                    warmUpSegments.get(i).add(segment);
+                    warming |= warmingUp(System.nanoTime() - start, warmUp, segment);
+                }
             }
-            long first = labels.records().stream().mapToLong(p -> p.getScoredTime().toEpochMilli()).min().orElse(0);
-            double[] perSecond = perSecond(labels.records(), first);
-            double[] jitPerSecond = new double[perSecond.length];
-            for (int i = 0; i < jitPerSecond.length; i++) {
-                jitPerSecond[i] = jit.load(first + i * 1000L, first + (i + 1) * 1000L);
+            for (int round = 1; round <= segments; round++) {
+                for (int i = 0; i < n; i++) {
+                    RunSetup c = setups.get(i);
+                    double before = c.rawEngine().call();
+                    Segment segment = segment(topics.get(i), "segment" + round, c.framesPerSegment(), c.encoding(),
+                            readers.get(i));
+                    measured.get(i).add(segment.withRaw(before, c.rawEngine().call()));
+                }
             }
-            return new Throughput(maxBatchSize, encoding, warmUpSegments, measured, perSecond, jitPerSecond);
+            List<Throughput> runs = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                List<Prediction> labels = readers.get(i).records();
+                long first = labels.stream().mapToLong(p -> p.getScoredTime().toEpochMilli()).min().orElse(0);
+                double[] perSecond = perSecond(labels, first);
+                double[] jitPerSecond = new double[perSecond.length];
+                for (int k = 0; k < jitPerSecond.length; k++) {
+                    jitPerSecond[k] = jit.load(first + k * 1000L, first + (k + 1) * 1000L);
+                }
+                RunSetup c = setups.get(i);
+                runs.add(new Throughput(c.maxBatchSize(), c.encoding(), warmUpSegments.get(i), measured.get(i),
+                        perSecond, jitPerSecond));
+            }
+            return runs;
         } finally {
-            job.cancel().get();
+            for (JobClient job : jobs) {
+                job.cancel().get();
+            }
+            for (CommittedTopicReader<Prediction> reader : readers) {
+                reader.close();
+            }
         }
     }
 
-    /** Publishes one segment, waits for all its labels, and times the labels scored after the publishing. */
     private Segment segment(String topic, String name, int frames, ImageEncoding encoding,
             CommittedTopicReader<Prediction> labels) {
         String runId = topic + "-" + name;
