@@ -3,6 +3,7 @@ package io.resflow.bench;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Function;
@@ -18,9 +19,6 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /** Writes the benchmark's plots (PNG, with XChart) and its Markdown report. */
 final class BenchmarkReport {
-
-    /** Width of the run plot's buckets. */
-    static final int PLOT_BUCKET_SECONDS = 5;
 
     record Results(
             String model,
@@ -116,7 +114,7 @@ final class BenchmarkReport {
                         + " the raw engine is measured with both and the better counts.%n", b.warmUp().size(),
                 each(b.warmUp(), seg -> String.format(Locale.ROOT, "%.0f", seg.imagesPerSecond())),
                 each(b.warmUp(), seg -> String.format(Locale.ROOT, "%.2f", seg.jitLoad()))));
-        md.append("\n![labels per second over the batched PNG run](")
+        md.append("\n![the PNG runs round by round](")
                 .append(base.relativize(plots.resolve("pipeline-run.png").toAbsolutePath()))
                 .append(")\n");
         md.append("\n## Batch-size sweep (raw engine)\n\n| batch | images/s | vs batch 1 |\n| --- | --- | --- |\n");
@@ -182,49 +180,43 @@ final class BenchmarkReport {
         return String.join(", ", segments.stream().map(format).toList());
     }
 
+    /** The PNG runs segment by segment: warm-up rounds, then measured rounds with the raw engine. */
     private static void runChart(Results r, Path png) throws IOException {
+        int warmUpRounds = r.batched().warmUp().size();
         XYChart chart = new XYChartBuilder().width(900).height(500)
-                .title("Batched PNG run, " + PLOT_BUCKET_SECONDS + "-s means (dips: between segments)")
-                .xAxisTitle("seconds since the job's first label").yAxisTitle("images/s").build();
+                .title("PNG frames, round by round (measured from round " + (warmUpRounds + 1) + ")")
+                .xAxisTitle("round (one segment of each job)").yAxisTitle("images/s").build();
         chart.getStyler().setYAxisGroupPosition(1, Styler.YAxisPosition.Right);
-        addRun(chart, "pipeline", r.batched());
-        double reference = r.batched().rawImagesPerSecond();
-        int seconds = r.batched().labelsPerSecond().length;
-        chart.addSeries("raw engine (median between segments)", new double[] {0, Math.max(1, seconds - 1)},
-                new double[] {reference, reference}).setMarker(SeriesMarkers.NONE);
+        chart.getStyler().setYAxisMin(0, 0.0);
+        addRun(chart, "batched (max " + r.batchSize() + ")", r.batched(), true);
+        addRun(chart, "one at a time", r.perRecord(), false);
         chart.setYAxisGroupTitle(1, "JIT compile time per second (cores)");
         BitmapEncoder.saveBitmap(chart, png.toString(), BitmapEncoder.BitmapFormat.PNG);
     }
 
-    private static void addRun(XYChart chart, String name, PipelineBenchmark.Throughput run) {
-        double[] labels = bucketMeans(run.labelsPerSecond());
-        double[] seconds = new double[labels.length];
-        for (int i = 0; i < seconds.length; i++) {
-            seconds[i] = i * PLOT_BUCKET_SECONDS;
+    private static void addRun(XYChart chart, String name, PipelineBenchmark.Throughput run, boolean withJit) {
+        List<PipelineBenchmark.Segment> all = new ArrayList<>(run.warmUp());
+        all.addAll(run.measured());
+        double[] rounds = new double[all.size()];
+        for (int i = 0; i < rounds.length; i++) {
+            rounds[i] = i + 1;
         }
-        chart.addSeries(name + ", images/s", seconds, labels).setMarker(SeriesMarkers.NONE);
-        XYSeries jit = chart.addSeries(name + ", JIT", seconds, bucketMeans(run.jitLoadPerSecond()));
-        jit.setMarker(SeriesMarkers.NONE);
-        jit.setLineStyle(SeriesLines.DASH_DASH);
-        jit.setYAxisGroup(1);
-    }
-
-    /**
-     * Means over {@link #PLOT_BUCKET_SECONDS}-second buckets: labels are stamped per batch, so a
-     * one-second series swings between 0 and two batches' worth and hides the trend.
-     */
-    static double[] bucketMeans(double[] perSecond) {
-        double[] means = new double[(perSecond.length + PLOT_BUCKET_SECONDS - 1) / PLOT_BUCKET_SECONDS];
-        for (int b = 0; b < means.length; b++) {
-            int from = b * PLOT_BUCKET_SECONDS;
-            int to = Math.min(perSecond.length, from + PLOT_BUCKET_SECONDS);
-            double sum = 0;
-            for (int i = from; i < to; i++) {
-                sum += perSecond[i];
-            }
-            means[b] = sum / (to - from);
+        chart.addSeries(name + ", pipeline", rounds, all.stream().mapToDouble(PipelineBenchmark.Segment::imagesPerSecond)
+                .toArray()).setMarker(SeriesMarkers.CIRCLE);
+        int first = run.warmUp().size();
+        double[] measuredRounds = new double[run.measured().size()];
+        for (int i = 0; i < measuredRounds.length; i++) {
+            measuredRounds[i] = first + i + 1;
         }
-        return means;
+        chart.addSeries(name + ", raw engine around it", measuredRounds, run.measured().stream()
+                .mapToDouble(PipelineBenchmark.Segment::rawImagesPerSecond).toArray()).setMarker(SeriesMarkers.DIAMOND);
+        if (withJit) {
+            XYSeries jit = chart.addSeries(name + ", JIT", rounds,
+                    all.stream().mapToDouble(PipelineBenchmark.Segment::jitLoad).toArray());
+            jit.setMarker(SeriesMarkers.NONE);
+            jit.setLineStyle(SeriesLines.DASH_DASH);
+            jit.setYAxisGroup(1);
+        }
     }
 
     private static void sweepChart(Results r, Path png) throws IOException {

@@ -52,13 +52,8 @@ final class PipelineBenchmark {
         }
     }
 
-    /**
-     * One long-running job: warm-up segments until the warm-up time has passed, then measured
-     * segments alternating with the raw engine. {@code labelsPerSecond} and {@code jitLoadPerSecond}
-     * cover the whole job in one-second buckets of scoring time, for the plot.
-     */
-    record Throughput(int maxBatchSize, ImageEncoding encoding, List<Segment> warmUp, List<Segment> measured,
-            double[] labelsPerSecond, double[] jitLoadPerSecond) {
+    /** One long-running job's segments: warm-up, then measured between raw-engine measurements. */
+    record Throughput(int maxBatchSize, ImageEncoding encoding, List<Segment> warmUp, List<Segment> measured) {
 
         /** The median segment: one disturbed segment does not move it. */
         double imagesPerSecond() {
@@ -189,16 +184,8 @@ final class PipelineBenchmark {
             }
             List<Throughput> runs = new ArrayList<>();
             for (int i = 0; i < n; i++) {
-                List<Prediction> labels = readers.get(i).records();
-                long first = labels.stream().mapToLong(p -> p.getScoredTime().toEpochMilli()).min().orElse(0);
-                double[] perSecond = perSecond(labels, first);
-                double[] jitPerSecond = new double[perSecond.length];
-                for (int k = 0; k < jitPerSecond.length; k++) {
-                    jitPerSecond[k] = jit.load(first + k * 1000L, first + (k + 1) * 1000L);
-                }
                 RunSetup c = setups.get(i);
-                runs.add(new Throughput(c.maxBatchSize(), c.encoding(), warmUpSegments.get(i), measured.get(i),
-                        perSecond, jitPerSecond));
+                runs.add(new Throughput(c.maxBatchSize(), c.encoding(), warmUpSegments.get(i), measured.get(i)));
             }
             return runs;
         } finally {
@@ -228,15 +215,6 @@ final class PipelineBenchmark {
         double seconds = Math.max(1, last - published) / 1000.0;
         return new Segment(name, backlog.size(), backlog.size() / seconds, meanBatch(backlog),
                 jit.load(published, last), Double.NaN, Double.NaN);
-    }
-
-    private static double[] perSecond(List<Prediction> labels, long first) {
-        long last = labels.stream().mapToLong(p -> p.getScoredTime().toEpochMilli()).max().orElse(0);
-        double[] buckets = new double[(int) ((last - first) / 1000) + 1];
-        for (Prediction p : labels) {
-            buckets[(int) ((p.getScoredTime().toEpochMilli() - first) / 1000)]++;
-        }
-        return buckets;
     }
 
     /**
