@@ -211,9 +211,9 @@ final class ResNetGraph {
      * one CPU kernel, where a separate Mul would cost another pass over the activations.
      */
     private Operand<TFloat32> convWithBatchNorm(Ops scope, ConvSpec conv, String bnPrefix, Operand<TFloat32> x) {
-        Operand<TFloat32> kernel = kernelVariable(scope, conv, () -> weights.convWithBatchNorm(conv, bnPrefix)[0]);
+        Operand<TFloat32> kernel = kernelVariable(scope, conv, () -> weights.convKernelWithBatchNorm(conv, bnPrefix));
         Operand<TFloat32> bias = variable(scope, "bias", new long[] {conv.outChannels()},
-                () -> weights.convWithBatchNorm(conv, bnPrefix)[1]);
+                () -> weights.batchNorm(bnPrefix)[1]);
         return scope.nn.biasAdd(conv2d(scope, conv, x, kernel), bias);
     }
 

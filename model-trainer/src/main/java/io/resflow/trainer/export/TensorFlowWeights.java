@@ -126,18 +126,16 @@ public final class TensorFlowWeights {
     }
 
     /**
-     * A convolution with the inference-mode BN that directly follows it folded in: the HWIO kernel
-     * with every output channel multiplied by that channel's BN scale, and the BN shift as the
-     * convolution's bias, so {@code conv(x, kernel) + bias == bn(conv(x, original kernel))}. The
-     * products are computed in double precision.
+     * The HWIO kernel of a convolution with the inference-mode BN that directly follows it folded in:
+     * every output channel multiplied by that channel's BN scale, so that {@code conv(x, kernel) +
+     * shift == bn(conv(x, original kernel))} with the shift of {@link #batchNorm}. The products are
+     * computed in double precision.
      *
      * @param bnPrefix canonical prefix of the BN over this convolution's output
-     * @return {kernel (k, k, in, out), bias (out)}
      */
-    public Tensor[] convWithBatchNorm(ConvSpec conv, String bnPrefix) {
+    public Tensor convKernelWithBatchNorm(ConvSpec conv, String bnPrefix) {
         Tensor kernel = convKernel(conv);
-        Tensor[] bn = batchNorm(bnPrefix);
-        float[] scale = bn[0].values();
+        float[] scale = batchNorm(bnPrefix)[0].values();
         int out = conv.outChannels();
         if (scale.length != out) {
             throw new IllegalArgumentException(bnPrefix + " has " + scale.length + " channels, but " + conv.weightName()
@@ -147,7 +145,7 @@ public final class TensorFlowWeights {
         for (int i = 0; i < hwio.length; i++) {
             hwio[i] = (float) ((double) hwio[i] * scale[i % out]);
         }
-        return new Tensor[] {new Tensor(hwio, kernel.shape()), bn[1]};
+        return kernel;
     }
 
     /** Dense kernel as (in, classes), the transpose of DJL's (classes, in). */
