@@ -32,8 +32,11 @@ final class BenchmarkReport {
             PipelineBenchmark.Throughput perRecord,
             PipelineBenchmark.Throughput perRecordRawU8,
             PipelineBenchmark.Latency overload,
-            double liveMaximum,
             List<PipelineBenchmark.Latency> latencies) {
+
+        double liveMaximum() {
+            return Benchmarks.liveMaximum(overload, batched);
+        }
 
         double rawAt(int batch) {
             return rawSweep.stream().filter(p -> p.batchSize() == batch).findFirst()

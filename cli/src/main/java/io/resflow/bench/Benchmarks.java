@@ -88,7 +88,7 @@ public final class Benchmarks {
             // more than the job can take, its rate while they send is the maximum the latency loads refer to.
             PipelineBenchmark.Latency overload = pipeline.latency(plan.batchSize(),
                     OVERLOAD * batched.imagesPerSecond(), plan.latencyDuration());
-            double liveMaximum = Math.min(overload.rateWhileSending(), batched.imagesPerSecond());
+            double liveMaximum = liveMaximum(overload, batched);
             log.accept(String.format("maximum with cameras sending: offered %.0f/s, scored %.0f/s while they sent"
                     + " (p50 %.0f ms under overload)", overload.offeredRate(), overload.rateWhileSending(),
                     overload.p50Millis()));
@@ -102,12 +102,20 @@ public final class Benchmarks {
             }
             BenchmarkReport.Results results = new BenchmarkReport.Results(modelDescription, machine, command,
                     plan.batchSize(), sweep, plan.scorer().toString(), batched, batchedRawU8, perRecord, perRecordRawU8,
-                    overload, liveMaximum, latencies);
+                    overload, latencies);
             BenchmarkReport.write(results, markdown, plots);
             log.accept(String.format("pipeline/raw = %.2f (RAW_U8 frames %.2f)   batched/per-record = %.1f (RAW_U8"
                             + " frames %.1f)", results.pipelineOverRaw(), results.rawU8OverRaw(),
                     results.batchedOverPerRecord(), results.rawU8BatchedOverPerRecord()));
         }
+    }
+
+    /**
+     * The rate the latency loads are fractions of: what the job scored while cameras sent more than it
+     * could take, but no more than its backlog rate without cameras.
+     */
+    static double liveMaximum(PipelineBenchmark.Latency overload, PipelineBenchmark.Throughput batched) {
+        return Math.min(overload.rateWhileSending(), batched.imagesPerSecond());
     }
 
     /**

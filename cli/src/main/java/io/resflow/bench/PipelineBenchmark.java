@@ -17,8 +17,9 @@ import io.resflow.schema.Prediction;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
-import java.util.Properties;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.ToDoubleFunction;
 import org.apache.flink.configuration.Configuration;
@@ -94,13 +95,12 @@ final class PipelineBenchmark {
     }
 
     /**
-     * One latency run. {@code achievedRate} counts the measured frames' labels from the first capture
-     * to the last label; {@code rateWhileSending} every label scored between the measured frames'
-     * first and last capture, while the cameras competed for the CPU (under overload the two differ:
-     * the job is still working off earlier frames, and drains faster once the cameras stop).
+     * One latency run. {@code rateWhileSending} counts every label scored between the measured frames'
+     * first and last capture, while the cameras competed for the CPU: under overload the job is still
+     * working off earlier frames then, and this is the rate it keeps up with cameras sending.
      */
-    record Latency(double offeredRate, long labels, double achievedRate, double rateWhileSending, double p50Millis,
-            double p99Millis, double meanBatchSize, double jitLoad) {}
+    record Latency(double offeredRate, long labels, double rateWhileSending, double p50Millis, double p99Millis,
+            double meanBatchSize, double jitLoad) {}
 
     private static final Duration LATENCY_WARM_UP = Duration.ofSeconds(5);
 
@@ -118,7 +118,7 @@ final class PipelineBenchmark {
     private final int parallelism;
     private final ScorerSettings scorer;
     private int run;
-    private PreEncodedFrames pngFrames;
+    private final Map<ImageEncoding, PreEncodedFrames> encodedFrames = new EnumMap<>(ImageEncoding.class);
 
     PipelineBenchmark(EmbeddedKafka kafka, LocalFlink flink, JitMonitor jit, Path model, LabelledImages images,
             int parallelism, ScorerSettings scorer) {
@@ -144,57 +144,59 @@ final class PipelineBenchmark {
      * round are minutes apart at most, so their ratios are not moved by the machine's own drift.
      */
     List<Throughput> throughput(List<RunSetup> setups, Duration warmUp, int segments) throws Exception {
-        int n = setups.size();
-        List<String> topics = new ArrayList<>();
-        List<JobClient> jobs = new ArrayList<>();
-        List<CommittedTopicReader<Prediction>> readers = new ArrayList<>();
+        List<RunningJob> jobs = new ArrayList<>();
         try {
-            for (RunSetup c : setups) {
+            for (RunSetup setup : setups) {
                 String topic = nextTopic();
-                topics.add(topic);
-                jobs.add(startJob(topic, c.maxBatchSize()));
-                readers.add(labelReader(topic + "-labels"));
-            }
-            List<List<Segment>> warmUpSegments = new ArrayList<>();
-            List<List<Segment>> measured = new ArrayList<>();
-            for (int i = 0; i < n; i++) {
-                warmUpSegments.add(new ArrayList<>());
-                measured.add(new ArrayList<>());
+                JobClient job = startJob(topic, setup.maxBatchSize());
+                jobs.add(new RunningJob(setup, topic, job, labelReader(topic + "-labels")));
             }
             long start = System.nanoTime();
             boolean warming = true;
             for (int round = 1; warming; round++) {
                 warming = false;
-                for (int i = 0; i < n; i++) {
-                    RunSetup c = setups.get(i);
-                    Segment segment = segment(topics.get(i), "warmup" + round, c.framesPerSegment(), c.encoding(),
-                            readers.get(i));
-                    warmUpSegments.get(i).add(segment);
+                for (RunningJob job : jobs) {
+                    Segment segment = job.segment("warmup" + round);
+                    job.warmUp.add(segment);
                     warming |= warmingUp(System.nanoTime() - start, warmUp, segment);
                 }
             }
             for (int round = 1; round <= segments; round++) {
-                for (int i = 0; i < n; i++) {
-                    RunSetup c = setups.get(i);
-                    double before = c.rawEngine().call();
-                    Segment segment = segment(topics.get(i), "segment" + round, c.framesPerSegment(), c.encoding(),
-                            readers.get(i));
-                    measured.get(i).add(segment.withRaw(before, c.rawEngine().call()));
+                for (RunningJob job : jobs) {
+                    double before = job.setup.rawEngine().call();
+                    Segment segment = job.segment("segment" + round);
+                    job.measured.add(segment.withRaw(before, job.setup.rawEngine().call()));
                 }
             }
-            List<Throughput> runs = new ArrayList<>();
-            for (int i = 0; i < n; i++) {
-                RunSetup c = setups.get(i);
-                runs.add(new Throughput(c.maxBatchSize(), c.encoding(), warmUpSegments.get(i), measured.get(i)));
-            }
-            return runs;
+            return jobs.stream().map(job -> new Throughput(job.setup.maxBatchSize(), job.setup.encoding(),
+                    job.warmUp, job.measured)).toList();
         } finally {
-            for (JobClient job : jobs) {
-                job.cancel().get();
+            for (RunningJob job : jobs) {
+                job.client.cancel().get();
+                job.labels.close();
             }
-            for (CommittedTopicReader<Prediction> reader : readers) {
-                reader.close();
-            }
+        }
+    }
+
+    /** One job of an interleaved run while it runs: where its frames go, its labels, its segments. */
+    private final class RunningJob {
+
+        private final RunSetup setup;
+        private final String topic;
+        private final JobClient client;
+        private final CommittedTopicReader<Prediction> labels;
+        private final List<Segment> warmUp = new ArrayList<>();
+        private final List<Segment> measured = new ArrayList<>();
+
+        RunningJob(RunSetup setup, String topic, JobClient client, CommittedTopicReader<Prediction> labels) {
+            this.setup = setup;
+            this.topic = topic;
+            this.client = client;
+            this.labels = labels;
+        }
+
+        Segment segment(String name) {
+            return PipelineBenchmark.this.segment(topic, name, setup.framesPerSegment(), setup.encoding(), labels);
         }
     }
 
@@ -202,9 +204,7 @@ final class PipelineBenchmark {
             CommittedTopicReader<Prediction> labels) {
         String runId = topic + "-" + name;
         int expected = labels.records().size() + frames;
-        CameraFeedReplay.builder().setBootstrapServers(kafka.bootstrapServers())
-                .setFrames(new DatasetFrames(images.head(frames), encoding)).optTopic(topic).optRunId(runId)
-                .build().run();
+        replay(topic, runId, encoding, frames, 0);
         long published = System.currentTimeMillis();
         labels.awaitCount(expected, Duration.ofMinutes(3));
         // Labels scored while the frames were still being published compete with the publisher for the CPU.
@@ -225,18 +225,18 @@ final class PipelineBenchmark {
     Latency latency(int maxBatchSize, double rate, Duration duration) throws Exception {
         String topic = nextTopic();
         JobClient job = startJob(topic, maxBatchSize);
-        try {
+        try (CommittedTopicReader<Prediction> reader = labelReader(topic + "-labels")) {
             // Warm up until labels flow, so start-up is not measured.
             int warmUp = 100;
-            replay(topic, "-warmup", warmUp, 0);
-            readLabels(topic + "-labels", warmUp, Duration.ofMinutes(2));
+            replay(topic, topic + "-warmup", ImageEncoding.PNG, warmUp, 0);
+            reader.awaitCount(warmUp, Duration.ofMinutes(2));
             // Then a few seconds at the offered rate: the job's first seconds still compile and fill buffers.
             int atRate = (int) Math.min(images.size(), Math.round(rate * LATENCY_WARM_UP.toSeconds()));
-            replay(topic, "-warmup-at-rate", atRate, rate);
+            replay(topic, topic + "-warmup-at-rate", ImageEncoding.PNG, atRate, rate);
             warmUp += atRate;
             int frames = (int) Math.min(images.size(), Math.round(rate * duration.toSeconds()));
-            replay(topic, "-measured", frames, rate);
-            List<Prediction> all = readLabels(topic + "-labels", warmUp + frames, Duration.ofMinutes(3));
+            replay(topic, topic + "-measured", ImageEncoding.PNG, frames, rate);
+            List<Prediction> all = reader.awaitCount(warmUp + frames, Duration.ofMinutes(3));
             List<Prediction> labels = all.stream().filter(p -> p.getImageId().startsWith(topic + "-measured")).toList();
             long[] micros = labels.stream().mapToLong(p -> p.getLatency().getEndToEndMicros()).sorted().toArray();
             long firstCapture = labels.stream().mapToLong(p -> p.getCaptureTime().toEpochMilli()).min().orElse(0);
@@ -245,8 +245,7 @@ final class PipelineBenchmark {
             // Every label counts here, also the warm-up's: under overload the job is still working those off.
             long whileSending = all.stream().mapToLong(p -> p.getScoredTime().toEpochMilli())
                     .filter(t -> t >= firstCapture && t <= lastCapture).count();
-            return new Latency(rate, labels.size(), labels.size() / (Math.max(1, lastScored - firstCapture) / 1000.0),
-                    whileSending / (Math.max(1, lastCapture - firstCapture) / 1000.0),
+            return new Latency(rate, labels.size(), whileSending / (Math.max(1, lastCapture - firstCapture) / 1000.0),
                     Percentiles.of(micros, 0.50) / 1000.0, Percentiles.of(micros, 0.99) / 1000.0, meanBatch(labels),
                     jit.load(firstCapture, lastScored));
         } finally {
@@ -254,19 +253,23 @@ final class PipelineBenchmark {
         }
     }
 
-    /** Sends the first {@code count} PNG frames from 4 cameras at {@code rate} in all (0: as fast as possible). */
-    private void replay(String topic, String runSuffix, int count, double rate) {
+    /**
+     * Sends the first {@code count} frames in {@code encoding} from 4 cameras at {@code rate} in all
+     * (0: as fast as the broker takes them).
+     */
+    private void replay(String topic, String runId, ImageEncoding encoding, int count, double rate) {
         int cameras = 4;
-        CameraFeedReplay.builder().setBootstrapServers(kafka.bootstrapServers()).setFrames(pngFrames())
+        CameraFeedReplay.builder().setBootstrapServers(kafka.bootstrapServers()).setFrames(frames(encoding))
                 .optLimit(count).optTopic(topic).optCameras(cameras).optFramesPerSecond(rate / cameras)
-                .optRunId(topic + runSuffix).build().run();
+                .optRunId(runId).build().run();
     }
 
-    private PreEncodedFrames pngFrames() {
-        if (pngFrames == null) {
-            pngFrames = PreEncodedFrames.of(new DatasetFrames(images, ImageEncoding.PNG));
-        }
-        return pngFrames;
+    /**
+     * The test images in {@code encoding}, encoded once per benchmark: every segment and latency run
+     * sends from them, and the simulated cameras spend no CPU on encoding while the job runs.
+     */
+    private PreEncodedFrames frames(ImageEncoding encoding) {
+        return encodedFrames.computeIfAbsent(encoding, e -> PreEncodedFrames.of(new DatasetFrames(images, e)));
     }
 
     /**
@@ -324,12 +327,6 @@ final class PipelineBenchmark {
         return conf;
     }
 
-
-    private List<Prediction> readLabels(String topic, int expected, Duration timeout) {
-        try (CommittedTopicReader<Prediction> reader = labelReader(topic)) {
-            return List.copyOf(reader.awaitCount(expected, timeout));
-        }
-    }
 
     private CommittedTopicReader<Prediction> labelReader(String topic) {
         return CommittedTopicReader.open(kafka.bootstrapServers(), topic, Prediction.class);
