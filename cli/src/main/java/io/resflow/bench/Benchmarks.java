@@ -24,6 +24,9 @@ public final class Benchmarks {
     /** Offered rate of the run that finds the maximum with cameras sending, over the backlog rate. */
     private static final double OVERLOAD = 1.25;
 
+    /** Alternating measurements of the engine's CPU scaling; the medians are reported. */
+    private static final int SCALING_PAIRS = 3;
+
     /** What to run. */
     public record Plan(Path model, LabelledImages images, int batchSize, List<Integer> sweep, long millisPerPoint,
             int framesPerSegment, int segments, Duration warmUp, int parallelism, Duration latencyDuration,
@@ -70,9 +73,11 @@ public final class Benchmarks {
                 log.accept(String.format("raw engine, batch %3d: %8.0f images/s", batch, point.imagesPerSecond()));
                 sweep.add(point);
             }
+            CpuScaling scaling = CpuScaling.measure(plan.model(), inputs, plan.batchSize(), plan.millisPerPoint(),
+                    SCALING_PAIRS, log);
 
             PipelineBenchmark pipeline = new PipelineBenchmark(kafka, flink, jit, plan.model(), plan.images(),
-                    plan.parallelism(), plan.scorer());
+                    plan.parallelism());
             SideBySideRuns runs = new SideBySideRuns(defaults, asPipeline, pipeline, plan, log);
             // One record at a time is ~4x slower: a quarter of the frames keeps its segments as long in time.
             int perRecordFrames = Math.max(500, plan.framesPerSegment() / 4);
@@ -84,30 +89,55 @@ public final class Benchmarks {
             PipelineBenchmark.Throughput batchedRawU8 = rawU8.get(0);
             PipelineBenchmark.Throughput perRecordRawU8 = rawU8.get(1);
 
-            // The backlog rate above had no cameras sending; here they share the 2 cores with the job. Offered
-            // more than the job can take, its rate while they send is the maximum the latency loads refer to.
-            PipelineBenchmark.Latency overload = pipeline.latency(plan.batchSize(),
-                    OVERLOAD * batched.imagesPerSecond(), plan.latencyDuration());
-            double liveMaximum = liveMaximum(overload, batched);
-            log.accept(String.format("maximum with cameras sending: offered %.0f/s, scored %.0f/s while they sent"
-                    + " (p50 %.0f ms under overload)", overload.offeredRate(), overload.rateWhileSending(),
-                    overload.p50Millis()));
-            List<PipelineBenchmark.Latency> latencies = new ArrayList<>();
+            List<LoadRun> latencies = new ArrayList<>();
             for (double fraction : plan.loadFractions()) {
-                double rate = fraction * liveMaximum;
-                PipelineBenchmark.Latency latency = pipeline.latency(plan.batchSize(), rate, plan.latencyDuration());
-                log.accept(String.format("latency at %.0f%% of max (%.0f/s): p50 %.1f ms, p99 %.1f ms", fraction * 100,
-                        rate, latency.p50Millis(), latency.p99Millis()));
-                latencies.add(latency);
+                latencies.add(loadRun(pipeline, plan, batched, fraction, log));
             }
             BenchmarkReport.Results results = new BenchmarkReport.Results(modelDescription, machine, command,
-                    plan.batchSize(), sweep, plan.scorer().toString(), batched, batchedRawU8, perRecord, perRecordRawU8,
-                    overload, latencies);
+                    plan.batchSize(), sweep, scaling, plan.scorer().toString(), batched, batchedRawU8, perRecord,
+                    perRecordRawU8, latencies);
             BenchmarkReport.write(results, markdown, plots);
             log.accept(String.format("pipeline/raw = %.2f (RAW_U8 frames %.2f)   batched/per-record = %.1f (RAW_U8"
                             + " frames %.1f)", results.pipelineOverRaw(), results.rawU8OverRaw(),
                     results.batchedOverPerRecord(), results.rawU8BatchedOverPerRecord()));
         }
+    }
+
+    /**
+     * The benchmark's scorer settings at {@code maxBatchSize}. One record at a time means one
+     * prediction at a time, in the pipeline and in the raw engine measured next to it, not several
+     * single-image batches side by side.
+     */
+    static ScorerSettings scorerAt(ScorerSettings scorer, int maxBatchSize) {
+        ScorerSettings resized = scorer.withMaxBatchSize(maxBatchSize);
+        return maxBatchSize == 1 ? resized.withConcurrentBatches(1) : resized;
+    }
+
+    /**
+     * One latency load, paired with the overload run just before it that sets its maximum.
+     *
+     * @param fraction the load, of the maximum found by {@code overload}
+     * @param overload cameras offering more than the job can take
+     * @param atLoad cameras offering {@code fraction} of that maximum
+     */
+    record LoadRun(double fraction, PipelineBenchmark.Latency overload, PipelineBenchmark.Latency atLoad) {}
+
+    /**
+     * The backlog rate had no cameras sending; here they share the 2 cores with the job. Offered more
+     * than the job can take, its rate while they send is the maximum the load refers to. That maximum
+     * is found again right before every load: one found minutes earlier overloaded a 90% run when the
+     * machine had slowed in between.
+     */
+    private static LoadRun loadRun(PipelineBenchmark pipeline, Plan plan, PipelineBenchmark.Throughput batched,
+            double fraction, Consumer<String> log) throws Exception {
+        PipelineBenchmark.Latency overload = pipeline.latency(plan.scorer(), OVERLOAD * batched.imagesPerSecond(),
+                plan.latencyDuration());
+        double rate = fraction * liveMaximum(overload, batched);
+        PipelineBenchmark.Latency atLoad = pipeline.latency(plan.scorer(), rate, plan.latencyDuration());
+        log.accept(String.format("latency at %.0f%% of the maximum with cameras sending (offered %.0f/s, scored %.0f/s"
+                        + " while they sent): %.0f/s offered, p50 %.1f ms, p99 %.1f ms", fraction * 100,
+                overload.offeredRate(), overload.rateWhileSending(), rate, atLoad.p50Millis(), atLoad.p99Millis()));
+        return new LoadRun(fraction, overload, atLoad);
     }
 
     /**
@@ -134,12 +164,12 @@ public final class Benchmarks {
         }
 
         private PipelineBenchmark.RunSetup setup(int maxBatchSize, int frames, ImageEncoding encoding) {
-            // One record at a time means one prediction at a time, in the pipeline as here.
-            int callers = maxBatchSize == 1 ? 1 : plan.scorer().concurrentBatches();
-            return new PipelineBenchmark.RunSetup(maxBatchSize, encoding, frames, () -> {
+            ScorerSettings scorer = scorerAt(plan.scorer(), maxBatchSize);
+            return new PipelineBenchmark.RunSetup(scorer, encoding, frames, () -> {
                 double best = defaults.measure(maxBatchSize).imagesPerSecond();
                 if (asPipeline.isPresent()) {
-                    best = Math.max(best, asPipeline.get().measure(maxBatchSize, callers).imagesPerSecond());
+                    best = Math.max(best,
+                            asPipeline.get().measure(maxBatchSize, scorer.concurrentBatches()).imagesPerSecond());
                 }
                 return best;
             });

@@ -116,23 +116,21 @@ final class PipelineBenchmark {
     private final Path model;
     private final LabelledImages images;
     private final int parallelism;
-    private final ScorerSettings scorer;
     private int run;
     private final Map<ImageEncoding, PreEncodedFrames> encodedFrames = new EnumMap<>(ImageEncoding.class);
 
     PipelineBenchmark(EmbeddedKafka kafka, LocalFlink flink, JitMonitor jit, Path model, LabelledImages images,
-            int parallelism, ScorerSettings scorer) {
+            int parallelism) {
         this.kafka = kafka;
         this.flink = flink;
         this.jit = jit;
         this.model = model;
         this.images = images;
         this.parallelism = parallelism;
-        this.scorer = scorer;
     }
 
     /** One job of an interleaved throughput run, and how to measure the raw engine at its batch size. */
-    record RunSetup(int maxBatchSize, ImageEncoding encoding, int framesPerSegment, Callable<Double> rawEngine) {}
+    record RunSetup(ScorerSettings scorer, ImageEncoding encoding, int framesPerSegment, Callable<Double> rawEngine) {}
 
     /**
      * Throughput at steady state, side by side with the raw engine and with each other. One unbounded
@@ -148,7 +146,7 @@ final class PipelineBenchmark {
         try {
             for (RunSetup setup : setups) {
                 String topic = nextTopic();
-                JobClient job = startJob(topic, setup.maxBatchSize());
+                JobClient job = startJob(topic, setup.scorer());
                 jobs.add(new RunningJob(setup, topic, job, labelReader(topic + "-labels")));
             }
             long start = System.nanoTime();
@@ -168,7 +166,7 @@ final class PipelineBenchmark {
                     job.measured.add(segment.withRaw(before, job.setup.rawEngine().call()));
                 }
             }
-            return jobs.stream().map(job -> new Throughput(job.setup.maxBatchSize(), job.setup.encoding(),
+            return jobs.stream().map(job -> new Throughput(job.setup.scorer().maxBatchSize(), job.setup.encoding(),
                     job.warmUp, job.measured)).toList();
         } finally {
             for (RunningJob job : jobs) {
@@ -222,9 +220,9 @@ final class PipelineBenchmark {
      * PNG-encoded before any sending, so the simulated cameras spend little of the CPU the job needs.
      * At a rate beyond what the job sustains, the achieved rate is its maximum with cameras sending.
      */
-    Latency latency(int maxBatchSize, double rate, Duration duration) throws Exception {
+    Latency latency(ScorerSettings scorer, double rate, Duration duration) throws Exception {
         String topic = nextTopic();
-        JobClient job = startJob(topic, maxBatchSize);
+        JobClient job = startJob(topic, scorer);
         try (CommittedTopicReader<Prediction> reader = labelReader(topic + "-labels")) {
             // Warm up until labels flow, so start-up is not measured.
             int warmUp = 100;
@@ -295,14 +293,14 @@ final class PipelineBenchmark {
     }
 
     /** The classify job on this cluster, unbounded: every run publishes while it runs. */
-    private JobClient startJob(String topic, int maxBatchSize) throws Exception {
-        ClassifyJobConfig config = ClassifyJobConfig.from(settings(topic, maxBatchSize));
+    private JobClient startJob(String topic, ScorerSettings scorer) throws Exception {
+        ClassifyJobConfig config = ClassifyJobConfig.from(settings(topic, scorer));
         StreamExecutionEnvironment env = flink.environment();
         new ClassifyJob(config).build(env, KafkaIo.source(config), KafkaIo.sinks(config));
         return env.executeAsync(ClassifyJob.JOB_NAME + "-bench-" + topic);
     }
 
-    private Configuration settings(String topic, int maxBatchSize) {
+    private Configuration settings(String topic, ScorerSettings scorer) {
         Configuration conf = new Configuration();
         conf.set(ClassifyJobOptions.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
         conf.set(ClassifyJobOptions.MODEL_PATH, model.toAbsolutePath().toString());
@@ -315,14 +313,13 @@ final class PipelineBenchmark {
         conf.set(ClassifyJobOptions.TRANSACTIONAL_ID_PREFIX, topic);
         conf.set(ClassifyJobOptions.BOUNDED, false);
         conf.set(ClassifyJobOptions.PARALLELISM, parallelism);
-        conf.set(ClassifyJobOptions.MAX_BATCH_SIZE, maxBatchSize);
+        conf.set(ClassifyJobOptions.MAX_BATCH_SIZE, scorer.maxBatchSize());
         conf.set(ClassifyJobOptions.MAX_BATCH_DELAY, scorer.maxBatchDelay());
-        // One record at a time means one prediction at a time, not several single-image batches side by side.
-        conf.set(ClassifyJobOptions.CONCURRENT_BATCHES, maxBatchSize == 1 ? 1 : scorer.concurrentBatches());
+        conf.set(ClassifyJobOptions.CONCURRENT_BATCHES, scorer.concurrentBatches());
         conf.set(ClassifyJobOptions.INFERENCE_THREADS, scorer.inferenceThreads());
         conf.set(ClassifyJobOptions.INFERENCE_THREAD_SPINNING, scorer.threadSpinning());
         conf.set(ClassifyJobOptions.DEVICE, scorer.device());
-        conf.set(ClassifyJobOptions.ASYNC_CAPACITY, Math.max(4 * maxBatchSize, 64));
+        conf.set(ClassifyJobOptions.ASYNC_CAPACITY, Math.max(4 * scorer.maxBatchSize(), 64));
         conf.set(ClassifyJobOptions.CHECKPOINT_INTERVAL, Duration.ofSeconds(1));
         return conf;
     }

@@ -26,6 +26,16 @@ public record ScorerSettings(int maxBatchSize, Duration maxBatchDelay, int concu
         }
     }
 
+    /** These settings with another batch size. */
+    public ScorerSettings withMaxBatchSize(int size) {
+        return new ScorerSettings(size, maxBatchDelay, concurrentBatches, inferenceThreads, threadSpinning, device);
+    }
+
+    /** These settings with another number of batches scored side by side. */
+    public ScorerSettings withConcurrentBatches(int batches) {
+        return new ScorerSettings(maxBatchSize, maxBatchDelay, batches, inferenceThreads, threadSpinning, device);
+    }
+
     /** TensorFlow's session threads for these settings. */
     public SessionThreads sessionThreads() {
         return SessionThreads.tensorFlowDefaults().withIntraOp(inferenceThreads).withSpinning(threadSpinning);

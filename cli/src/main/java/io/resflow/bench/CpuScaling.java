@@ -1,0 +1,66 @@
+package io.resflow.bench;
+
+import ai.djl.Device;
+import io.resflow.runtime.savedmodel.SavedModelClassifier;
+import io.resflow.runtime.savedmodel.SessionThreads;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * How far this CPU lets batching go, measured on the bare engine: at the pipeline's batch size,
+ * TensorFlow on one thread against all cores (does a second core add throughput?), and at batch 1,
+ * TensorFlow's spinning thread pools against pools that sleep (the one-record-at-a-time baseline).
+ * Each pair is measured back to back, alternating, and the medians are reported.
+ *
+ * @param oneThread images/s at {@code batchSize}, one intra-op and one inter-op thread
+ * @param allCores images/s at {@code batchSize}, one thread per core for both pools
+ * @param singleSpinning images/s at batch 1, TensorFlow's defaults (idle threads spin)
+ * @param singleSleeping images/s at batch 1, idle threads sleep (the pipeline's default)
+ */
+record CpuScaling(int batchSize, int pairs, double oneThread, double allCores, double singleSpinning,
+        double singleSleeping) {
+
+    static CpuScaling measure(Path model, float[] inputs, int batchSize, long millisPerPoint, int pairs,
+            Consumer<String> log) throws Exception {
+        SessionThreads sleeping = SessionThreads.sharedCpu();
+        try (SavedModelClassifier one = SavedModelClassifier.open(model, Device.cpu(),
+                        sleeping.withIntraOp(1).withInterOp(1));
+                SavedModelClassifier all = SavedModelClassifier.open(model, Device.cpu(), sleeping);
+                SavedModelClassifier spinning = SavedModelClassifier.open(model, Device.cpu(),
+                        SessionThreads.tensorFlowDefaults())) {
+            RawEngineBenchmark oneBench = new RawEngineBenchmark(one, inputs, millisPerPoint);
+            RawEngineBenchmark allBench = new RawEngineBenchmark(all, inputs, millisPerPoint);
+            RawEngineBenchmark spinningBench = new RawEngineBenchmark(spinning, inputs, millisPerPoint);
+            List<double[]> rounds = new ArrayList<>();
+            for (int i = 0; i < pairs; i++) {
+                double[] round = {
+                    oneBench.measure(batchSize).imagesPerSecond(),
+                    allBench.measure(batchSize).imagesPerSecond(),
+                    spinningBench.measure(1).imagesPerSecond(),
+                    allBench.measure(1).imagesPerSecond()};
+                log.accept(String.format("raw engine, batch %d: one thread %.0f, all cores %.0f images/s; batch 1:"
+                        + " threads spinning %.0f, sleeping %.0f images/s", batchSize, round[0], round[1], round[2],
+                        round[3]));
+                rounds.add(round);
+            }
+            return new CpuScaling(batchSize, pairs, median(rounds, 0), median(rounds, 1), median(rounds, 2),
+                    median(rounds, 3));
+        }
+    }
+
+    /** What the cores beyond the first add at the batch size: 1.0 is nothing, 2.0 a second full core. */
+    double coreScaling() {
+        return allCores / oneThread;
+    }
+
+    /** The engine's batching gain over the best one-at-a-time baseline. */
+    double batchingGain() {
+        return Math.max(oneThread, allCores) / Math.max(singleSpinning, singleSleeping);
+    }
+
+    private static double median(List<double[]> rounds, int column) {
+        return Percentiles.median(rounds.stream().mapToDouble(r -> r[column]).toArray());
+    }
+}
