@@ -21,7 +21,9 @@ import org.slf4j.LoggerFactory;
  * allow concurrent predictions, as {@code SavedModelClassifier} does).
  *
  * <p>Failures are per batch: every request of a failed batch completes exceptionally, the scorer
- * keeps running.
+ * keeps running. A request whose future is already done when a batch is collected (its caller gave
+ * up on it, e.g. cancelled it at a timeout) is dropped, not scored: else under a backlog every new
+ * request would queue behind stale ones and time out in turn.
  */
 public final class BatchScorer implements AutoCloseable {
 
@@ -106,7 +108,7 @@ public final class BatchScorer implements AutoCloseable {
         while (running) {
             try {
                 Request first = queue.poll(100, TimeUnit.MILLISECONDS);
-                if (first == null) {
+                if (first == null || first.result().isDone()) {
                     continue;
                 }
                 batch.add(first);
@@ -118,7 +120,9 @@ public final class BatchScorer implements AutoCloseable {
                     if (next == null) {
                         break;
                     }
-                    batch.add(next);
+                    if (!next.result().isDone()) {
+                        batch.add(next);
+                    }
                 }
                 score(batch);
             } catch (InterruptedException e) {
@@ -126,8 +130,10 @@ public final class BatchScorer implements AutoCloseable {
                 batch.forEach(r -> r.result().completeExceptionally(new IllegalStateException("the batch scorer was closed")));
                 Thread.currentThread().interrupt();
                 break;
-            } catch (RuntimeException e) {
-                // score() completes its own batch; anything here is a bug in batching itself.
+            } catch (RuntimeException | Error e) {
+                // score() completes its own batch's model failures; this is batching itself failing (e.g. out of
+                // memory for the batch's array). The worker must live on: if it died, every later request would
+                // wait for its timeout while the job looked healthy.
                 LOG.error("Batch scorer loop failed; failing {} queued requests", batch.size(), e);
                 batch.forEach(r -> r.result().completeExceptionally(e));
             } finally {

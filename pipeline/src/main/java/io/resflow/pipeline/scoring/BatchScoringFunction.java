@@ -8,7 +8,12 @@ import io.resflow.runtime.tensorflow.TensorFlowRuntime;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.streaming.api.functions.async.ResultFuture;
@@ -35,6 +40,8 @@ public final class BatchScoringFunction extends RichAsyncFunction<ModelInput, Sc
     private final ScorerSettings settings;
 
     private transient SharedBatchScorers.Lease lease;
+    /** Each waiting input's request, by identity: Flink hands {@link #timeout} the same object. */
+    private transient Map<ModelInput, CompletableFuture<BatchScorer.Scores>> waiting;
 
     public BatchScoringFunction(Path modelDirectory, ScorerSettings settings) {
         this.modelDirectory = modelDirectory.toAbsolutePath().toString();
@@ -47,19 +54,34 @@ public final class BatchScoringFunction extends RichAsyncFunction<ModelInput, Sc
         Device device = settings.device() == DeviceChoice.CPU ? Device.cpu()
                 : Devices.forSlot(TensorFlowRuntime.engine(), slot);
         String key = modelDirectory + "@" + device + "/" + settings;
+        waiting = Collections.synchronizedMap(new IdentityHashMap<>());
         lease = SharedBatchScorers.acquire(key, () -> {
+            SavedModelBatchModel model;
             try {
-                return new BatchScorer(SavedModelBatchModel.open(Path.of(modelDirectory), device, settings.sessionThreads()),
-                        settings.maxBatchSize(), settings.maxBatchDelay(), settings.concurrentBatches()).warmUpAndStart();
+                model = SavedModelBatchModel.open(Path.of(modelDirectory), device, settings.sessionThreads());
             } catch (IOException e) {
                 throw new UncheckedIOException("Cannot load the model at " + modelDirectory + ": " + e.getMessage(), e);
+            }
+            try {
+                return new BatchScorer(model, settings.maxBatchSize(), settings.maxBatchDelay(),
+                        settings.concurrentBatches()).warmUpAndStart();
+            } catch (RuntimeException | Error e) {
+                // E.g. a GPU out of memory at the warm-up batch: every restart would leak another session.
+                model.close();
+                throw e;
             }
         });
     }
 
     @Override
     public void asyncInvoke(ModelInput input, ResultFuture<ScoredFrame> resultFuture) {
-        lease.scorer().submit(input.values()).whenComplete((scores, error) -> {
+        CompletableFuture<BatchScorer.Scores> request = lease.scorer().submit(input.values());
+        waiting.put(input, request);
+        request.whenComplete((scores, error) -> {
+            waiting.remove(input);
+            if (error instanceof CancellationException) {
+                return; // timed out: timeout() has answered for it
+            }
             if (error == null) {
                 resultFuture.complete(List.of(new ScoredFrame(input.id(), input.source(), input.captureTime(),
                         input.groundTruthLabel(), scores.probabilities(), scores.batchSize(), scores.queueWaitMicros(),
@@ -74,6 +96,12 @@ public final class BatchScoringFunction extends RichAsyncFunction<ModelInput, Sc
     @Override
     public void timeout(ModelInput input, ResultFuture<ScoredFrame> resultFuture) {
         resultFuture.complete(List.of(failed(input, "scoring did not finish within the async timeout")));
+        // Take it out of the scorer's queue: scored later, its result would be thrown away, and under a backlog
+        // the frames behind it would time out in turn.
+        CompletableFuture<BatchScorer.Scores> request = waiting.remove(input);
+        if (request != null) {
+            request.cancel(false);
+        }
     }
 
     private static ScoredFrame failed(ModelInput input, String reason) {

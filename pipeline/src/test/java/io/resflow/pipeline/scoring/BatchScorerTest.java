@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -30,6 +31,9 @@ class BatchScorerTest {
         final List<Integer> batchSizes = new CopyOnWriteArrayList<>();
         volatile boolean fail;
         volatile boolean closed;
+        /** Counted down as a batch enters predict; predict then waits for {@link #release}. */
+        volatile CountDownLatch entered = new CountDownLatch(0);
+        volatile CountDownLatch release = new CountDownLatch(0);
 
         private final ModelMetadata metadata = ModelMetadata.builder().setName("recording").setVersion("1").setLabels(List.of("a", "b"))
                     .setInput(InputSpec.builder().setHeight(1).setWidth(2).setChannels(1).setPixelScale(1f)
@@ -51,6 +55,12 @@ class BatchScorerTest {
         @Override
         public float[][] predict(float[] inputs, int imageCount) {
             batchSizes.add(imageCount);
+            entered.countDown();
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
             if (fail) {
                 throw new IllegalStateException("model exploded");
             }
@@ -113,6 +123,30 @@ class BatchScorerTest {
                     .hasMessageContaining("model exploded");
             model.fail = false;
             assertThat(scorer.submit(new float[] {5, 6}).get(5, TimeUnit.SECONDS).probabilities()).containsExactly(5, 6);
+        }
+    }
+
+    @Test
+    void requestsCancelledWhileQueuedAreNotScored() throws Exception {
+        RecordingModel model = new RecordingModel();
+        try (BatchScorer scorer = new BatchScorer(model, 2, Duration.ofMillis(20)).warmUpAndStart()) {
+            model.batchSizes.clear();
+            model.entered = new CountDownLatch(1);
+            model.release = new CountDownLatch(1);
+            CompletableFuture<BatchScorer.Scores> inEngine = scorer.submit(new float[] {1, 1});
+            assertThat(model.entered.await(5, TimeUnit.SECONDS)).isTrue();
+            // Queued behind the batch in the engine; the first is given up on, as a timeout does.
+            CompletableFuture<BatchScorer.Scores> givenUp = scorer.submit(new float[] {2, 2});
+            CompletableFuture<BatchScorer.Scores> second = scorer.submit(new float[] {3, 3});
+            CompletableFuture<BatchScorer.Scores> third = scorer.submit(new float[] {4, 4});
+            givenUp.cancel(false);
+            model.release.countDown();
+
+            assertThat(inEngine.get(5, TimeUnit.SECONDS).probabilities()).containsExactly(1, 1);
+            assertThat(second.get(5, TimeUnit.SECONDS).probabilities()).containsExactly(3, 3);
+            assertThat(third.get(5, TimeUnit.SECONDS).batchSize()).isEqualTo(2);
+            assertThat(givenUp).isCancelled();
+            assertThat(model.batchSizes).containsExactly(1, 2);
         }
     }
 
