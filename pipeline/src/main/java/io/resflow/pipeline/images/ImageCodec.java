@@ -9,6 +9,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Iterator;
+import java.util.Objects;
 import java.util.Optional;
 import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
@@ -61,29 +62,83 @@ public final class ImageCodec {
     /** A decoded image: pixels row-major HWC with the image's own channel count (1, 3 or 4). */
     public record Pixels(int height, int width, int channels, byte[] data) {}
 
+    /** An image's height and width in pixels. */
+    public record Size(int height, int width) {
+        @Override
+        public String toString() {
+            return height + "x" + width;
+        }
+    }
+
     /**
-     * Decodes PNG or JPEG bytes. Throws {@link UndecodableImageException} naming the problem when the
-     * bytes are not a readable image.
+     * Decodes PNG or JPEG bytes of any size, for images from a trusted place (a local folder).
+     * Throws {@link UndecodableImageException} naming the problem when the bytes are not a readable
+     * image.
      */
     public static Pixels decode(byte[] bytes, ImageEncoding encoding) throws UndecodableImageException {
+        try {
+            return decodeAnySize(bytes, encoding, null);
+        } catch (ImageSizeException e) {
+            throw new IllegalStateException("no size was expected", e);
+        }
+    }
+
+    /**
+     * Decodes PNG or JPEG bytes that must hold an image of {@code expected} size, checked in the
+     * image's header before any pixel is decoded: a stream of a few kilobytes can declare a
+     * 20000x20000 image, and decoding it would take the heap of the job that reads it.
+     *
+     * @throws ImageSizeException the header declares another size
+     * @throws UndecodableImageException the bytes are not a readable image
+     */
+    public static Pixels decode(byte[] bytes, ImageEncoding encoding, Size expected)
+            throws UndecodableImageException, ImageSizeException {
+        return decodeAnySize(bytes, encoding, Objects.requireNonNull(expected, "expected size"));
+    }
+
+    /** {@code expected} null: any size. */
+    private static Pixels decodeAnySize(byte[] bytes, ImageEncoding encoding, Size expected)
+            throws UndecodableImageException, ImageSizeException {
         if (encoding == ImageEncoding.RAW_U8) {
             throw new IllegalArgumentException("RAW_U8 has no header to decode; its shape comes from the record");
         }
         if (encoding == ImageEncoding.PNG) {
-            Optional<Pixels> plain = PlainPngDecoder.decode(bytes);
-            if (plain.isPresent()) {
-                return plain.get();
+            Optional<Size> declared = PlainPngDecoder.headerSize(bytes);
+            if (declared.isPresent()) {
+                checkSize(declared.get(), expected, encoding);
+                Optional<Pixels> plain = PlainPngDecoder.decode(bytes);
+                if (plain.isPresent()) {
+                    return plain.get();
+                }
             }
         }
-        return decodeWithImageIo(bytes, encoding);
+        return decodeWithImageIo(bytes, encoding, expected);
+    }
+
+    private static void checkSize(Size declared, Size expected, ImageEncoding encoding) throws ImageSizeException {
+        if (expected != null && !declared.equals(expected)) {
+            throw new ImageSizeException("the record claims " + expected + " but its " + encoding + " header says "
+                    + declared);
+        }
     }
 
     /** Decodes with the JDK's ImageIO reader for the format, whatever the file's features. */
     static Pixels decodeWithImageIo(byte[] bytes, ImageEncoding encoding) throws UndecodableImageException {
+        try {
+            return decodeWithImageIo(bytes, encoding, null);
+        } catch (ImageSizeException e) {
+            throw new IllegalStateException("no size was expected", e);
+        }
+    }
+
+    private static Pixels decodeWithImageIo(byte[] bytes, ImageEncoding encoding, Size expected)
+            throws UndecodableImageException, ImageSizeException {
         ImageReader reader = (encoding == ImageEncoding.PNG ? PNG_READERS : JPEG_READERS).get();
         BufferedImage image;
         try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
             reader.setInput(in, true, true);
+            // Reads the header only (PNG's IHDR, JPEG's frame header).
+            checkSize(new Size(reader.getHeight(0), reader.getWidth(0)), expected, encoding);
             image = reader.read(0);
         } catch (IOException | RuntimeException e) {
             // ImageIO's decoders throw IIOException, but also IndexOutOfBounds and friends on

@@ -23,6 +23,19 @@ final class PlainPngDecoder {
     private PlainPngDecoder() {}
 
     /**
+     * The size a PNG's header (its first chunk, IHDR) declares, read without decoding anything; empty
+     * when the bytes do not start like a PNG.
+     */
+    static Optional<ImageCodec.Size> headerSize(byte[] png) {
+        int ihdr = SIGNATURE.length;
+        if (png.length < ihdr + 16 || !startsWithSignature(png) || readInt(png, ihdr) != 13
+                || !new String(png, ihdr + 4, 4, StandardCharsets.ISO_8859_1).equals("IHDR")) {
+            return Optional.empty();
+        }
+        return Optional.of(new ImageCodec.Size(readInt(png, ihdr + 12), readInt(png, ihdr + 8)));
+    }
+
+    /**
      * The pixels of a plain PNG, empty when the file uses anything this path leaves to ImageIO.
      *
      * @throws UndecodableImageException the file is plain but broken (truncated, bad filter, bad zlib data)

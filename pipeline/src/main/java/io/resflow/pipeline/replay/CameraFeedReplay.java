@@ -1,6 +1,7 @@
 package io.resflow.pipeline.replay;
 
 import io.resflow.pipeline.kafka.Topics;
+import io.resflow.schema.ImageEncoding;
 import io.resflow.schema.ImageRecord;
 import io.resflow.schema.wire.SingleObjectCodec;
 import java.nio.ByteBuffer;
@@ -144,11 +145,19 @@ public final class CameraFeedReplay {
         return switch (kind) {
             case UNDECODABLE_IMAGE -> codec.encode(toRecord(frame, id, source,
                     CorruptFrames.garbage(random, 64), frame.width(), frame.height()));
-            // A real image that claims twice its true size: decodable, but not what it says.
-            case WRONG_SHAPE -> codec.encode(toRecord(frame, id, source, frame.bytes(),
-                    frame.width() * 2, frame.height() * 2));
+            case WRONG_SHAPE -> claimingTwiceItsSize(frame, id, source, codec);
             case NOT_AVRO -> CorruptFrames.garbage(random, 128);
+            case OVERSIZED_IMAGE -> frame.encoding() == ImageEncoding.PNG
+                    ? codec.encode(toRecord(frame, id, source, CorruptFrames.declaringSize(frame.bytes(),
+                            CorruptFrames.OVERSIZED, CorruptFrames.OVERSIZED), frame.width(), frame.height()))
+                    : claimingTwiceItsSize(frame, id, source, codec);
         };
+    }
+
+    /** A real image that claims twice its true size: decodable, but not what it says. */
+    private static byte[] claimingTwiceItsSize(Frame frame, String id, String source,
+            SingleObjectCodec<ImageRecord> codec) {
+        return codec.encode(toRecord(frame, id, source, frame.bytes(), frame.width() * 2, frame.height() * 2));
     }
 
     private static ImageRecord toRecord(Frame frame, String id, String source, byte[] bytes, int width, int height) {

@@ -10,6 +10,7 @@ import io.resflow.kafka.embedded.EmbeddedKafkaExtension;
 import io.resflow.pipeline.kafka.CommittedTopicReader;
 import io.resflow.pipeline.kafka.Topics;
 import io.resflow.pipeline.replay.CameraFeedReplay;
+import io.resflow.pipeline.replay.CorruptFrames;
 import io.resflow.pipeline.replay.DatasetFrames;
 import io.resflow.pipeline.replay.ReplayReport;
 import io.resflow.runtime.savedmodel.SavedModelClassifier;
@@ -164,8 +165,19 @@ class ClassifyJobITCase {
         List<DeadLetter> deadLetters = readCommitted(Topics.DEAD_LETTERS, corrupt, DeadLetter.class);
         Map<ErrorKind, Long> kinds = deadLetters.stream()
                 .collect(Collectors.groupingBy(DeadLetter::getErrorKind, Collectors.counting()));
-        assertThat(kinds).containsOnlyKeys(ErrorKind.CORRUPT_RECORD, ErrorKind.UNDECODABLE_IMAGE, ErrorKind.WRONG_SHAPE);
-        assertThat(kinds.values()).allMatch(count -> count >= corrupt / 3);
+        // The planted kinds take turns: undecodable, claiming twice its size, not Avro, a PNG declaring 20000x20000.
+        Map<CorruptFrames, Long> plantedKinds = java.util.stream.LongStream.range(0, corrupt)
+                .mapToObj(CorruptFrames::forOrdinal)
+                .collect(Collectors.groupingBy(k -> k, Collectors.counting()));
+        assertThat(plantedKinds).containsOnlyKeys(CorruptFrames.values());
+        assertThat(kinds).containsExactlyInAnyOrderEntriesOf(Map.of(
+                ErrorKind.UNDECODABLE_IMAGE, plantedKinds.get(CorruptFrames.UNDECODABLE_IMAGE),
+                ErrorKind.WRONG_SHAPE, plantedKinds.get(CorruptFrames.WRONG_SHAPE)
+                        + plantedKinds.get(CorruptFrames.OVERSIZED_IMAGE),
+                ErrorKind.CORRUPT_RECORD, plantedKinds.get(CorruptFrames.NOT_AVRO)));
+        // Refused from its header, before decoding: the job kept running (every good frame labelled above).
+        assertThat(deadLetters).filteredOn(d -> d.getMessage().equals("the record claims 28x28 but its PNG header"
+                + " says 20000x20000")).hasSize(plantedKinds.get(CorruptFrames.OVERSIZED_IMAGE).intValue());
         for (DeadLetter d : deadLetters) {
             assertThat(d.getStage()).isEqualTo("decode-images");
             assertThat(d.getMessage()).isNotBlank();

@@ -43,6 +43,26 @@ class ImageCodecTest {
     }
 
     @Test
+    void aPngDeclaringAHugeImageIsRefusedFromItsHeaderBeforeDecoding() throws Exception {
+        byte[] png = ImageCodec.encode(gradient(28, 28, 1), 28, 28, 1, ImageEncoding.PNG, 0.9f);
+        ImageCodec.Size claimed = new ImageCodec.Size(28, 28);
+        assertThat(ImageCodec.decode(png, ImageEncoding.PNG, claimed).data()).isEqualTo(gradient(28, 28, 1));
+        // IHDR's width and height (bytes 16..23) rewritten: a few hundred bytes that would decode to 400 MB.
+        java.nio.ByteBuffer.wrap(png).putInt(16, 20_000).putInt(20, 20_000);
+        assertThatThrownBy(() -> ImageCodec.decode(png, ImageEncoding.PNG, claimed))
+                .isInstanceOf(ImageSizeException.class)
+                .hasMessage("the record claims 28x28 but its PNG header says 20000x20000");
+    }
+
+    @Test
+    void aJpegOfAnotherSizeIsRefusedFromItsHeader() {
+        byte[] jpeg = ImageCodec.encode(gradient(16, 12, 3), 16, 12, 3, ImageEncoding.JPEG, 0.9f);
+        assertThatThrownBy(() -> ImageCodec.decode(jpeg, ImageEncoding.JPEG, new ImageCodec.Size(28, 28)))
+                .isInstanceOf(ImageSizeException.class)
+                .hasMessage("the record claims 28x28 but its JPEG header says 16x12");
+    }
+
+    @Test
     void garbageIsReportedAsUndecodable() {
         byte[] garbage = new byte[100];
         new Random(3).nextBytes(garbage);

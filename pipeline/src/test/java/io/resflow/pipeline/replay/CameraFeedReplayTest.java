@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.resflow.datasets.LabelledImages;
+import io.resflow.pipeline.images.ImageCodec;
 import io.resflow.schema.ImageEncoding;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -35,8 +36,22 @@ class CameraFeedReplayTest {
     @Test
     void corruptKindsTakeTurns() {
         assertThat(List.of(CorruptFrames.forOrdinal(0), CorruptFrames.forOrdinal(1), CorruptFrames.forOrdinal(2),
-                CorruptFrames.forOrdinal(3)))
+                CorruptFrames.forOrdinal(3), CorruptFrames.forOrdinal(4)))
                 .containsExactly(CorruptFrames.UNDECODABLE_IMAGE, CorruptFrames.WRONG_SHAPE, CorruptFrames.NOT_AVRO,
-                        CorruptFrames.UNDECODABLE_IMAGE);
+                        CorruptFrames.OVERSIZED_IMAGE, CorruptFrames.UNDECODABLE_IMAGE);
+    }
+
+    @Test
+    void anOversizedPngDeclaresItsSizeWithAValidChecksum() throws Exception {
+        byte[] png = ImageCodec.encode(new byte[28 * 28], 28, 28, 1, ImageEncoding.PNG, 0.9f);
+        byte[] bomb = CorruptFrames.declaringSize(png, 20_000, 30_000);
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update(bomb, 12, 17); // IHDR's type and data
+        assertThat(java.nio.ByteBuffer.wrap(bomb).getInt(29)).isEqualTo((int) crc.getValue());
+        javax.imageio.ImageReader reader = javax.imageio.ImageIO.getImageReadersByFormatName("png").next();
+        reader.setInput(javax.imageio.ImageIO.createImageInputStream(new java.io.ByteArrayInputStream(bomb)));
+        assertThat(reader.getWidth(0)).isEqualTo(20_000);
+        assertThat(reader.getHeight(0)).isEqualTo(30_000);
+        assertThat(bomb).hasSameSizeAs(png);
     }
 }

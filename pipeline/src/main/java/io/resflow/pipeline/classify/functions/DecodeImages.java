@@ -4,6 +4,7 @@ import io.resflow.pipeline.classify.records.DeadLetterRecord;
 import io.resflow.pipeline.classify.records.DecodedImage;
 import io.resflow.pipeline.classify.records.RawFrame;
 import io.resflow.pipeline.images.ImageCodec;
+import io.resflow.pipeline.images.ImageSizeException;
 import io.resflow.pipeline.images.UndecodableImageException;
 import io.resflow.pipeline.metrics.PipelineMetrics;
 import io.resflow.schema.ErrorKind;
@@ -32,7 +33,11 @@ public final class DecodeImages extends ProcessFunction<RawFrame, DecodedImage> 
 
     public static final OutputTag<DeadLetterRecord> DEAD_LETTERS = new OutputTag<>("decode-dead-letters") {};
 
-    private static final int MAX_PIXELS = 64 * 1024 * 1024;
+    /**
+     * Up to 4096x4096: a decoded frame, its 4-channel copy and its resize take a few hundred MB at
+     * this size, side by side in every slot of a TaskManager.
+     */
+    static final int MAX_PIXELS = 4096 * 4096;
 
     private final SingleObjectCodec<ImageRecord> codec = SingleObjectCodec.of(ImageRecord.class);
 
@@ -89,7 +94,10 @@ public final class DecodeImages extends ProcessFunction<RawFrame, DecodedImage> 
         } else {
             ImageCodec.Pixels decoded;
             try {
-                decoded = ImageCodec.decode(bytes, record.getEncoding());
+                decoded = ImageCodec.decode(bytes, record.getEncoding(), new ImageCodec.Size(height, width));
+            } catch (ImageSizeException e) {
+                reject(ctx, raw, record.getId(), ErrorKind.WRONG_SHAPE, e.getMessage());
+                return;
             } catch (UndecodableImageException e) {
                 reject(ctx, raw, record.getId(), ErrorKind.UNDECODABLE_IMAGE, e.getMessage());
                 return;
