@@ -22,6 +22,7 @@ import io.fabric8.openshift.api.model.monitoring.v1.RuleGroup;
 import io.resflow.cli.ResFlow;
 import io.resflow.datasets.FashionMnist;
 import io.resflow.k8s.facts.CodeFacts;
+import io.resflow.pipeline.classify.ClassifyJobOptions;
 import io.resflow.k8s.facts.FlinkConfigKeys;
 import io.resflow.k8s.facts.FlinkPlugins;
 import io.resflow.k8s.facts.MetricCatalogue;
@@ -44,6 +45,7 @@ import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -59,6 +61,7 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.util.TimeUtils;
 import org.apache.flink.kubernetes.operator.api.FlinkDeployment;
 import org.apache.flink.kubernetes.operator.api.spec.JobSpec;
 import org.apache.flink.kubernetes.operator.api.spec.UpgradeMode;
@@ -523,6 +526,7 @@ public final class ManifestValidator {
                 }
             }
             Optional.ofNullable(values.get("bootstrap-servers")).ifPresent(s -> checkBootstrapServers(where, s));
+            checkTransactionTimeout(where, options);
             String model = values.get("model");
             if (model != null) {
                 PodSpec shared = deployment.getSpec().getPodTemplate() == null ? null
@@ -538,6 +542,29 @@ public final class ManifestValidator {
                 if (!exported.contains(model)) {
                     problem(where, "--model " + model + " is the SavedModel of no trainer Job (they export " + exported
                             + ": <--output>/" + TrainingRun.SAVED_MODEL + ")");
+                }
+            }
+        }
+
+        /**
+         * The job's Kafka transactions must fit under every broker's cap, or the sinks' producers are
+         * refused at start (InvalidTxnTimeoutException).
+         */
+        void checkTransactionTimeout(String where, Configuration options) {
+            Duration timeout = options.get(ClassifyJobOptions.TRANSACTION_TIMEOUT);
+            for (Manifest m : tree.all(Kafka.class)) {
+                Kafka kafka = m.as(Kafka.class);
+                if (kafka.getSpec() == null || kafka.getSpec().getKafka() == null) {
+                    continue;
+                }
+                Map<String, Object> config = kafka.getSpec().getKafka().getConfig();
+                Object cap = config == null ? null : config.get("transaction.max.timeout.ms");
+                // Kafka's own default when the manifest leaves it unset.
+                Duration max = Duration.ofMillis(cap == null ? 900_000L : Long.parseLong(cap.toString()));
+                if (timeout.compareTo(max) > 0) {
+                    problem(where, "--transaction-timeout " + TimeUtils.formatWithHighestUnit(timeout)
+                            + " exceeds transaction.max.timeout.ms of " + m.where() + " ("
+                            + TimeUtils.formatWithHighestUnit(max) + "): the brokers would refuse the sinks' transactions");
                 }
             }
         }

@@ -101,6 +101,8 @@ class ManifestValidatorTest {
                         "min.insync.replicas: 3", "min.insync.replicas 3 must be below replicas 3"),
                 new Mistake("a misspelt broker config", kafka, "transaction.state.log.min.isr",
                         "transaction.state.log.min.insync", "'transaction.state.log.min.insync' is not a Kafka 4.2.0 broker config"),
+                new Mistake("transactions longer than the brokers allow", flink, "      - 15min\n", "      - 30min\n",
+                        "--transaction-timeout 30 min exceeds transaction.max.timeout.ms"),
                 new Mistake("another Kafka version than the clients'", kafka, "version: 4.2.0", "version: 4.1.1",
                         "spec.kafka.version is 4.1.1; the pipeline's Kafka clients are 4.2.0"),
                 // ports

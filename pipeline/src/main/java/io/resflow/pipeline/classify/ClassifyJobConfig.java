@@ -67,6 +67,11 @@ public final class ClassifyJobConfig {
         if (configuration.get(ClassifyJobOptions.CHECKPOINT_INTERVAL).toMillis() < 10) {
             problems.add("--checkpoint-interval must be at least 10ms: the exactly-once sinks commit on checkpoints");
         }
+        if (configuration.get(ClassifyJobOptions.TRANSACTION_TIMEOUT)
+                .compareTo(configuration.get(ClassifyJobOptions.CHECKPOINT_INTERVAL).multipliedBy(2)) < 0) {
+            problems.add("--transaction-timeout must be at least twice --checkpoint-interval: a transaction stays open"
+                    + " from one checkpoint until the next one commits it");
+        }
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException("Cannot start the classify job: " + String.join("; ", problems));
         }

@@ -123,6 +123,16 @@ public final class ClassifyJobOptions {
             .durationType().defaultValue(Duration.ofSeconds(5))
             .withDescription("Checkpoint interval; labels become visible to read_committed consumers at each checkpoint.");
 
+    // Not derived from the checkpoint interval: after a failure, a checkpoint's transactions are committed only once
+    // the job is back (heartbeat timeout, new pod, model load), and Kafka aborts any older than this, which Flink's
+    // KafkaSink logs and drops: that checkpoint's labels and dead letters would be lost. Longer is safer; the cost
+    // is that a job that never comes back holds read_committed consumers of its topics until the timeout.
+    public static final ConfigOption<Duration> TRANSACTION_TIMEOUT = ConfigOptions.key("transaction-timeout")
+            .durationType().defaultValue(Duration.ofMinutes(15))
+            .withDescription("How long a checkpoint's Kafka transactions may wait for their commit, also across a"
+                    + " restart; must exceed the checkpoint interval plus the longest recovery, and not exceed the"
+                    + " brokers' transaction.max.timeout.ms (15 minutes by default).");
+
     private ClassifyJobOptions() {}
 
     /** Every option above, in declaration order. */

@@ -2,7 +2,6 @@ package io.resflow.pipeline.classify;
 
 import static io.resflow.pipeline.classify.ClassifyJobOptions.BOOTSTRAP_SERVERS;
 import static io.resflow.pipeline.classify.ClassifyJobOptions.BOUNDED;
-import static io.resflow.pipeline.classify.ClassifyJobOptions.CHECKPOINT_INTERVAL;
 import static io.resflow.pipeline.classify.ClassifyJobOptions.DEAD_LETTERS_TOPIC;
 import static io.resflow.pipeline.classify.ClassifyJobOptions.GROUP_ID;
 import static io.resflow.pipeline.classify.ClassifyJobOptions.IMAGES_TOPIC;
@@ -10,6 +9,7 @@ import static io.resflow.pipeline.classify.ClassifyJobOptions.LABELS_TOPIC;
 import static io.resflow.pipeline.classify.ClassifyJobOptions.LABEL_STATS_TOPIC;
 import static io.resflow.pipeline.classify.ClassifyJobOptions.RETRAINING_TOPIC;
 import static io.resflow.pipeline.classify.ClassifyJobOptions.TRANSACTIONAL_ID_PREFIX;
+import static io.resflow.pipeline.classify.ClassifyJobOptions.TRANSACTION_TIMEOUT;
 
 import io.resflow.pipeline.classify.records.RawFrame;
 import io.resflow.pipeline.kafka.OutputRecords;
@@ -63,15 +63,7 @@ public final class KafkaIo {
 
     private static <T> KafkaSink<T> sink(ClassifyJobConfig config, String name,
             KafkaRecordSerializationSchema<T> serializer) {
-        // A transaction stays open from one checkpoint to the next; give it ample room, but stay
-        // under the broker's transaction.max.timeout.ms (15 minutes by default).
-        Duration transactionTimeout = config.get(CHECKPOINT_INTERVAL).multipliedBy(20);
-        if (transactionTimeout.compareTo(Duration.ofMinutes(15)) > 0) {
-            transactionTimeout = Duration.ofMinutes(15);
-        }
-        if (transactionTimeout.compareTo(Duration.ofMinutes(1)) < 0) {
-            transactionTimeout = Duration.ofMinutes(1);
-        }
+        Duration transactionTimeout = config.get(TRANSACTION_TIMEOUT);
         return KafkaSink.<T>builder()
                 .setBootstrapServers(config.get(BOOTSTRAP_SERVERS))
                 .setRecordSerializer(serializer)

@@ -46,4 +46,14 @@ class ClassifyJobConfigTest {
                 .hasMessageContaining("--concurrent-batches must be at least 1, got 0")
                 .hasMessageContaining("--inference-threads must be 0 (one per core) or more, got -2");
     }
+
+    @Test
+    void transactionsOutliveARecoveryByDefaultAndMustSpanACheckpoint() {
+        // Kafka aborts a transaction older than its timeout and the sink then drops that checkpoint's output.
+        assertThat(ClassifyJobOptions.TRANSACTION_TIMEOUT.defaultValue()).isEqualTo(Duration.ofMinutes(15));
+        Configuration conf = ClassifyJobConfig.parseArgs("--checkpoint-interval", "1 min", "--transaction-timeout",
+                "90 s");
+        assertThatThrownBy(() -> ClassifyJobConfig.from(conf))
+                .hasMessageContaining("--transaction-timeout must be at least twice --checkpoint-interval");
+    }
 }
