@@ -102,9 +102,10 @@ public final class ImageFolderFrames implements FrameSource {
             ImageReader reader = readers.next();
             try {
                 reader.setInput(in);
-                int channels = reader.getRawImageType(0) == null
+                int components = reader.getRawImageType(0) == null
                         ? 3 : reader.getRawImageType(0).getColorModel().getNumComponents();
-                return new int[] {reader.getWidth(0), reader.getHeight(0), channels};
+                // Grey with alpha decodes to RGBA (ImageCodec), and 2 channels is no shape the pipeline takes.
+                return new int[] {reader.getWidth(0), reader.getHeight(0), components == 2 ? 4 : components};
             } finally {
                 reader.dispose();
             }

@@ -1,0 +1,48 @@
+package io.resflow.pipeline.replay;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.resflow.pipeline.images.ImageCodec;
+import java.awt.Transparency;
+import java.awt.color.ColorSpace;
+import java.awt.image.BufferedImage;
+import java.awt.image.ComponentColorModel;
+import java.awt.image.DataBuffer;
+import java.awt.image.WritableRaster;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ImageFolderFramesTest {
+
+    @TempDir
+    Path folder;
+
+    @Test
+    void claimsTheChannelsThePipelineDecodesIncludingGreyWithAlpha() throws Exception {
+        Files.createDirectories(folder.resolve("cats"));
+        ImageIO.write(new BufferedImage(6, 5, BufferedImage.TYPE_BYTE_GRAY), "png", folder.resolve("cats/grey.png").toFile());
+        ImageIO.write(new BufferedImage(6, 5, BufferedImage.TYPE_3BYTE_BGR), "png", folder.resolve("cats/rgb.png").toFile());
+        ImageIO.write(greyWithAlpha(6, 5), "png", folder.resolve("cats/grey-alpha.png").toFile());
+
+        ImageFolderFrames frames = ImageFolderFrames.scan(folder);
+        assertThat(frames.size()).isEqualTo(3);
+        for (int i = 0; i < frames.size(); i++) {
+            Frame frame = frames.frame(i);
+            ImageCodec.Pixels decoded = ImageCodec.decode(frame.bytes(), frame.encoding());
+            assertThat(frame.channels()).as("frame %d", i).isEqualTo(decoded.channels()).isIn(1, 3, 4);
+            assertThat(frame.height()).isEqualTo(5);
+            assertThat(frame.width()).isEqualTo(6);
+            assertThat(frame.label()).isZero();
+        }
+    }
+
+    private static BufferedImage greyWithAlpha(int width, int height) {
+        ComponentColorModel model = new ComponentColorModel(ColorSpace.getInstance(ColorSpace.CS_GRAY), true, false,
+                Transparency.TRANSLUCENT, DataBuffer.TYPE_BYTE);
+        WritableRaster raster = model.createCompatibleWritableRaster(width, height);
+        return new BufferedImage(model, raster, false, null);
+    }
+}
