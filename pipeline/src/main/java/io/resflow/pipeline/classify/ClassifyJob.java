@@ -12,6 +12,7 @@ import static io.resflow.pipeline.classify.ClassifyJobOptions.RESIZE;
 import static io.resflow.pipeline.classify.ClassifyJobOptions.STATS_WINDOW;
 import static io.resflow.pipeline.classify.ClassifyJobOptions.TOP_K;
 
+import io.resflow.pipeline.classify.functions.CaptureTimes;
 import io.resflow.pipeline.classify.functions.DecodeImages;
 import io.resflow.pipeline.classify.functions.LabelCounts;
 import io.resflow.pipeline.classify.functions.PreprocessImages;
@@ -44,9 +45,9 @@ import org.apache.flink.streaming.api.windowing.assigners.TumblingEventTimeWindo
  * labels, a retraining feed, windowed label statistics and dead letters.
  *
  * <pre>
- * images ─ decode-images ─ event-time ─ preprocess-images ─ score-images ─ route-predictions ─ labels
- *              │                               │                                │   ├─ retraining
- *              └───────────────────────────────┴──────────── dead-letters ──────┘   └─ label-stats (windows)
+ * images ─ decode-images ─ preprocess-images ─ score-images ─ route-predictions ─ labels
+ *           │                  │                                      │           ├─ retraining
+ *           └──────────────────┴─────────── dead-letters ─────────────┘           └─ label-stats (windows)
  * </pre>
  *
  * Sources and sinks are passed in: production wiring is {@link KafkaIo}; every operator has a
@@ -92,22 +93,19 @@ public final class ClassifyJob {
         // would copy each frame's bytes and model input at every step).
         env.getConfig().enableObjectReuse();
 
+        // Event time is assigned in the source, so watermarks are kept per Kafka partition (CaptureTimes).
         DataStream<RawFrame> frames = env
-                .fromSource(source, WatermarkStrategy.noWatermarks(), "kafka-images")
+                .fromSource(source, WatermarkStrategy
+                        .<RawFrame>forBoundedOutOfOrderness(config.get(OUT_OF_ORDERNESS))
+                        .withTimestampAssigner(new CaptureTimes())
+                        .withIdleness(config.get(IDLENESS)), "kafka-images")
                 .uid("kafka-images");
 
         SingleOutputStreamOperator<DecodedImage> decoded = frames
                 .process(new DecodeImages())
                 .name("decode-images").uid(DecodeImages.UID);
 
-        SingleOutputStreamOperator<DecodedImage> timed = decoded
-                .assignTimestampsAndWatermarks(WatermarkStrategy
-                        .<DecodedImage>forBoundedOutOfOrderness(config.get(OUT_OF_ORDERNESS))
-                        .withTimestampAssigner((image, kafkaTimestamp) -> image.captureTime())
-                        .withIdleness(config.get(IDLENESS)))
-                .name("event-time").uid("event-time");
-
-        SingleOutputStreamOperator<ModelInput> inputs = timed
+        SingleOutputStreamOperator<ModelInput> inputs = decoded
                 .process(new PreprocessImages(new ModelInputConverter(input.height(), input.width(), input.channels(),
                         input.pixelScale()), config.get(RESIZE)))
                 .name("preprocess-images").uid(PreprocessImages.UID);

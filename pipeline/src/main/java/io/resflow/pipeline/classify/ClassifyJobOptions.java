@@ -117,7 +117,8 @@ public final class ClassifyJobOptions {
 
     public static final ConfigOption<Duration> IDLENESS = ConfigOptions.key("idle-source-timeout")
             .durationType().defaultValue(Duration.ofSeconds(5))
-            .withDescription("A partition without frames for this long stops holding the watermark back.");
+            .withDescription("A Kafka partition without frames for this long stops holding the watermark back (each"
+                    + " partition keeps its own; the lowest is the job's).");
 
     public static final ConfigOption<Duration> CHECKPOINT_INTERVAL = ConfigOptions.key("checkpoint-interval")
             .durationType().defaultValue(Duration.ofSeconds(5))

@@ -1,0 +1,36 @@
+package io.resflow.pipeline.classify.functions;
+
+import io.resflow.pipeline.classify.records.RawFrame;
+import io.resflow.schema.ImageRecord;
+import io.resflow.schema.wire.SingleObjectCodec;
+import org.apache.flink.api.common.eventtime.SerializableTimestampAssigner;
+
+/**
+ * A frame's event time: its capture time when the record decodes, else Kafka's timestamp (the
+ * record still goes on, to become a dead letter in {@code decode-images}).
+ *
+ * <p>It runs in the Kafka source, so watermarks are kept per partition and the source's watermark
+ * is the lowest of them: a camera whose clock runs ahead moves only its own partition's, and the
+ * other cameras read by the same subtask are not made late. Assigned after decoding, one watermark
+ * per subtask followed the fastest camera. The price is a second Avro decode per frame (the
+ * record is small next to its image, and decoding it took microseconds).
+ */
+public final class CaptureTimes implements SerializableTimestampAssigner<RawFrame> {
+
+    private static final long serialVersionUID = 1L;
+
+    private final SingleObjectCodec<ImageRecord> codec = SingleObjectCodec.of(ImageRecord.class);
+
+    @Override
+    public long extractTimestamp(RawFrame frame, long kafkaTimestamp) {
+        if (frame.value() == null) {
+            return kafkaTimestamp;
+        }
+        try {
+            return codec.decode(frame.value()).getCaptureTime().toEpochMilli();
+        } catch (RuntimeException e) {
+            // Not a readable ImageRecord (WireFormatException and the like): decode-images says why.
+            return kafkaTimestamp;
+        }
+    }
+}
