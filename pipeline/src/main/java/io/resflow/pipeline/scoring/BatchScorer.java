@@ -7,6 +7,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,7 +19,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>With {@code concurrentBatches} above one, that many threads each collect and predict their own
  * batch, so one batch is being filled and copied while another is in the engine (the model must
- * allow concurrent predictions, as {@code SavedModelClassifier} does).
+ * allow concurrent predictions, as {@code SavedModelClassifier} does). One thread fills at a time:
+ * if every idle thread took requests from the queue, light load would be split into several
+ * small batches side by side instead of one.
  *
  * <p>Failures are per batch: every request of a failed batch completes exceptionally, the scorer
  * keeps running. A request whose future is already done when a batch is collected (its caller gave
@@ -39,6 +42,7 @@ public final class BatchScorer implements AutoCloseable {
     private final long maxBatchDelayNanos;
     private final int valuesPerImage;
     private final BlockingQueue<Request> queue = new LinkedBlockingQueue<>();
+    private final ReentrantLock filling = new ReentrantLock();
     private final List<Thread> workers;
     private volatile boolean running = true;
 
@@ -107,24 +111,15 @@ public final class BatchScorer implements AutoCloseable {
         List<Request> batch = new ArrayList<>(maxBatchSize);
         while (running) {
             try {
-                Request first = queue.poll(100, TimeUnit.MILLISECONDS);
-                if (first == null || first.result().isDone()) {
-                    continue;
+                filling.lockInterruptibly();
+                try {
+                    fill(batch);
+                } finally {
+                    filling.unlock();
                 }
-                batch.add(first);
-                long deadline = first.enqueuedNanos() + maxBatchDelayNanos;
-                while (batch.size() < maxBatchSize) {
-                    long remaining = deadline - System.nanoTime();
-                    // Take what is already queued even past the deadline: it costs no waiting.
-                    Request next = remaining > 0 ? queue.poll(remaining, TimeUnit.NANOSECONDS) : queue.poll();
-                    if (next == null) {
-                        break;
-                    }
-                    if (!next.result().isDone()) {
-                        batch.add(next);
-                    }
+                if (!batch.isEmpty()) {
+                    score(batch);
                 }
-                score(batch);
             } catch (InterruptedException e) {
                 // Closing: a batch still being collected must not leave its callers waiting forever.
                 batch.forEach(r -> r.result().completeExceptionally(new IllegalStateException("the batch scorer was closed")));
@@ -143,6 +138,30 @@ public final class BatchScorer implements AutoCloseable {
         Request left;
         while ((left = queue.poll()) != null) {
             left.result().completeExceptionally(new IllegalStateException("the batch scorer was closed"));
+        }
+    }
+
+    /**
+     * Collects one batch: waits up to 100 ms for a first request, then for more until the batch is
+     * full or the first has waited {@code maxBatchDelay}. Leaves {@code batch} empty when nothing came.
+     */
+    private void fill(List<Request> batch) throws InterruptedException {
+        Request first = queue.poll(100, TimeUnit.MILLISECONDS);
+        if (first == null || first.result().isDone()) {
+            return;
+        }
+        batch.add(first);
+        long deadline = first.enqueuedNanos() + maxBatchDelayNanos;
+        while (batch.size() < maxBatchSize) {
+            long remaining = deadline - System.nanoTime();
+            // Take what is already queued even past the deadline: it costs no waiting.
+            Request next = remaining > 0 ? queue.poll(remaining, TimeUnit.NANOSECONDS) : queue.poll();
+            if (next == null) {
+                return;
+            }
+            if (!next.result().isDone()) {
+                batch.add(next);
+            }
         }
     }
 

@@ -218,6 +218,23 @@ class BatchScorerTest {
     }
 
     @Test
+    void underLightLoadConcurrentWorkersFillOneBatchNotSeveralSmallOnes() throws Exception {
+        RecordingModel model = new RecordingModel();
+        try (BatchScorer scorer = new BatchScorer(model, 4, Duration.ofMillis(300), 2).warmUpAndStart()) {
+            model.batchSizes.clear();
+            List<CompletableFuture<BatchScorer.Scores>> results = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                results.add(scorer.submit(new float[] {i, i}));
+                Thread.sleep(20); // requests trickle in, each while both workers are idle
+            }
+            for (CompletableFuture<BatchScorer.Scores> result : results) {
+                assertThat(result.get(5, TimeUnit.SECONDS).batchSize()).isEqualTo(4);
+            }
+            assertThat(model.batchSizes).containsExactly(4);
+        }
+    }
+
+    @Test
     void sharedScorersAreLoadedOnceAndClosedWithTheLastLease() {
         RecordingModel model = new RecordingModel();
         int[] created = {0};
