@@ -15,6 +15,7 @@ import static io.resflow.pipeline.classify.ClassifyJobOptions.TOP_K;
 import io.resflow.pipeline.classify.functions.CaptureTimes;
 import io.resflow.pipeline.classify.functions.DecodeImages;
 import io.resflow.pipeline.classify.functions.LabelCounts;
+import io.resflow.pipeline.classify.functions.LateForStats;
 import io.resflow.pipeline.classify.functions.PreprocessImages;
 import io.resflow.pipeline.classify.functions.RoutePredictions;
 import io.resflow.pipeline.classify.records.DeadLetterRecord;
@@ -37,6 +38,7 @@ import org.apache.flink.streaming.api.datastream.AsyncDataStream;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 import org.apache.flink.streaming.api.windowing.assigners.TumblingEventTimeWindows;
 
 /**
@@ -126,14 +128,18 @@ public final class ClassifyJob {
         predictions.getSideOutput(RoutePredictions.RETRAINING)
                 .sinkTo(sinks.retraining()).name("kafka-retraining").uid("kafka-retraining");
 
-        predictions
+        SingleOutputStreamOperator<LabelStatsRecord> labelStats = predictions
                 .map(LabelCounts::toLabelEvent).name("label-events").uid("label-events")
                 .keyBy(LabelCounts.LabelEvent::source)
                 .window(TumblingEventTimeWindows.of(config.get(STATS_WINDOW)))
                 .allowedLateness(config.get(ALLOWED_LATENESS))
+                .sideOutputLateData(LabelCounts.TOO_LATE)
                 .aggregate(new LabelCounts(), new LabelCounts.ToStats())
-                .name("label-stats").uid(LabelCounts.UID)
-                .sinkTo(sinks.labelStats()).name("kafka-label-stats").uid("kafka-label-stats");
+                .name("label-stats").uid(LabelCounts.UID);
+        labelStats.sinkTo(sinks.labelStats()).name("kafka-label-stats").uid("kafka-label-stats");
+        labelStats.getSideOutput(LabelCounts.TOO_LATE)
+                .process(new LateForStats()).name("late-for-stats").uid(LateForStats.UID)
+                .sinkTo(new DiscardingSink<>()).name("late-for-stats-end").uid("late-for-stats-end");
 
         decoded.getSideOutput(DecodeImages.DEAD_LETTERS)
                 .union(inputs.getSideOutput(PreprocessImages.DEAD_LETTERS),

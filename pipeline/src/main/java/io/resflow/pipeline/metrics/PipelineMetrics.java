@@ -36,6 +36,11 @@ public final class PipelineMetrics {
     public static final String INFERENCE_MICROS = "inferenceMicros";
     /** Histogram: milliseconds from capture to label. */
     public static final String END_TO_END_MILLIS = "endToEndMillis";
+    /**
+     * Counter: labelled frames that came later than {@code --allowed-lateness} for their label-stats
+     * window. Their labels went out; the window's counts miss them.
+     */
+    public static final String LATE_FOR_STATS = "lateForStats";
     /** Gauge, always 1, labelled with the served model: {@link #MODEL_NAME_GROUP}, {@link #MODEL_VERSION_GROUP}. */
     public static final String MODEL_LOADED = "modelLoaded";
     public static final String MODEL_NAME_GROUP = "model_name";
@@ -44,7 +49,7 @@ public final class PipelineMetrics {
     /** Every metric name above (not the group keys). */
     public static final List<String> ALL = List.of(FRAMES_IN, DEAD_LETTERS, FRAMES_LABELLED, LOW_CONFIDENCE,
             MISCLASSIFIED, SCORING_FAILURES, BATCH_SIZE, QUEUE_WAIT_MICROS, INFERENCE_MICROS, END_TO_END_MILLIS,
-            MODEL_LOADED);
+            LATE_FOR_STATS, MODEL_LOADED);
 
     /**
      * The Prometheus series name of one of {@link #ALL}: the reporter puts the keys of key-value

@@ -7,6 +7,7 @@ import io.resflow.datasets.LabelledImages;
 import io.resflow.kafka.embedded.EmbeddedKafkaExtension;
 import io.resflow.pipeline.kafka.CommittedTopicReader;
 import io.resflow.pipeline.kafka.Topics;
+import io.resflow.pipeline.metrics.PipelineMetrics;
 import io.resflow.pipeline.replay.DatasetFrames;
 import io.resflow.pipeline.replay.Frame;
 import io.resflow.schema.ImageEncoding;
@@ -24,6 +25,8 @@ import java.util.Map;
 import java.util.Properties;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.runtime.testutils.InMemoryReporter;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
@@ -39,6 +42,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Event time is kept per Kafka partition: one camera whose clock runs an hour ahead must not make
  * every other camera read by the same subtask late (their label-stats windows would be dropped).
+ * A frame that is really too late for its window is labelled and counted as {@code lateForStats}.
  */
 class EventTimeITCase {
 
@@ -54,9 +58,12 @@ class EventTimeITCase {
             .optTopic(Topics.RETRAINING, 1)
             .optTopic(Topics.LABEL_STATS, 1));
 
+    private static final InMemoryReporter METRICS = InMemoryReporter.createWithRetainedMetrics();
+
     @Order(2)
     @RegisterExtension
     static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
+            .setConfiguration(METRICS.addToConfiguration(new Configuration()))
             .setNumberTaskManagers(1)
             .setNumberSlotsPerTaskManager(1)
             .build());
@@ -68,7 +75,7 @@ class EventTimeITCase {
     void aCameraWithItsClockAheadDoesNotMakeTheOthersLate() throws Exception {
         FashionMnist mnist = FashionMnist.atDefaultLocation();
         CentroidSavedModel.export(mnist.load(FashionMnist.Split.TRAIN).head(1_000), modelDir);
-        DatasetFrames frames = new DatasetFrames(mnist.load(FashionMnist.Split.TEST).head(AHEAD + ON_TIME + 1),
+        DatasetFrames frames = new DatasetFrames(mnist.load(FashionMnist.Split.TEST).head(AHEAD + ON_TIME + 2),
                 ImageEncoding.PNG);
         Instant start = Instant.now().minusSeconds(120);
 
@@ -112,6 +119,15 @@ class EventTimeITCase {
                 counted = lastPerWindow.values().stream().mapToLong(Long::longValue).sum();
             }
             assertThat(counted).as("on-time frames counted in label-stats windows").isEqualTo(ON_TIME);
+
+            // Ten minutes behind its partition's watermark, far past the allowed 30 s: labelled, and counted as late.
+            send(producer, 1, "on-time", ON_TIME + 1, frames.frame(AHEAD + ON_TIME + 1), start.minusSeconds(600));
+            labels.awaitCount(AHEAD + ON_TIME + 2, Duration.ofMinutes(1));
+            long lateDeadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (lateForStats(job) < 1 && System.nanoTime() < lateDeadline) {
+                Thread.sleep(200);
+            }
+            assertThat(lateForStats(job)).isEqualTo(1);
         } finally {
             job.cancel().get();
         }
@@ -133,6 +149,11 @@ class EventTimeITCase {
                 .build();
         producer.send(new ProducerRecord<>(Topics.IMAGES, partition, camera.getBytes(StandardCharsets.UTF_8),
                 SingleObjectCodec.of(ImageRecord.class).encode(record))).get();
+    }
+
+    private static long lateForStats(JobClient job) {
+        return METRICS.findMetrics(job.getJobID(), PipelineMetrics.LATE_FOR_STATS).values().stream()
+                .mapToLong(m -> ((Counter) m).getCount()).sum();
     }
 
     private static KafkaProducer<byte[], byte[]> producer() {

@@ -8,6 +8,7 @@ import org.apache.flink.api.common.functions.AggregateFunction;
 import org.apache.flink.streaming.api.functions.windowing.ProcessWindowFunction;
 import org.apache.flink.streaming.api.windowing.windows.TimeWindow;
 import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
 
 /** Counts labels and sums top-1 scores per window, incrementally (one small accumulator per key and window). */
 public final class LabelCounts implements AggregateFunction<LabelCounts.LabelEvent, LabelCounts.Accumulator, LabelCounts.Accumulator> {
@@ -15,6 +16,9 @@ public final class LabelCounts implements AggregateFunction<LabelCounts.LabelEve
     private static final long serialVersionUID = 1L;
 
     public static final String UID = "label-stats";
+
+    /** Label events later than the allowed lateness for their window: counted by {@link LateForStats}. */
+    public static final OutputTag<LabelEvent> TOO_LATE = new OutputTag<>("late-for-stats") {};
 
     /**
      * What the window needs of a prediction: only this crosses the network to the keyed windows,
