@@ -90,7 +90,9 @@ public final class ClassifyJobOptions {
 
     public static final ConfigOption<DeviceChoice> DEVICE = ConfigOptions.key("device")
             .enumType(DeviceChoice.class).defaultValue(DeviceChoice.AUTO)
-            .withDescription("AUTO: a GPU per slot when there are GPUs, else CPU. CPU: always the CPU.");
+            .withDescription("AUTO: a GPU when the TaskManager has GPUs (subtasks take them in turn; TensorFlow"
+                    + " places the graph on the first visible GPU, so give each TaskManager one GPU), else CPU."
+                    + " CPU: always the CPU.");
 
     public static final ConfigOption<Boolean> RESIZE = ConfigOptions.key("resize")
             .booleanType().defaultValue(true)

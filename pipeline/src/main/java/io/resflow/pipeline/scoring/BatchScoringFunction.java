@@ -31,7 +31,10 @@ public final class BatchScoringFunction extends RichAsyncFunction<ModelInput, Sc
 
     /** Where the model runs. */
     public enum DeviceChoice {
-        /** A GPU per slot, round-robin, when the engine sees GPUs; else the CPU. */
+        /**
+         * A GPU when the engine sees GPUs (subtasks take them in turn; TensorFlow places the graph on
+         * the first visible GPU, so one GPU per TaskManager), else the CPU.
+         */
         AUTO,
         CPU
     }
