@@ -4,6 +4,7 @@ import ai.djl.Device;
 import io.resflow.pipeline.classify.records.ModelInput;
 import io.resflow.pipeline.classify.records.ScoredFrame;
 import io.resflow.runtime.device.Devices;
+import io.resflow.schema.ErrorKind;
 import io.resflow.runtime.tensorflow.TensorFlowRuntime;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -88,17 +89,18 @@ public final class BatchScoringFunction extends RichAsyncFunction<ModelInput, Sc
             if (error == null) {
                 resultFuture.complete(List.of(new ScoredFrame(input.id(), input.source(), input.captureTime(),
                         input.groundTruthLabel(), scores.probabilities(), scores.batchSize(), scores.queueWaitMicros(),
-                        scores.inferenceMicros(), null, input.original())));
+                        scores.inferenceMicros(), null, null, input.original())));
             } else {
                 Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-                resultFuture.complete(List.of(failed(input, "scoring failed: " + cause)));
+                resultFuture.complete(List.of(failed(input, ErrorKind.MODEL_ERROR, "scoring failed: " + cause)));
             }
         });
     }
 
     @Override
     public void timeout(ModelInput input, ResultFuture<ScoredFrame> resultFuture) {
-        resultFuture.complete(List.of(failed(input, "scoring did not finish within the async timeout")));
+        resultFuture.complete(List.of(failed(input, ErrorKind.TIMEOUT,
+                "not scored within the async timeout (--async-timeout): the job is behind")));
         // Take it out of the scorer's queue: scored later, its result would be thrown away, and under a backlog
         // the frames behind it would time out in turn.
         CompletableFuture<BatchScorer.Scores> request = waiting.remove(input);
@@ -107,9 +109,9 @@ public final class BatchScoringFunction extends RichAsyncFunction<ModelInput, Sc
         }
     }
 
-    private static ScoredFrame failed(ModelInput input, String reason) {
+    private static ScoredFrame failed(ModelInput input, ErrorKind kind, String reason) {
         return new ScoredFrame(input.id(), input.source(), input.captureTime(), input.groundTruthLabel(), null, 0, 0,
-                0, reason, input.original());
+                0, reason, kind, input.original());
     }
 
     @Override

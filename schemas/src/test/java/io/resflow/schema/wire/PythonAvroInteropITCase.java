@@ -77,7 +77,7 @@ class PythonAvroInteropITCase {
                 .contains("\"site\": \"dock 3\"").contains("\"groundTruthLabel\": 4");
         assertThat(out.get(1)).contains("\"release\": \"Prediction-v1.avsc\"").contains("\"top1Label\": \"Coat\"")
                 .contains("\"endToEndMicros\": 12000");
-        assertThat(out.get(2)).contains("\"release\": \"DeadLetter-v1.avsc\"").contains("\"errorKind\": \"WRONG_SHAPE\"")
+        assertThat(out.get(2)).contains("\"release\": \"DeadLetter-v2.avsc\"").contains("\"errorKind\": \"WRONG_SHAPE\"")
                 .contains("\"offset\": 42");
         assertThat(out.get(3)).contains("\"release\": \"LabelStats-v1.avsc\"").contains("\"Coat\": 2");
         for (int i = 0; i < out.size(); i++) {

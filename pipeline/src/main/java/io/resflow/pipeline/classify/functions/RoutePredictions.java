@@ -46,6 +46,7 @@ public final class RoutePredictions extends ProcessFunction<ScoredFrame, Predict
     private transient Counter misclassified;
     private transient Counter scoringFailures;
     private transient Counter modelErrors;
+    private transient Counter timeouts;
     private transient Histogram batchSize;
     private transient Histogram queueWaitMicros;
     private transient Histogram inferenceMicros;
@@ -69,6 +70,8 @@ public final class RoutePredictions extends ProcessFunction<ScoredFrame, Predict
         scoringFailures = metrics.counter(PipelineMetrics.SCORING_FAILURES);
         modelErrors = metrics.addGroup(PipelineMetrics.ERROR_KIND_GROUP, ErrorKind.MODEL_ERROR.name())
                 .counter(PipelineMetrics.DEAD_LETTERS);
+        timeouts = metrics.addGroup(PipelineMetrics.ERROR_KIND_GROUP, ErrorKind.TIMEOUT.name())
+                .counter(PipelineMetrics.DEAD_LETTERS);
         batchSize = metrics.histogram(PipelineMetrics.BATCH_SIZE, new DescriptiveStatisticsHistogram(HISTOGRAM_WINDOW));
         queueWaitMicros = metrics.histogram(PipelineMetrics.QUEUE_WAIT_MICROS, new DescriptiveStatisticsHistogram(HISTOGRAM_WINDOW));
         inferenceMicros = metrics.histogram(PipelineMetrics.INFERENCE_MICROS, new DescriptiveStatisticsHistogram(HISTOGRAM_WINDOW));
@@ -84,9 +87,10 @@ public final class RoutePredictions extends ProcessFunction<ScoredFrame, Predict
         long now = System.currentTimeMillis();
         if (scored.failed()) {
             scoringFailures.inc();
-            modelErrors.inc();
-            ctx.output(DEAD_LETTERS, new DeadLetterRecord(UID, ErrorKind.MODEL_ERROR, scored.failure(), now, scored.id(),
-                    scored.original()));
+            // Kept apart so an alert on model errors does not fire when the job is merely behind.
+            (scored.failureKind() == ErrorKind.TIMEOUT ? timeouts : modelErrors).inc();
+            ctx.output(DEAD_LETTERS, new DeadLetterRecord(UID, scored.failureKind(), scored.failure(), now,
+                    scored.id(), scored.original()));
             return;
         }
         if (scored.probabilities().length != labels.size()) {

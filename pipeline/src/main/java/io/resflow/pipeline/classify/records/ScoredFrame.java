@@ -1,8 +1,11 @@
 package io.resflow.pipeline.classify.records;
 
+import io.resflow.schema.ErrorKind;
+
 /**
  * The outcome of scoring one frame: either probabilities with their batch and timings, or the
- * reason scoring failed (then {@code probabilities} is null and {@code failure} says why).
+ * reason scoring failed (then {@code probabilities} is null, {@code failure} says why and {@code
+ * failureKind} is MODEL_ERROR or TIMEOUT).
  */
 public record ScoredFrame(
         String id,
@@ -14,6 +17,7 @@ public record ScoredFrame(
         long queueWaitMicros,
         long inferenceMicros,
         String failure,
+        ErrorKind failureKind,
         RawFrame original) {
 
     public boolean failed() {

@@ -1,0 +1,40 @@
+package io.resflow.pipeline.classify.functions;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.resflow.pipeline.classify.records.DeadLetterRecord;
+import io.resflow.pipeline.classify.records.PredictionRecord;
+import io.resflow.pipeline.classify.records.RawFrame;
+import io.resflow.pipeline.classify.records.ScoredFrame;
+import io.resflow.schema.ErrorKind;
+import java.util.List;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
+import org.junit.jupiter.api.Test;
+
+class RoutePredictionsTest {
+
+    private static final RawFrame ORIGINAL = new RawFrame(null, new byte[] {1, 2, 3}, "images", 0, 7, 0L);
+
+    @Test
+    void aTimedOutFrameIsATimeoutDeadLetterAndAFailedModelAModelError() throws Exception {
+        try (OneInputStreamOperatorTestHarness<ScoredFrame, PredictionRecord> harness = ProcessFunctionTestHarnesses
+                .forProcessFunction(new RoutePredictions("m", "1", List.of("a", "b"), 1, 0.5f))) {
+            harness.processElement(failed("late", ErrorKind.TIMEOUT, "not scored within the async timeout"), 1L);
+            harness.processElement(failed("broken", ErrorKind.MODEL_ERROR, "scoring failed: boom"), 2L);
+
+            assertThat(harness.extractOutputValues()).isEmpty();
+            List<DeadLetterRecord> deadLetters = harness.getSideOutput(RoutePredictions.DEAD_LETTERS).stream()
+                    .map(StreamRecord::getValue).toList();
+            assertThat(deadLetters).extracting(DeadLetterRecord::imageId).containsExactly("late", "broken");
+            assertThat(deadLetters).extracting(DeadLetterRecord::errorKind)
+                    .containsExactly(ErrorKind.TIMEOUT, ErrorKind.MODEL_ERROR);
+            assertThat(deadLetters.get(0).original().value()).as("the frame's bytes, kept").containsExactly(1, 2, 3);
+        }
+    }
+
+    private static ScoredFrame failed(String id, ErrorKind kind, String reason) {
+        return new ScoredFrame(id, "camera-0", 0L, null, null, 0, 0, 0, reason, kind, ORIGINAL);
+    }
+}
