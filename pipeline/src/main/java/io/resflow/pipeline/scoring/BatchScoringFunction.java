@@ -71,7 +71,11 @@ public final class BatchScoringFunction extends RichAsyncFunction<ModelInput, Sc
                         settings.concurrentBatches()).warmUpAndStart();
             } catch (RuntimeException | Error e) {
                 // E.g. a GPU out of memory at the warm-up batch: every restart would leak another session.
-                model.close();
+                try {
+                    model.close();
+                } catch (RuntimeException closing) {
+                    e.addSuppressed(closing);
+                }
                 throw e;
             }
         });

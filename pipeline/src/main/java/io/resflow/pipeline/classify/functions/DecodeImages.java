@@ -34,8 +34,9 @@ public final class DecodeImages extends ProcessFunction<RawFrame, DecodedImage> 
     public static final OutputTag<DeadLetterRecord> DEAD_LETTERS = new OutputTag<>("decode-dead-letters") {};
 
     /**
-     * Up to 4096x4096: a decoded frame, its 4-channel copy and its resize take a few hundred MB at
-     * this size, side by side in every slot of a TaskManager.
+     * At most 4096x4096 pixels in all (16.7 megapixels, any aspect): a decoded frame, its 4-channel
+     * copy and its resize take a few hundred MB at this size, side by side in every slot of a
+     * TaskManager.
      */
     static final int MAX_PIXELS = 4096 * 4096;
 
@@ -76,7 +77,7 @@ public final class DecodeImages extends ProcessFunction<RawFrame, DecodedImage> 
         if (width < 1 || height < 1 || (long) width * height > MAX_PIXELS || channels < 1 || channels > 4
                 || channels == 2) {
             reject(ctx, raw, record.getId(), ErrorKind.WRONG_SHAPE, "impossible shape " + height + "x" + width + "x"
-                    + channels + " (height and width 1.." + MAX_PIXELS + " pixels, 1, 3 or 4 channels)");
+                    + channels + " (at most " + MAX_PIXELS + " pixels in all, 1, 3 or 4 channels)");
             return;
         }
         byte[] bytes = new byte[record.getImageBytes().remaining()];
