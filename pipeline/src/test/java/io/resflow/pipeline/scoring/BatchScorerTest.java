@@ -220,7 +220,9 @@ class BatchScorerTest {
     @Test
     void underLightLoadConcurrentWorkersFillOneBatchNotSeveralSmallOnes() throws Exception {
         RecordingModel model = new RecordingModel();
-        try (BatchScorer scorer = new BatchScorer(model, 4, Duration.ofMillis(300), 2).warmUpAndStart()) {
+        // A full batch goes out at once, so the long delay costs nothing; it only keeps a slow machine from
+        // splitting the batch by time.
+        try (BatchScorer scorer = new BatchScorer(model, 4, Duration.ofSeconds(10), 2).warmUpAndStart()) {
             model.batchSizes.clear();
             List<CompletableFuture<BatchScorer.Scores>> results = new ArrayList<>();
             for (int i = 0; i < 4; i++) {
