@@ -128,24 +128,25 @@ final class BenchmarkReport {
         md.append(String.format(Locale.ROOT, "%n## What batching can gain on this CPU%n%nThe raw engine, %d alternating"
                         + " rounds, medians. At batch %d: one TensorFlow thread %.0f images/s, one thread per core %.0f"
                         + " images/s, so the other cores add %.2fx. At batch 1: TensorFlow's defaults (idle threads"
-                        + " spin) %.0f images/s, idle threads sleeping (the pipeline's setting) %.0f images/s. The"
+                        + " spin) %.0f images/s, idle threads sleeping (ResFlow's default) %.0f images/s. The"
                         + " engine's own batching gain over the better one-at-a-time baseline: %.1fx.%n%n", c.pairs(),
                 c.batchSize(), c.oneThread(), c.allCores(), c.coreScaling(), c.singleSpinning(), c.singleSleeping(),
                 c.batchingGain()));
         md.append("When the cores beyond the first add little (1.00x is nothing), the model's arithmetic runs no faster"
                 + " on all cores than on one, and batching gains only what it saves per call (setting up the call,"
                 + " copying in and out, TensorFlow's per-operation dispatch). The pipeline's batched/per-record cannot"
-                + " go far beyond the engine's own gain: the one-record-at-a-time job runs with sleeping threads, its"
-                + " best setting. The sweep above compares with batch 1 at TensorFlow's defaults, where spinning"
-                + " threads slow a single image down. TensorFlow 2.16.1 (DJL's natives) logs at start that its kernels"
+                + " go far beyond the engine's own gain: the raw engine each pipeline segment is compared with is the"
+                + " better of TensorFlow's defaults and the pipeline's own scorer settings. The sweep above compares"
+                + " with batch 1 at TensorFlow's defaults, where spinning threads slow a single image down. TensorFlow 2.16.1 (DJL's natives) logs at start that its kernels"
                 + " outside oneDNN (off by default in this build) are built without AVX2 and FMA.\n");
         md.append("\n## End-to-end latency (capture to label)\n\n");
         md.append(String.format(Locale.ROOT, "Cameras send PNG frames at a steady rate, a fraction of the pipeline's"
                 + " maximum while they send. That maximum is found again right before every load, in two runs: cameras"
                 + " offer %.0f/s (1.25x the backlog rate of %.0f/s, which had no cameras sending), and the labels scored"
                 + " while they are still sending are a first estimate (capped at the backlog rate); then cameras offer"
-                + " that estimate at a steady rate, and what the job scores is the maximum (a job fed from a backlog"
-                + " scores faster than one fed at a steady rate). The simulated cameras run on the same 2 cores as the"
+                + " that estimate at a steady rate, and what the job scores is the maximum the loads refer to (a job fed"
+                + " from a backlog scores faster than one fed at a steady rate; when the job keeps up with the estimate,"
+                + " this is a lower bound). The simulated cameras run on the same 2 cores as the"
                 + " job. Latency is from the frame's capture time to the moment its label is emitted (before the Kafka"
                 + " transaction commits, which adds up to one checkpoint interval for read_committed consumers).%n%n",
                 r.loads().get(0).overload().offeredRate(), r.batched().imagesPerSecond()));
