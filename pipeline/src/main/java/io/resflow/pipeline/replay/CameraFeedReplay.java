@@ -4,7 +4,6 @@ import io.resflow.pipeline.kafka.Topics;
 import io.resflow.schema.ImageEncoding;
 import io.resflow.schema.ImageRecord;
 import io.resflow.schema.wire.SingleObjectCodec;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -114,7 +113,7 @@ public final class CameraFeedReplay {
                     corrupt++;
                 } else {
                     Frame frame = frames.frame(i);
-                    value = codec.encode(toRecord(frame, id, source, frame.bytes(), frame.width(), frame.height()));
+                    value = codec.encode(frame.toRecord(id, source, Instant.now()));
                     ids.add(id);
                     if (frame.label() != null) {
                         labelled++;
@@ -160,19 +159,10 @@ public final class CameraFeedReplay {
         return codec.encode(toRecord(frame, id, source, frame.bytes(), frame.width() * 2, frame.height() * 2));
     }
 
+    /** {@code frame} with other bytes or another claimed size, captured now. */
     private static ImageRecord toRecord(Frame frame, String id, String source, byte[] bytes, int width, int height) {
-        return ImageRecord.newBuilder()
-                .setId(id)
-                .setSource(source)
-                .setCaptureTime(Instant.now())
-                .setEncoding(frame.encoding())
-                .setWidth(width)
-                .setHeight(height)
-                .setChannels(frame.channels())
-                .setImageBytes(ByteBuffer.wrap(bytes))
-                .setGroundTruthLabel(frame.label())
-                .setHeaders(Map.of())
-                .build();
+        return new Frame(bytes, frame.encoding(), width, height, frame.channels(), frame.label())
+                .toRecord(id, source, Instant.now());
     }
 
     private Properties producerProperties() {

@@ -15,7 +15,6 @@ import io.resflow.schema.ImageRecord;
 import io.resflow.schema.LabelStats;
 import io.resflow.schema.Prediction;
 import io.resflow.schema.wire.SingleObjectCodec;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -135,18 +134,7 @@ class EventTimeITCase {
 
     private static void send(KafkaProducer<byte[], byte[]> producer, int partition, String camera, int n, Frame frame,
             Instant captured) throws Exception {
-        ImageRecord record = ImageRecord.newBuilder()
-                .setId(camera + "-" + n)
-                .setSource(camera)
-                .setCaptureTime(captured)
-                .setEncoding(frame.encoding())
-                .setWidth(frame.width())
-                .setHeight(frame.height())
-                .setChannels(frame.channels())
-                .setImageBytes(ByteBuffer.wrap(frame.bytes()))
-                .setGroundTruthLabel(frame.label())
-                .setHeaders(Map.of())
-                .build();
+        ImageRecord record = frame.toRecord(camera + "-" + n, camera, captured);
         producer.send(new ProducerRecord<>(Topics.IMAGES, partition, camera.getBytes(StandardCharsets.UTF_8),
                 SingleObjectCodec.of(ImageRecord.class).encode(record))).get();
     }

@@ -3,12 +3,11 @@ package io.resflow.pipeline.classify.functions;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.resflow.pipeline.classify.records.RawFrame;
+import io.resflow.pipeline.replay.Frame;
 import io.resflow.schema.ImageEncoding;
 import io.resflow.schema.ImageRecord;
 import io.resflow.schema.wire.SingleObjectCodec;
-import java.nio.ByteBuffer;
 import java.time.Instant;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class CaptureTimesTest {
@@ -19,10 +18,8 @@ class CaptureTimesTest {
     void aFrameTakesItsCaptureTimeAndAnUnreadableRecordMovesNoWatermark() {
         CaptureTimes captureTimes = new CaptureTimes();
         Instant captured = Instant.parse("2026-11-23T10:00:00Z");
-        byte[] record = SingleObjectCodec.of(ImageRecord.class).encode(ImageRecord.newBuilder()
-                .setId("f").setSource("camera-0").setCaptureTime(captured).setEncoding(ImageEncoding.RAW_U8)
-                .setWidth(1).setHeight(1).setChannels(1).setImageBytes(ByteBuffer.wrap(new byte[1]))
-                .setGroundTruthLabel(null).setHeaders(Map.of()).build());
+        byte[] record = SingleObjectCodec.of(ImageRecord.class)
+                .encode(new Frame(new byte[1], ImageEncoding.RAW_U8, 1, 1, 1, null).toRecord("f", "camera-0", captured));
 
         assertThat(captureTimes.extractTimestamp(frame(record), KAFKA_TIME)).isEqualTo(captured.toEpochMilli());
         // Not Kafka's time: one corrupt record among replayed old frames would make its partition's later frames late.
