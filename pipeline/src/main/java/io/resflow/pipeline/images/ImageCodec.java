@@ -122,16 +122,11 @@ public final class ImageCodec {
         }
     }
 
-    /** Decodes with the JDK's ImageIO reader for the format, whatever the file's features. */
-    static Pixels decodeWithImageIo(byte[] bytes, ImageEncoding encoding) throws UndecodableImageException {
-        try {
-            return decodeWithImageIo(bytes, encoding, null);
-        } catch (ImageSizeException e) {
-            throw new IllegalStateException("no size was expected", e);
-        }
-    }
-
-    private static Pixels decodeWithImageIo(byte[] bytes, ImageEncoding encoding, Size expected)
+    /**
+     * Decodes with the JDK's ImageIO reader for the format, whatever the file's features;
+     * {@code expected} null: any size.
+     */
+    static Pixels decodeWithImageIo(byte[] bytes, ImageEncoding encoding, Size expected)
             throws UndecodableImageException, ImageSizeException {
         ImageReader reader = (encoding == ImageEncoding.PNG ? PNG_READERS : JPEG_READERS).get();
         BufferedImage image;

@@ -31,7 +31,7 @@ class PlainPngDecoderTest {
             byte[] png = ImageCodec.encode(test.image(i), 28, 28, 1, ImageEncoding.PNG, 0.9f);
             ImageCodec.Pixels plain = PlainPngDecoder.decode(png).orElseThrow();
             assertThat(plain).as("frame %d", i).usingRecursiveComparison()
-                    .isEqualTo(ImageCodec.decodeWithImageIo(png, ImageEncoding.PNG));
+                    .isEqualTo(ImageCodec.decodeWithImageIo(png, ImageEncoding.PNG, null));
         }
     }
 
@@ -51,7 +51,7 @@ class PlainPngDecoderTest {
                 ImageCodec.Pixels plain = PlainPngDecoder.decode(png).orElseThrow();
                 assertThat(plain.data()).as("%dx%dx%d", h, w, channels).isEqualTo(pixels);
                 assertThat(plain).usingRecursiveComparison()
-                        .isEqualTo(ImageCodec.decodeWithImageIo(png, ImageEncoding.PNG));
+                        .isEqualTo(ImageCodec.decodeWithImageIo(png, ImageEncoding.PNG, null));
             }
         }
     }
@@ -68,7 +68,7 @@ class PlainPngDecoderTest {
                 byte[] png = png(h, w, channels == 1 ? 0 : 2, 0, filtered(pixels, h, w * channels, channels, filter));
                 assertThat(PlainPngDecoder.decode(png).orElseThrow().data())
                         .as("filter %d, %d channel(s)", filter, channels).isEqualTo(pixels);
-                assertThat(ImageCodec.decodeWithImageIo(png, ImageEncoding.PNG).data()).isEqualTo(pixels);
+                assertThat(ImageCodec.decodeWithImageIo(png, ImageEncoding.PNG, null).data()).isEqualTo(pixels);
             }
         }
     }
