@@ -177,8 +177,8 @@ final class BenchmarkReport {
                 + PipelineBenchmark.QUIET_JIT + " of a core (at most " + PipelineBenchmark.WARM_UP_LIMIT + "x the"
                 + " warm-up time): on 2 cores the JVM compiles Flink's, Kafka's and our code paths for minutes, and a"
                 + " job measured in its first minute runs at two thirds of its later speed.\n"
-                + "- CPU scaling: three more engines of the same model, one thread, one per core with sleeping"
-                + " threads, and TensorFlow's defaults, measured in turn.\n"
+                + "- CPU scaling: two more engines of the same model, one thread and one per core with sleeping"
+                + " threads, and the sweep's engine with TensorFlow's defaults, measured in turn.\n"
                 + "- Latency: the job runs unbounded; after a warm-up (100 frames, then 5 s at the offered rate), the"
                 + " replay sends at the offered rate and every label's own latency breakdown is collected. Frames are"
                 + " PNG-encoded before any sending, as real cameras encode on their own hardware.\n");

@@ -73,8 +73,8 @@ public final class Benchmarks {
                 log.accept(String.format("raw engine, batch %3d: %8.0f images/s", batch, point.imagesPerSecond()));
                 sweep.add(point);
             }
-            CpuScaling scaling = CpuScaling.measure(plan.model(), inputs, plan.batchSize(), plan.millisPerPoint(),
-                    SCALING_PAIRS, log);
+            CpuScaling scaling = CpuScaling.measure(plan.model(), inputs, defaults, plan.batchSize(),
+                    plan.millisPerPoint(), SCALING_PAIRS, log);
 
             PipelineBenchmark pipeline = new PipelineBenchmark(kafka, flink, jit, plan.model(), plan.images(),
                     plan.parallelism());
@@ -134,7 +134,7 @@ public final class Benchmarks {
         }
 
         double firstEstimate(PipelineBenchmark.Throughput batched) {
-            return liveMaximum(overload, batched);
+            return Benchmarks.firstEstimate(overload, batched);
         }
     }
 
@@ -150,7 +150,7 @@ public final class Benchmarks {
             double fraction, Consumer<String> log) throws Exception {
         PipelineBenchmark.Latency overload = pipeline.latency(plan.scorer(), OVERLOAD * batched.imagesPerSecond(),
                 plan.latencyDuration());
-        double firstEstimate = liveMaximum(overload, batched);
+        double firstEstimate = firstEstimate(overload, batched);
         PipelineBenchmark.Latency atFirstEstimate = pipeline.latency(plan.scorer(), firstEstimate,
                 plan.latencyDuration());
         double rate = fraction * LoadRun.steadyMaximum(firstEstimate, atFirstEstimate);
@@ -163,10 +163,10 @@ public final class Benchmarks {
     }
 
     /**
-     * The rate the latency loads are fractions of: what the job scored while cameras sent more than it
-     * could take, but no more than its backlog rate without cameras.
+     * The first estimate of the maximum with cameras sending: what the job scored while they sent more
+     * than it could take, but no more than its backlog rate without cameras.
      */
-    static double liveMaximum(PipelineBenchmark.Latency overload, PipelineBenchmark.Throughput batched) {
+    static double firstEstimate(PipelineBenchmark.Latency overload, PipelineBenchmark.Throughput batched) {
         return Math.min(overload.rateWhileSending(), batched.imagesPerSecond());
     }
 

@@ -22,17 +22,15 @@ import java.util.function.Consumer;
 record CpuScaling(int batchSize, int pairs, double oneThread, double allCores, double singleSpinning,
         double singleSleeping) {
 
-    static CpuScaling measure(Path model, float[] inputs, int batchSize, long millisPerPoint, int pairs,
-            Consumer<String> log) throws Exception {
+    /** {@code spinningBench}: the engine with TensorFlow's defaults, already open. */
+    static CpuScaling measure(Path model, float[] inputs, RawEngineBenchmark spinningBench, int batchSize,
+            long millisPerPoint, int pairs, Consumer<String> log) throws Exception {
         SessionThreads sleeping = SessionThreads.sharedCpu();
         try (SavedModelClassifier one = SavedModelClassifier.open(model, Device.cpu(),
                         sleeping.withIntraOp(1).withInterOp(1));
-                SavedModelClassifier all = SavedModelClassifier.open(model, Device.cpu(), sleeping);
-                SavedModelClassifier spinning = SavedModelClassifier.open(model, Device.cpu(),
-                        SessionThreads.tensorFlowDefaults())) {
+                SavedModelClassifier all = SavedModelClassifier.open(model, Device.cpu(), sleeping)) {
             RawEngineBenchmark oneBench = new RawEngineBenchmark(one, inputs, millisPerPoint);
             RawEngineBenchmark allBench = new RawEngineBenchmark(all, inputs, millisPerPoint);
-            RawEngineBenchmark spinningBench = new RawEngineBenchmark(spinning, inputs, millisPerPoint);
             List<double[]> rounds = new ArrayList<>();
             for (int i = 0; i < pairs; i++) {
                 double[] round = {
