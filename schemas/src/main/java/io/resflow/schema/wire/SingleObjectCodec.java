@@ -71,26 +71,44 @@ public final class SingleObjectCodec<T extends SpecificRecord> implements Serial
     }
 
     public T decode(byte[] bytes) {
-        Objects.requireNonNull(bytes, "bytes");
         Codecs<T> c = codecs();
+        return decode(c.decoder, recordClass.getSimpleName(), c.knownVersions, bytes);
+    }
+
+    /**
+     * A reader of only the named fields of this record. Avro skips the others without copying
+     * them, so reading a frame's capture time does not copy its image.
+     *
+     * <pre>{@code
+     * SingleObjectProjection times = SingleObjectCodec.of(ImageRecord.class).projection("captureTime");
+     * long captured = (Long) times.decode(wire).get("captureTime");
+     * }</pre>
+     */
+    public SingleObjectProjection projection(String... fieldNames) {
+        return new SingleObjectProjection(this, fieldNames);
+    }
+
+    /** Decodes with any of the releases' decoders, turning Avro's many failures into a {@link WireFormatException}. */
+    static <R> R decode(BinaryMessageDecoder<R> decoder, String recordName, String knownVersions, byte[] bytes) {
+        Objects.requireNonNull(bytes, "bytes");
         try {
-            return c.decoder.decode(bytes);
+            return decoder.decode(bytes);
         } catch (BadHeaderException e) {
             throw new WireFormatException(WireFormatException.Problem.NOT_SINGLE_OBJECT_ENCODED, null,
-                    "Not an Avro single-object encoded " + recordClass.getSimpleName() + ": " + describe(bytes)
+                    "Not an Avro single-object encoded " + recordName + ": " + describe(bytes)
                             + " (expected the marker C3 01 and an 8-byte schema fingerprint)", e);
         } catch (MissingSchemaException e) {
             long fingerprint = fingerprintOf(bytes);
             throw new WireFormatException(WireFormatException.Problem.UNKNOWN_SCHEMA_FINGERPRINT, fingerprint,
                     "Unknown schema fingerprint " + WireFormatException.hex(fingerprint) + " for "
-                            + recordClass.getSimpleName() + ": the writer used a schema that is none of the "
-                            + "released versions this reader knows " + c.knownVersions
+                            + recordName + ": the writer used a schema that is none of the "
+                            + "released versions this reader knows " + knownVersions
                             + "; release it under io/resflow/schema/releases or upgrade the reader", e);
         } catch (IOException | AvroRuntimeException | IndexOutOfBoundsException | NegativeArraySizeException e) {
             // Corrupt lengths inside an Avro body surface as any of these; none may escape raw.
             long fingerprint = fingerprintOf(bytes);
             throw new WireFormatException(WireFormatException.Problem.CORRUPT_PAYLOAD, fingerprint,
-                    "Corrupt " + recordClass.getSimpleName() + " body (" + bytes.length + " bytes, schema "
+                    "Corrupt " + recordName + " body (" + bytes.length + " bytes, schema "
                             + WireFormatException.hex(fingerprint) + "): " + e, e);
         }
     }
@@ -105,6 +123,15 @@ public final class SingleObjectCodec<T extends SpecificRecord> implements Serial
     private static long fingerprintOf(byte[] bytes) {
         // Single-object headers store the fingerprint little-endian after the 2-byte marker.
         return ByteBuffer.wrap(bytes, 2, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
+    }
+
+    /** The compiled schema, the one this codec writes. */
+    Schema schema() {
+        return codecs().current;
+    }
+
+    String knownVersions() {
+        return codecs().knownVersions;
     }
 
     private Codecs<T> codecs() {
@@ -123,6 +150,7 @@ public final class SingleObjectCodec<T extends SpecificRecord> implements Serial
 
     /** The Avro machinery, rebuilt per JVM. */
     private static final class Codecs<T> {
+        final Schema current;
         final List<SchemaRelease> releases;
         final String knownVersions;
         final BinaryMessageEncoder<T> encoder;
@@ -130,7 +158,7 @@ public final class SingleObjectCodec<T extends SpecificRecord> implements Serial
 
         Codecs(Class<T> recordClass) {
             SpecificData model = SpecificData.getForClass(recordClass);
-            Schema current = model.getSchema(recordClass);
+            this.current = model.getSchema(recordClass);
             this.releases = SchemaReleases.of(current.getFullName());
             SchemaRelease newest = releases.get(releases.size() - 1);
             if (newest.fingerprint() != new SchemaRelease(current.getFullName(), 0, current).fingerprint()) {
