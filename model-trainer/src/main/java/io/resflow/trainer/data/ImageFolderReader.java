@@ -1,5 +1,6 @@
 package io.resflow.trainer.data;
 
+import io.resflow.datasets.ImageFolderLayout;
 import io.resflow.datasets.LabelledImages;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
@@ -8,8 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
-import java.util.stream.Stream;
 
 /**
  * Reads a folder with one sub-folder per class of JPEG and PNG images, the layout of
@@ -61,7 +60,7 @@ public final class ImageFolderReader {
         if (!Files.isDirectory(root)) {
             throw new InvalidImageDataException(root, "not a folder (expected one sub-folder per class)");
         }
-        List<Path> classFolders = listVisible(root, Files::isDirectory);
+        List<Path> classFolders = ImageFolderLayout.classFolders(root);
         if (classFolders.isEmpty()) {
             throw new InvalidImageDataException(root, "no class folders (expected one sub-folder per class)");
         }
@@ -76,7 +75,7 @@ public final class ImageFolderReader {
                 throw new InvalidImageDataException(folder, "class folder '" + className
                         + "' is not one of the " + names.size() + " class names " + names);
             }
-            List<Path> files = listVisible(folder, p -> Files.isRegularFile(p) && isImageName(p));
+            List<Path> files = ImageFolderLayout.imageFiles(folder);
             if (files.isEmpty()) {
                 throw new InvalidImageDataException(folder,
                         "empty class folder (no .png, .jpg or .jpeg files)");
@@ -99,21 +98,6 @@ public final class ImageFolderReader {
             throw new InvalidImageDataException(file, e.getMessage(), e);
         }
         return ImageDecoding.toHwc(image, height, width, channels);
-    }
-
-    private static boolean isImageName(Path file) {
-        String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
-        return name.endsWith(".png") || name.endsWith(".jpg") || name.endsWith(".jpeg");
-    }
-
-    private static List<Path> listVisible(Path folder, java.util.function.Predicate<Path> keep)
-            throws IOException {
-        try (Stream<Path> entries = Files.list(folder)) {
-            return entries.filter(p -> !p.getFileName().toString().startsWith("."))
-                    .filter(keep)
-                    .sorted()
-                    .toList();
-        }
     }
 
     /** {@code setX} are required, {@code optX} optional. */

@@ -1,5 +1,6 @@
 package io.resflow.pipeline.replay;
 
+import io.resflow.pipeline.classify.KafkaIo;
 import io.resflow.pipeline.kafka.Topics;
 import io.resflow.schema.ImageEncoding;
 import io.resflow.schema.ImageRecord;
@@ -87,8 +88,12 @@ public final class CameraFeedReplay {
         long corrupt = 0;
         long labelled = 0;
         double totalRate = framesPerSecond * cameras;
-        long start = System.nanoTime();
+        long start;
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerProperties())) {
+            // The first send would wait for the topic's metadata, and the frames due meanwhile would
+            // then leave in one burst: fetch it before the clock starts.
+            producer.partitionsFor(topic);
+            start = System.nanoTime();
             for (int i = 0; i < count; i++) {
                 if (firstFailure.get() != null) {
                     break;
@@ -174,6 +179,8 @@ public final class CameraFeedReplay {
         props.put(ProducerConfig.LINGER_MS_CONFIG, 5);
         props.put(ProducerConfig.CLIENT_ID_CONFIG, "resflow-replay-" + runId);
         props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) TimeUnit.SECONDS.toMillis(60));
+        // Kafka's 1 MiB default would refuse a camera's JPEG; the topics and the job take this much.
+        props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, KafkaIo.MAX_RECORD_BYTES);
         props.putAll(producerOverrides);
         return props;
     }

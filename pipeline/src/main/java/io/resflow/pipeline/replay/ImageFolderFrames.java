@@ -1,5 +1,6 @@
 package io.resflow.pipeline.replay;
 
+import io.resflow.datasets.ImageFolderLayout;
 import io.resflow.schema.ImageEncoding;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -9,15 +10,14 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
-import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
 
 /**
  * Frames from the JPEG and PNG files of a folder, sent as the files' own bytes (as a camera
- * would). A folder of class sub-folders gives each frame the sorted sub-folder index as its label;
- * files directly in the folder have no label.
+ * would). A folder of class sub-folders gives each frame the sorted sub-folder index as its label,
+ * as the trainer does ({@link ImageFolderLayout}); files directly in the folder have no label.
  */
 public final class ImageFolderFrames implements FrameSource {
 
@@ -38,10 +38,7 @@ public final class ImageFolderFrames implements FrameSource {
             throw new IOException(root + ": not a folder of images");
         }
         List<Entry> entries = new ArrayList<>();
-        List<Path> classDirs;
-        try (Stream<Path> children = Files.list(root)) {
-            classDirs = children.filter(Files::isDirectory).sorted().toList();
-        }
+        List<Path> classDirs = ImageFolderLayout.classFolders(root);
         List<String> classNames = classDirs.stream().map(p -> p.getFileName().toString()).toList();
         addImages(root, null, entries);
         for (int label = 0; label < classDirs.size(); label++) {
@@ -80,15 +77,9 @@ public final class ImageFolderFrames implements FrameSource {
     }
 
     private static void addImages(Path dir, Integer label, List<Entry> entries) throws IOException {
-        try (Stream<Path> files = Files.list(dir)) {
-            for (Path file : files.filter(Files::isRegularFile).sorted().toList()) {
-                String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
-                if (name.endsWith(".png")) {
-                    entries.add(new Entry(file, ImageEncoding.PNG, label));
-                } else if (name.endsWith(".jpg") || name.endsWith(".jpeg")) {
-                    entries.add(new Entry(file, ImageEncoding.JPEG, label));
-                }
-            }
+        for (Path file : ImageFolderLayout.imageFiles(dir)) {
+            String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
+            entries.add(new Entry(file, name.endsWith(".png") ? ImageEncoding.PNG : ImageEncoding.JPEG, label));
         }
     }
 

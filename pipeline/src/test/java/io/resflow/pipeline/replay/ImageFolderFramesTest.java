@@ -39,6 +39,24 @@ class ImageFolderFramesTest {
         }
     }
 
+    @Test
+    void labelsClassesAsTheTrainerDoesIgnoringHiddenEntries() throws Exception {
+        for (String dir : new String[] {".ipynb_checkpoints", "bags", "coats"}) {
+            Files.createDirectories(folder.resolve(dir));
+        }
+        ImageIO.write(new BufferedImage(4, 4, BufferedImage.TYPE_BYTE_GRAY), "png", folder.resolve(".ipynb_checkpoints/old.png").toFile());
+        ImageIO.write(new BufferedImage(4, 4, BufferedImage.TYPE_BYTE_GRAY), "png", folder.resolve("bags/a.png").toFile());
+        ImageIO.write(new BufferedImage(4, 4, BufferedImage.TYPE_BYTE_GRAY), "png", folder.resolve("coats/b.PNG").toFile());
+        Files.write(folder.resolve("bags/._a.png"), new byte[] {0, 5, 22, 7}); // macOS AppleDouble: no image
+
+        ImageFolderFrames frames = ImageFolderFrames.scan(folder);
+
+        assertThat(frames.classNames()).containsExactly("bags", "coats");
+        assertThat(frames.size()).isEqualTo(2);
+        assertThat(frames.frame(0).label()).isZero();
+        assertThat(frames.frame(1).label()).isEqualTo(1);
+    }
+
     private static BufferedImage greyWithAlpha(int width, int height) {
         ComponentColorModel model = new ComponentColorModel(ColorSpace.getInstance(ColorSpace.CS_GRAY), true, false,
                 Transparency.TRANSLUCENT, DataBuffer.TYPE_BYTE);

@@ -12,8 +12,11 @@ import io.resflow.schema.ImageEncoding;
 import io.resflow.schema.ImageRecord;
 import io.resflow.schema.wire.SchemaReleases;
 import io.resflow.schema.wire.WireFormatException;
+import java.awt.image.BufferedImage;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -24,6 +27,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Random;
 import java.util.Set;
+import javax.imageio.ImageIO;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaBuilder;
 import org.apache.avro.generic.GenericData;
@@ -40,6 +44,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Real Fashion-MNIST frames through a real KRaft broker, in ResFlow's Avro wire format. */
 class ImageRecordRoundTripITCase {
@@ -50,7 +55,8 @@ class ImageRecordRoundTripITCase {
     static final EmbeddedKafkaExtension KAFKA = new EmbeddedKafkaExtension(b -> b
             .optTopic("replayed", 4)
             .optTopic("prebuilt", 2)
-            .optTopic("evolution", 1));
+            .optTopic("evolution", 1)
+            .optTopic("photos", 1));
 
     private static LabelledImages testImages;
 
@@ -132,6 +138,37 @@ class ImageRecordRoundTripITCase {
             assertThat(record.getGroundTruthLabel()).isEqualTo(testImages.label(index));
         }
         assertThat(seen).containsExactlyInAnyOrderElementsOf(report.ids());
+    }
+
+    @Test
+    void aCameraPhotoLargerThanKafkasDefaultRequestLimitIsSentUnchanged(@TempDir Path folder) throws Exception {
+        // Noise does not compress: a 1024x768 RGB PNG of it is about 2.4 MB, over the producer's 1 MiB default.
+        BufferedImage noise = new BufferedImage(1024, 768, BufferedImage.TYPE_3BYTE_BGR);
+        Random random = new Random(3);
+        for (int y = 0; y < noise.getHeight(); y++) {
+            for (int x = 0; x < noise.getWidth(); x++) {
+                noise.setRGB(x, y, random.nextInt());
+            }
+        }
+        Path photo = folder.resolve("street.png");
+        ImageIO.write(noise, "png", photo.toFile());
+        assertThat(Files.size(photo)).isGreaterThan(1 << 20);
+
+        ReplayReport report = CameraFeedReplay.builder()
+                .setBootstrapServers(KAFKA.bootstrapServers())
+                .setFrames(ImageFolderFrames.scan(folder))
+                .optTopic("photos")
+                .optRunId("photo")
+                .build()
+                .run();
+
+        assertThat(report.sent()).isEqualTo(1);
+        ImageRecord record = AvroSerde.of(ImageRecord.class).deserialize("photos", consumeAll("photos", 1).get(0).value());
+        byte[] bytes = new byte[record.getImageBytes().remaining()];
+        record.getImageBytes().duplicate().get(bytes);
+        assertThat(bytes).isEqualTo(Files.readAllBytes(photo));
+        assertThat(record.getWidth()).isEqualTo(1024);
+        assertThat(record.getChannels()).isEqualTo(3);
     }
 
     @Test
