@@ -2,6 +2,7 @@ package io.resflow.bench;
 
 import io.resflow.datasets.LabelledImages;
 import io.resflow.kafka.embedded.EmbeddedKafka;
+import io.resflow.localflink.JobEnds;
 import io.resflow.localflink.LocalFlink;
 import io.resflow.pipeline.classify.ClassifyJob;
 import io.resflow.pipeline.classify.ClassifyJobConfig;
@@ -143,6 +144,7 @@ final class PipelineBenchmark {
      */
     List<Throughput> throughput(List<RunSetup> setups, Duration warmUp, int segments) throws Exception {
         List<RunningJob> jobs = new ArrayList<>();
+        Exception failure = null;
         try {
             for (RunSetup setup : setups) {
                 String topic = nextTopic();
@@ -168,11 +170,39 @@ final class PipelineBenchmark {
             }
             return jobs.stream().map(job -> new Throughput(job.setup.scorer().maxBatchSize(), job.setup.encoding(),
                     job.warmUp, job.measured)).toList();
+        } catch (Exception e) {
+            failure = e;
+            throw e;
         } finally {
-            for (RunningJob job : jobs) {
-                job.client.cancel().get();
-                job.labels.close();
+            stopAll(jobs, failure);
+        }
+    }
+
+    /**
+     * Stops every job and closes every reader, even when one of them fails to. A clean-up failure
+     * is added to the error already on its way, if any, instead of replacing it.
+     */
+    private static void stopAll(List<RunningJob> jobs, Exception failure) throws Exception {
+        Exception cleanUp = null;
+        for (RunningJob job : jobs) {
+            for (Callable<Void> step : List.<Callable<Void>>of(
+                    () -> { JobEnds.cancelIfRunning(job.client); return null; },
+                    () -> { job.labels.close(); return null; })) {
+                try {
+                    step.call();
+                } catch (Exception e) {
+                    if (failure != null) {
+                        failure.addSuppressed(e);
+                    } else if (cleanUp == null) {
+                        cleanUp = e;
+                    } else {
+                        cleanUp.addSuppressed(e);
+                    }
+                }
             }
+        }
+        if (cleanUp != null) {
+            throw cleanUp;
         }
     }
 
@@ -247,7 +277,7 @@ final class PipelineBenchmark {
                     Percentiles.of(micros, 0.50) / 1000.0, Percentiles.of(micros, 0.99) / 1000.0, meanBatch(labels),
                     jit.load(firstCapture, lastScored));
         } finally {
-            job.cancel().get();
+            JobEnds.cancelIfRunning(job); // a failed job cannot be cancelled, and its own error is the one to see
         }
     }
 

@@ -59,6 +59,7 @@ final class ArchiveFeedCommand implements Callable<Integer> {
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        props.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");
         SingleObjectCodec<ImageRecord> codec = SingleObjectCodec.of(ImageRecord.class);
         Files.createDirectories(output);
         Path target = output.resolve(topic + "-" + Instant.now().toString().replace(':', '-') + ".avro");
@@ -69,6 +70,10 @@ final class ArchiveFeedCommand implements Callable<Integer> {
                 new ByteArrayDeserializer())) {
             List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
                     .map(p -> new TopicPartition(topic, p.partition())).toList();
+            if (partitions.isEmpty()) {
+                // Kafka answers an unknown topic with no partitions: "nothing new" would hide a typo.
+                throw new IllegalArgumentException("topic '" + topic + "' does not exist at " + bootstrapServers);
+            }
             consumer.assign(partitions);
             Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(Set.copyOf(partitions));
             for (TopicPartition partition : partitions) {

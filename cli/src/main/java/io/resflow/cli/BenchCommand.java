@@ -66,12 +66,12 @@ final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        FashionMnist mnist = FashionMnist.atDefaultLocation();
-        DemoModel.ensure(model, mnist);
-        LabelledImages test = mnist.load(FashionMnist.Split.TEST);
         if (!sweep.contains(batchSize) || !sweep.contains(1)) {
             throw new IllegalArgumentException("--sweep must include 1 and --batch-size " + batchSize);
         }
+        FashionMnist mnist = FashionMnist.atDefaultLocation();
+        DemoModel.ensure(model, mnist);
+        LabelledImages test = mnist.load(FashionMnist.Split.TEST);
         Benchmarks.Plan plan = new Benchmarks.Plan(model, test, batchSize, sweep, secondsPerPoint * 1000L,
                 Math.min(segmentFrames, test.size()), segments, Duration.ofSeconds(warmUpSeconds), parallelism, Duration.ofSeconds(latencySeconds), load,
                 new ScorerSettings(batchSize, ClassifyJobOptions.MAX_BATCH_DELAY.defaultValue(), concurrentBatches,

@@ -3,6 +3,7 @@ package io.resflow.cli;
 import io.resflow.datasets.FashionMnist;
 import io.resflow.datasets.LabelledImages;
 import io.resflow.kafka.embedded.EmbeddedKafka;
+import io.resflow.localflink.JobEnds;
 import io.resflow.localflink.LocalFlink;
 import io.resflow.pipeline.classify.ClassifyJob;
 import io.resflow.pipeline.classify.ClassifyJobConfig;
@@ -76,6 +77,8 @@ final class DemoCommand implements Callable<Integer> {
         if (images < 1 || images > 10_000) {
             throw new IllegalArgumentException("--images must be 1..10000 (the Fashion-MNIST test set), got " + images);
         }
+        // Refused now, not after training, the broker, the cluster and the job's warm-up.
+        cameraFeed().checkFeed();
         FashionMnist mnist = FashionMnist.atDefaultLocation();
         LabelledImages test = mnist.load(FashionMnist.Split.TEST).head(images);
         System.out.printf("[1/4] Data: Fashion-MNIST test set from %s, %d images of %dx%d%n", mnist.directory(),
@@ -99,10 +102,14 @@ final class DemoCommand implements Callable<Integer> {
                     job.getJobID(), parallelism);
             FlinkRest rest = new FlinkRest();
             String webUrl = flink.webUrl();
-            if (!rest.awaitAllTasksRunning(webUrl, job.getJobID(), Duration.ofMinutes(2))) {
-                throw new IllegalStateException("the classify job did not start within 2 minutes; see " + webUrl);
+            if (!rest.awaitAllTasksRunning(webUrl, job.getJobID(), Duration.ofMinutes(2), () -> JobEnds.hasEnded(job))) {
+                throw new IllegalStateException(JobEnds.hasEnded(job)
+                        ? "the classify job ended before it ran: " + JobEnds.whyItEnded(job)
+                        : "the classify job did not start within 2 minutes; see " + webUrl);
             }
-            Optional<String> metricsUrl = rest.firstAnswering(metricsPorts, "/metrics", "flink_").map(u -> u + "/metrics");
+            // Another ResFlow process may hold the first port: this job's reporter names the job.
+            Optional<String> metricsUrl = rest.firstAnswering(metricsPorts, "/metrics", job.getJobID().toString())
+                    .map(u -> u + "/metrics");
             System.out.printf("      Flink web UI: %s   Prometheus metrics: %s%n", webUrl,
                     metricsUrl.orElse("(no reporter answered on " + metricsPorts + "; is FLINK_PLUGINS_DIR set?)"));
             System.out.println("      All operators running, model loaded and warmed up.");
@@ -111,9 +118,12 @@ final class DemoCommand implements Callable<Integer> {
                 ReplayReport sent = replay(kafka, test);
                 System.out.printf("[4/4] Sent %d frames (%d corrupt on purpose) in %.1f s; waiting for every label ...%n",
                         sent.sent(), sent.corrupt(), sent.elapsed().toMillis() / 1000.0);
-                boolean complete = awaitOutputs(view, sent.sent());
+                boolean complete = awaitOutputs(view, sent.sent(), job);
                 metricsUrl.ifPresent(url -> System.out.println("Prometheus: " + scrape(rest, url)));
-                job.cancel().get();
+                if (JobEnds.hasEnded(job)) {
+                    System.out.println("The classify job ended while frames were due: " + JobEnds.whyItEnded(job));
+                }
+                JobEnds.cancelIfRunning(job);
                 System.out.println("Labels by class:");
                 System.out.print(view.labelHistogram());
                 System.out.println(view.statusLine());
@@ -156,21 +166,29 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     private ReplayReport replay(EmbeddedKafka kafka, LabelledImages test) {
-        CameraFeedReplay.Builder replay = CameraFeedReplay.builder()
+        CameraFeedReplay.Builder replay = cameraFeed()
                 .setBootstrapServers(kafka.bootstrapServers())
-                .setFrames(new DatasetFrames(test, ImageEncoding.PNG))
-                .optCameras(cameras)
-                .optFramesPerSecond(fps)
-                .optCorruptEvery(corruptEvery);
+                .setFrames(new DatasetFrames(test, ImageEncoding.PNG));
         try (ProgressBar bar = Progress.bar("cameras -> kafka", test.size(), "frames")) {
             return replay.optProgress(Progress.stepTo(bar)).build().run();
         }
     }
 
-    private boolean awaitOutputs(LiveView view, long expected) throws InterruptedException {
+    private CameraFeedReplay.Builder cameraFeed() {
+        return CameraFeedReplay.builder().optCameras(cameras).optFramesPerSecond(fps).optCorruptEvery(corruptEvery);
+    }
+
+    private boolean awaitOutputs(LiveView view, long expected, JobClient job) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         long lastPrint = 0;
+        long lastJobCheck = System.nanoTime();
         while (view.outputs() < expected && System.nanoTime() < deadline) {
+            if (System.nanoTime() - lastJobCheck > 1_000_000_000L) {
+                if (JobEnds.hasEnded(job)) {
+                    break; // a failed job sends nothing more: no point waiting out the timeout
+                }
+                lastJobCheck = System.nanoTime();
+            }
             if (System.nanoTime() - lastPrint > 2_000_000_000L) {
                 System.out.println("      " + view.statusLine());
                 lastPrint = System.nanoTime();

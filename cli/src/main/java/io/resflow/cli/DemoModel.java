@@ -23,10 +23,24 @@ final class DemoModel {
 
     private DemoModel() {}
 
+    /**
+     * Refuses a path that holds something other than a SavedModel, before minutes of training
+     * whose export could not be moved there; an absent path or an empty folder is fine.
+     */
+    private static void checkUsable(Path savedModel) throws IOException {
+        if (DemoCommand.exists(savedModel) || !Files.exists(savedModel) || isEmptyFolder(savedModel)) {
+            return;
+        }
+        throw new IllegalArgumentException("--model " + savedModel + " exists but is not a SavedModel (no "
+                + "saved_model.pb with " + ModelMetadata.file(savedModel).getFileName() + "): give a SavedModel "
+                + "folder (a training run's is <run>/saved-model), or a path that does not exist yet to train one there");
+    }
+
     static ModelMetadata ensure(Path savedModel, FashionMnist mnist) throws Exception {
         if (DemoCommand.exists(savedModel)) {
             return ModelMetadata.read(savedModel);
         }
+        checkUsable(savedModel);
         Path run = savedModel.toAbsolutePath().getParent().resolve("quick-training");
         deleteRecursively(run);
         System.out.printf("      No model at %s yet: training a quick %s (%d batches of 128, one pass) ...%n",
@@ -47,10 +61,20 @@ final class DemoModel {
                 .run();
         Path exported = result.export().orElseThrow().directory();
         Files.createDirectories(savedModel.toAbsolutePath().getParent());
+        Files.deleteIfExists(savedModel.toAbsolutePath()); // an empty folder, see checkUsable
         Files.move(exported, savedModel.toAbsolutePath());
         System.out.printf("      Trained in %.0f s, test accuracy %.4f; %s%n", result.training().wallTimeSeconds(),
                 result.training().testAccuracy(), result.export().get().parity().describe());
         return ModelMetadata.read(savedModel);
+    }
+
+    private static boolean isEmptyFolder(Path path) throws IOException {
+        if (!Files.isDirectory(path)) {
+            return false;
+        }
+        try (Stream<Path> entries = Files.list(path)) {
+            return entries.findAny().isEmpty();
+        }
     }
 
     private static void deleteRecursively(Path dir) throws IOException {

@@ -11,6 +11,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
 import org.apache.flink.api.common.JobID;
 
 /** A few read-only calls to a local Flink cluster's REST API and Prometheus reporter. */
@@ -36,11 +37,15 @@ final class FlinkRest {
     /**
      * Waits until every subtask of the job is RUNNING, i.e. every operator has opened (the scorer
      * has loaded and warmed up its model), so frames sent from now on measure the pipeline, not
-     * its start-up.
+     * its start-up. Gives up early, returning false, when {@code ended} says the job has ended.
      */
-    boolean awaitAllTasksRunning(String webUrl, JobID job, Duration timeout) throws InterruptedException {
+    boolean awaitAllTasksRunning(String webUrl, JobID job, Duration timeout, BooleanSupplier ended)
+            throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
+        for (int poll = 0; System.nanoTime() < deadline; poll++) {
+            if (poll % 10 == 9 && ended.getAsBoolean()) {
+                return false;
+            }
             Optional<String> body = get(webUrl + "/jobs/" + job);
             if (body.isPresent() && allRunning(JsonParser.parseString(body.get()).getAsJsonObject())) {
                 return true;

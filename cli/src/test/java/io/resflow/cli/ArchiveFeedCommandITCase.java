@@ -60,6 +60,12 @@ class ArchiveFeedCommandITCase {
                 .setChannels(1).build().read(archive).images().size()).isEqualTo(70);
     }
 
+    @Test
+    void aTopicThatDoesNotExistIsAnErrorNotAnEmptyArchive() throws Exception {
+        assertThat(archive("--output", archive.toString(), "--topic", "retrainign")).isEqualTo(1);
+        assertThat(files()).isEmpty();
+    }
+
     private int archive(String... args) {
         String[] all = new String[args.length + 2];
         all[0] = "archive-feed";

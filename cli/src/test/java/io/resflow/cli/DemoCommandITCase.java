@@ -53,4 +53,27 @@ class DemoCommandITCase {
         // The job's own counters, scraped from Flink's Prometheus reporter before the job stops.
         assertThat(out).containsPattern("Prometheus: framesIn=\\d+ framesLabelled=270 deadLetters=30 ");
     }
+
+    @Test
+    void aJobThatCannotLoadItsModelEndsTheDemoWithTheJobsError(@TempDir Path broken) throws Exception {
+        CentroidSavedModel.export(FashionMnist.atDefaultLocation().load(FashionMnist.Split.TRAIN).head(100), broken);
+        // The metadata still reads, so the job is submitted; TensorFlow fails on the graph in every attempt.
+        java.nio.file.Files.write(broken.resolve("saved_model.pb"), new byte[] {1, 2, 3, 4});
+        PrintStream originalErr = System.err;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        int exitCode;
+        try {
+            System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
+            exitCode = ResFlow.commandLine().execute("demo", "--images", "20", "--model", broken.toString(),
+                    "--web-port", "18081-18091", "--metrics-port", "19249-19259");
+        } finally {
+            System.setErr(originalErr);
+        }
+        String err = captured.toString(StandardCharsets.UTF_8);
+        originalErr.print(err);
+
+        assertThat(exitCode).isEqualTo(1);
+        // Not "did not start within 2 minutes": the job's own failure, once its restarts are used up.
+        assertThat(err).contains("resflow demo: the classify job ended before it ran:");
+    }
 }

@@ -76,4 +76,24 @@ class ResFlowTest {
         assertThat(run.exitCode()).isEqualTo(1);
         assertThat(run.err()).contains("resflow demo: --images must be 1..10000").doesNotContain("Exception");
     }
+
+    @Test
+    void aBadCameraFeedIsRefusedBeforeAnythingIsSetUp() {
+        long start = System.nanoTime();
+        Run run = run("demo", "--cameras", "0", "--model", "target/never-trained");
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.err()).contains("cameras must be at least 1, got 0");
+        assertThat(java.nio.file.Path.of("target/never-trained")).doesNotExist();
+        assertThat(System.nanoTime() - start).as("no data, training, broker or cluster first").isLessThan(20_000_000_000L);
+    }
+
+    @Test
+    void aModelPathHoldingSomethingElseIsRefusedBeforeTraining(@org.junit.jupiter.api.io.TempDir java.nio.file.Path run)
+            throws Exception {
+        java.nio.file.Files.writeString(run.resolve("train.log"), "a training run, not its saved-model folder");
+        Run refused = run("demo", "--images", "10", "--model", run.toString());
+        assertThat(refused.exitCode()).isEqualTo(1);
+        assertThat(refused.err()).contains("exists but is not a SavedModel").contains("<run>/saved-model");
+        assertThat(run.resolve("../quick-training")).doesNotExist();
+    }
 }

@@ -262,6 +262,36 @@ public final class CameraFeedReplay {
             return this;
         }
 
+        /**
+         * Checks the feed's shape (cameras, rate, limit, corrupt frames) before servers and frames
+         * are known, so a command can refuse bad options before a long set-up; {@link #build}
+         * checks them again with the rest.
+         */
+        public Builder checkFeed() {
+            List<String> problems = feedProblems();
+            if (!problems.isEmpty()) {
+                throw new IllegalArgumentException("Invalid replay settings: " + String.join("; ", problems));
+            }
+            return this;
+        }
+
+        private List<String> feedProblems() {
+            List<String> problems = new ArrayList<>();
+            if (cameras < 1) {
+                problems.add("cameras must be at least 1, got " + cameras);
+            }
+            if (framesPerSecond < 0 || Double.isNaN(framesPerSecond)) {
+                problems.add("framesPerSecond must be >= 0 (0 = unthrottled), got " + framesPerSecond);
+            }
+            if (limit < 0) {
+                problems.add("limit must be >= 0 (0 = all frames), got " + limit);
+            }
+            if (corruptEvery < 0 || corruptEvery == 1) {
+                problems.add("corruptEvery must be 0 (none) or at least 2, got " + corruptEvery);
+            }
+            return problems;
+        }
+
         public CameraFeedReplay build() {
             List<String> problems = new ArrayList<>();
             if (bootstrapServers == null || bootstrapServers.isBlank()) {
@@ -275,18 +305,7 @@ public final class CameraFeedReplay {
             if (topic == null || topic.isBlank()) {
                 problems.add("topic must not be blank");
             }
-            if (cameras < 1) {
-                problems.add("cameras must be at least 1, got " + cameras);
-            }
-            if (framesPerSecond < 0 || Double.isNaN(framesPerSecond)) {
-                problems.add("framesPerSecond must be >= 0 (0 = unthrottled), got " + framesPerSecond);
-            }
-            if (limit < 0) {
-                problems.add("limit must be >= 0 (0 = all frames), got " + limit);
-            }
-            if (corruptEvery < 0 || corruptEvery == 1) {
-                problems.add("corruptEvery must be 0 (none) or at least 2, got " + corruptEvery);
-            }
+            problems.addAll(feedProblems());
             if (runId == null || runId.isBlank()) {
                 problems.add("runId must not be blank");
             }
