@@ -32,6 +32,12 @@ final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--classes", split = ",", description = "Class names in label order, for avro: data (default: the model's labels).")
     List<String> classes;
 
+    @Option(names = "--holdout", defaultValue = "0.1", description = "For a folder or avro: data, the --holdout the model was trained with; another value evaluates on images it was trained on (default: ${DEFAULT-VALUE}).")
+    double holdOut;
+
+    @Option(names = "--seed", defaultValue = "42", description = "For a folder or avro: data, the --seed the model was trained with, which chose the held-out images (default: ${DEFAULT-VALUE}).")
+    long seed;
+
     @Option(names = "--output", required = true, description = "Folder for evaluation.json and confusion-matrix.png.")
     Path output;
 
@@ -41,7 +47,7 @@ final class EvaluateCommand implements Callable<Integer> {
             InputSpec input = classifier.metadata().input();
             List<String> labels = classifier.metadata().labels();
             LabelledImages images = TrainingData.heldOut(data, input.height(), input.width(), input.channels(),
-                    classes == null ? labels : classes);
+                    classes == null ? labels : classes, holdOut, seed);
             if (images.classNames().size() != labels.size()) {
                 throw new IllegalArgumentException(data + " has " + images.classNames().size() + " classes, the model "
                         + labels.size());

@@ -31,8 +31,9 @@ final class ExportCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         RunDescription description = RunDescription.read(run);
         long[] shape = description.inputShape();
+        // The parity gate compares two engines on the same images: whether they were trained on does not matter.
         LabelledImages parity = TrainingData.heldOut(data, (int) shape[1], (int) shape[2], (int) shape[0],
-                description.classNames());
+                description.classNames(), 0.1, 42);
         ExportResult result = RunExport.export(run, parity, version, output);
         System.out.println("Parity gate: " + result.parity().describe());
         System.out.println("EXPORTED " + result.directory() + " (" + result.metadata().name() + " "

@@ -59,12 +59,16 @@ final class TrainingData {
         return new Split(split.train(), split.holdOut(), data);
     }
 
-    /** Held-out images only, for evaluation and parity checks. */
-    static LabelledImages heldOut(String data, int height, int width, int channels, List<String> classNames)
-            throws IOException {
+    /**
+     * Held-out images only, for evaluation and parity checks. For a folder or Avro files they are
+     * the images {@code train} held out only when {@code holdOut} and {@code seed} are the ones it
+     * was given; with others, some of them were trained on.
+     */
+    static LabelledImages heldOut(String data, int height, int width, int channels, List<String> classNames,
+            double holdOut, long seed) throws IOException {
         if (data.equals("fashion-mnist") || data.equals("fashion-mnist-test")) {
             return FashionMnist.atDefaultLocation().load(FashionMnist.Split.TEST);
         }
-        return load(data, height, width, channels, classNames, 0.1, 42).test();
+        return load(data, height, width, channels, classNames, holdOut, seed).test();
     }
 }
