@@ -62,6 +62,7 @@ public final class EmbeddedKafka implements AutoCloseable {
     private boolean ownsLogDir;
     private KafkaRaftServer server;
     private int port;
+    private Thread shutdownHook;
 
     private EmbeddedKafka(Builder builder) {
         this.brokerOverrides = Map.copyOf(builder.brokerOverrides);
@@ -94,6 +95,9 @@ public final class EmbeddedKafka implements AutoCloseable {
             raftServer.startup();
             awaitReady();
             createTopics(topics);
+            // Ctrl-C skips the callers' try-with-resources: stop the broker and delete its temp folder anyway.
+            shutdownHook = new Thread(this::close, "embedded-kafka-shutdown");
+            Runtime.getRuntime().addShutdownHook(shutdownHook);
         } catch (IOException e) {
             stopQuietly();
             throw new UncheckedIOException("Could not start the embedded Kafka broker", e);
@@ -235,6 +239,14 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
 
     private void stopQuietly() {
+        if (shutdownHook != null && Thread.currentThread() != shutdownHook) {
+            try {
+                Runtime.getRuntime().removeShutdownHook(shutdownHook);
+            } catch (IllegalStateException e) {
+                // The JVM is shutting down already: the hook runs, and finds the broker stopped.
+            }
+        }
+        shutdownHook = null;
         if (server != null) {
             try {
                 server.shutdown();

@@ -88,4 +88,30 @@ class EmbeddedKafkaITCase {
         kafka.close();
         assertThat(dir).doesNotExist();
     }
+
+    @Test
+    void aStoppedProcessLeavesNoLogFolderBehind() throws Exception {
+        // SIGTERM, as Ctrl-C's SIGINT, runs shutdown hooks but not the callers' try-with-resources.
+        Process broker = new ProcessBuilder(java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), BrokerUntilKilled.class.getName())
+                .redirectErrorStream(true).start();
+        java.nio.file.Path logDir = null;
+        try (java.io.BufferedReader out = new java.io.BufferedReader(new java.io.InputStreamReader(
+                broker.getInputStream(), java.nio.charset.StandardCharsets.UTF_8))) {
+            String line;
+            while (logDir == null && (line = out.readLine()) != null) {
+                if (line.startsWith("LOG_DIR ")) {
+                    logDir = java.nio.file.Path.of(line.substring("LOG_DIR ".length()));
+                }
+            }
+            assertThat(logDir).as("the broker started and named its log folder").isNotNull();
+            assertThat(logDir).isDirectory();
+
+            broker.destroy();
+            assertThat(broker.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        } finally {
+            broker.destroyForcibly();
+        }
+        assertThat(logDir).doesNotExist();
+    }
 }
