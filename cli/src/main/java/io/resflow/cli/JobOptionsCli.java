@@ -20,11 +20,15 @@ final class JobOptionsCli {
     static void addTo(CommandSpec spec, List<ConfigOption<?>> options) {
         for (ConfigOption<?> option : options) {
             String defaultText = option.hasDefaultValue() ? " (default: " + format(option.defaultValue()) + ")" : "";
-            spec.addOption(OptionSpec.builder("--" + option.key())
+            OptionSpec.Builder cliOption = OptionSpec.builder("--" + option.key())
                     .paramLabel("<" + option.key() + ">")
                     .type(String.class)
-                    .description(new HtmlFormatter().format(option.description()).replaceAll("<[^>]+>", "") + defaultText)
-                    .build());
+                    .description(new HtmlFormatter().format(option.description()).replaceAll("<[^>]+>", "") + defaultText);
+            if (option.defaultValue() instanceof Boolean) {
+                // A switch as users expect one: "--bounded" alone means true; "--bounded false" still works.
+                cliOption.arity("0..1").fallbackValue("true");
+            }
+            spec.addOption(cliOption.build());
         }
     }
 
@@ -42,6 +46,9 @@ final class JobOptionsCli {
 
     private static String format(Object value) {
         if (value instanceof java.time.Duration d) {
+            if (d.toMillis() % 60_000 == 0 && !d.isZero()) {
+                return d.toMinutes() + " min";
+            }
             return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
         }
         return String.valueOf(value);
