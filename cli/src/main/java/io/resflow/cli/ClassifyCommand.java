@@ -60,9 +60,12 @@ final class ClassifyCommand implements Callable<Integer> {
                 run(config, flink.environment());
             }
         } else {
-            String[] hostPort = jobManager.split(":", 2);
-            if (hostPort.length != 2) {
-                throw new IllegalArgumentException("--jobmanager must be host:port, got " + jobManager);
+            // The web UI's address works too: http://host:8081/ is host:8081.
+            String address = jobManager.replaceFirst("^https?://", "").replaceFirst("/+$", "");
+            String[] hostPort = address.split(":", 2);
+            if (hostPort.length != 2 || !hostPort[1].matches("\\d{1,5}")) {
+                throw new IllegalArgumentException("--jobmanager must be host:port (the REST port, 8081 by default),"
+                        + " got " + jobManager);
             }
             run(config, StreamExecutionEnvironment.createRemoteEnvironment(hostPort[0], Integer.parseInt(hostPort[1]),
                     jobJars()));
