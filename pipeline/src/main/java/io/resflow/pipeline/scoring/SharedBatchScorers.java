@@ -80,6 +80,17 @@ public final class SharedBatchScorers {
         }
     }
 
+    /**
+     * Whether a scorer of this job in this JVM has loaded and warmed up the named model version:
+     * a scorer is registered only once its warm-up has passed, and removed when its last user closes.
+     */
+    public static boolean serves(String modelName, String modelVersion) {
+        synchronized (SCORERS) {
+            return SCORERS.values().stream().map(entry -> entry.scorer.model().metadata())
+                    .anyMatch(m -> m.name().equals(modelName) && m.version().equals(modelVersion));
+        }
+    }
+
     /** How many scorers are loaded in this JVM (for tests and metrics). */
     public static int loadedCount() {
         synchronized (SCORERS) {

@@ -255,4 +255,27 @@ class BatchScorerTest {
         second.close();
         assertThat(model.closed).isTrue();
     }
+
+    @Test
+    void aModelIsServedFromItsWarmUpUntilItsLastUserLetsGo() {
+        assertThat(SharedBatchScorers.serves("recording", "1")).isFalse();
+        RecordingModel broken = new RecordingModel();
+        broken.fail = true;
+        assertThatThrownBy(() -> SharedBatchScorers.acquire("broken",
+                () -> new BatchScorer(broken, 4, Duration.ofMillis(10)).warmUpAndStart()))
+                .hasMessageContaining("model exploded");
+        assertThat(SharedBatchScorers.serves("recording", "1")).as("its warm-up failed").isFalse();
+
+        SharedBatchScorers.Lease first = SharedBatchScorers.acquire("working",
+                () -> new BatchScorer(new RecordingModel(), 4, Duration.ofMillis(10)).warmUpAndStart());
+        SharedBatchScorers.Lease second = SharedBatchScorers.acquire("working", () -> {
+            throw new AssertionError("the second slot shares the first one's scorer");
+        });
+        assertThat(SharedBatchScorers.serves("recording", "1")).isTrue();
+        assertThat(SharedBatchScorers.serves("recording", "2")).isFalse();
+        first.close();
+        assertThat(SharedBatchScorers.serves("recording", "1")).isTrue();
+        second.close();
+        assertThat(SharedBatchScorers.serves("recording", "1")).isFalse();
+    }
 }

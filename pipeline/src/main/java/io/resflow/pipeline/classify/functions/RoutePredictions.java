@@ -5,6 +5,7 @@ import io.resflow.pipeline.classify.records.PredictionRecord;
 import io.resflow.pipeline.classify.records.RawFrame;
 import io.resflow.pipeline.classify.records.ScoredFrame;
 import io.resflow.pipeline.metrics.PipelineMetrics;
+import io.resflow.pipeline.scoring.SharedBatchScorers;
 import io.resflow.runtime.scores.TopClasses;
 import io.resflow.schema.ErrorKind;
 import java.util.List;
@@ -76,10 +77,12 @@ public final class RoutePredictions extends ProcessFunction<ScoredFrame, Predict
         queueWaitMicros = metrics.histogram(PipelineMetrics.QUEUE_WAIT_MICROS, new DescriptiveStatisticsHistogram(HISTOGRAM_WINDOW));
         inferenceMicros = metrics.histogram(PipelineMetrics.INFERENCE_MICROS, new DescriptiveStatisticsHistogram(HISTOGRAM_WINDOW));
         endToEndMillis = metrics.histogram(PipelineMetrics.END_TO_END_MILLIS, new DescriptiveStatisticsHistogram(HISTOGRAM_WINDOW));
-        // The model version as a label ({model_name=..., model_version=...} in Prometheus), value 1.
+        // The model version as labels ({model_name=..., model_version=...} in Prometheus). 1 once this
+        // TaskManager's scorer has loaded and warmed it up, 0 before: operators open tail first, so this
+        // one opens before the scorer, and a model that fails to load must not look served meanwhile.
         metrics.addGroup(PipelineMetrics.MODEL_NAME_GROUP, modelName)
                 .addGroup(PipelineMetrics.MODEL_VERSION_GROUP, modelVersion)
-                .gauge(PipelineMetrics.MODEL_LOADED, () -> 1);
+                .gauge(PipelineMetrics.MODEL_LOADED, () -> SharedBatchScorers.serves(modelName, modelVersion) ? 1 : 0);
     }
 
     @Override
