@@ -71,7 +71,9 @@ public final class ClassifyJobOptions {
 
     public static final ConfigOption<Integer> INFERENCE_THREADS = ConfigOptions.key("inference-threads")
             .intType().defaultValue(0)
-            .withDescription("CPU threads TensorFlow splits one model operation over (intra-op); 0 for one per core.");
+            .withDescription("CPU threads in each of TensorFlow's two pools (intra-op: one operation split over"
+                    + " threads; inter-op: operations and batches side by side); 0: one per core of the host."
+                    + " In a container set the CPU limit: TensorFlow counts the host's cores, not the quota.");
 
     public static final ConfigOption<Boolean> INFERENCE_THREAD_SPINNING = ConfigOptions.key("inference-thread-spinning")
             .booleanType().defaultValue(false)

@@ -36,9 +36,13 @@ public record ScorerSettings(int maxBatchSize, Duration maxBatchDelay, int concu
         return new ScorerSettings(maxBatchSize, maxBatchDelay, batches, inferenceThreads, threadSpinning, device);
     }
 
-    /** TensorFlow's session threads for these settings. */
+    /**
+     * TensorFlow's session threads for these settings: a thread count bounds both of its pools, as
+     * each would otherwise size itself from the host's cores, not a container's CPU limit.
+     */
     public SessionThreads sessionThreads() {
-        return SessionThreads.tensorFlowDefaults().withIntraOp(inferenceThreads).withSpinning(threadSpinning);
+        SessionThreads threads = SessionThreads.tensorFlowDefaults().withSpinning(threadSpinning);
+        return inferenceThreads == 0 ? threads : threads.withIntraOp(inferenceThreads).withInterOp(inferenceThreads);
     }
 
     @Override

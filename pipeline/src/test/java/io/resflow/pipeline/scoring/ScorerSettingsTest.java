@@ -1,0 +1,20 @@
+package io.resflow.pipeline.scoring;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.resflow.pipeline.scoring.BatchScoringFunction.DeviceChoice;
+import io.resflow.runtime.savedmodel.SessionThreads;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class ScorerSettingsTest {
+
+    @Test
+    void aThreadCountBoundsBothOfTensorFlowsPools() {
+        ScorerSettings fourCpus = new ScorerSettings(64, Duration.ofMillis(10), 1, 4, false, DeviceChoice.CPU);
+        assertThat(fourCpus.sessionThreads()).isEqualTo(new SessionThreads(4, 4, false));
+
+        ScorerSettings hostDecides = new ScorerSettings(64, Duration.ofMillis(10), 1, 0, true, DeviceChoice.CPU);
+        assertThat(hostDecides.sessionThreads()).isEqualTo(SessionThreads.tensorFlowDefaults().withSpinning(true));
+    }
+}
