@@ -4,13 +4,23 @@ import io.resflow.pipeline.classify.ClassifyJob;
 import io.resflow.pipeline.classify.ClassifyJobConfig;
 import io.resflow.pipeline.classify.ClassifyJobOptions;
 import io.resflow.pipeline.kafka.Topics;
+import io.resflow.runtime.metadata.InputSpec;
+import io.resflow.runtime.metadata.ModelMetadata;
+import io.resflow.runtime.metadata.SignatureSpec;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.stream.Stream;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
 
@@ -78,6 +88,56 @@ public final class CodeFacts {
             }
         }
         return configuration;
+    }
+
+    /**
+     * The job's own checks of the values together ({@link ClassifyJobConfig#from}), which it runs before
+     * it starts: e.g. {@code --async-capacity} below {@code --max-batch-size} is refused there, though
+     * each value alone has the right type.
+     *
+     * <p>{@code from} also reads the model's metadata from {@code --model}, a path on the cluster's
+     * volume that is not here: it is given a stand-in SavedModel folder with valid metadata instead, so
+     * only the settings are judged. Whether {@code --model} is a SavedModel the trainers write is the
+     * manifest check's business ({@code ManifestValidator}).
+     *
+     * @throws IllegalArgumentException with the job's message, every problem at once
+     */
+    public void checkJobSettings(Configuration options) {
+        Path standIn = null;
+        try {
+            standIn = Files.createTempDirectory("resflow-stand-in-model");
+            standInMetadata().write(standIn);
+            Configuration withStandIn = new Configuration(options);
+            withStandIn.set(ClassifyJobOptions.MODEL_PATH, standIn.toString());
+            ClassifyJobConfig.from(withStandIn);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write a stand-in model for ClassifyJobConfig.from", e);
+        } finally {
+            deleteRecursively(standIn);
+        }
+    }
+
+    private static ModelMetadata standInMetadata() {
+        return ModelMetadata.builder()
+                .setName("stand-in").setVersion("1").setLabels(List.of("a", "b"))
+                .setInput(InputSpec.builder().setHeight(28).setWidth(28).setChannels(1).setPixelScale(1f / 255)
+                        .setMean(0f).setStd(1f).build())
+                .setSignature(SignatureSpec.servingDefault("input", "probabilities"))
+                .setArchitecture("none").setParameterCount(1).setDataset("none").setCreatedAt(Instant.EPOCH)
+                .build();
+    }
+
+    private static void deleteRecursively(Path directory) {
+        if (directory == null) {
+            return;
+        }
+        try (Stream<Path> files = Files.walk(directory)) {
+            for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(file);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot delete the stand-in model " + directory, e);
+        }
     }
 
     /** The class whose main runs the job on a cluster. */

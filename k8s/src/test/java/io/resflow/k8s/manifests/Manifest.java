@@ -16,6 +16,15 @@ import java.nio.file.Path;
  */
 public record Manifest(Path file, int document, HasMetadata model, JsonNode tree, boolean patch) {
 
+    /** kustomize's directive in a strategic merge patch; the typed model is parsed without it. */
+    public static final String PATCH_DIRECTIVE = "$patch";
+    public static final String DELETE = "delete";
+
+    /** A patch that removes its whole target object ({@code $patch: delete}). */
+    public boolean deletes() {
+        return patch && DELETE.equals(tree.path(PATCH_DIRECTIVE).asText(null));
+    }
+
     public String kind() {
         return model.getKind();
     }

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -29,7 +30,8 @@ import java.util.stream.Stream;
  * Every file of a k8s/ folder, parsed into typed models, following the kustomizations: a
  * {@code kustomization.yaml} into {@link Kustomization}, the files its {@code resources} and
  * {@code patches} name into fabric8, Strimzi, Flink operator and Prometheus Operator classes
- * ({@link ResourceKinds}), its {@code configurations} into transformer configs, and the files of its
+ * ({@link ResourceKinds}) or, for a patch that is a list of operations, into a {@link JsonPatch}, its
+ * {@code configurations} into transformer configs, and the files of its
  * {@code configMapGenerator} (the Grafana dashboard) as JSON. A file no kustomization names is a
  * problem too: {@code kubectl apply -k} would silently leave it out.
  *
@@ -47,6 +49,7 @@ public final class ManifestTree {
     private final Map<Path, Kustomization.TransformerConfig> transformerConfigs = new LinkedHashMap<>();
     private final Map<Path, JsonNode> generatedFiles = new LinkedHashMap<>();
     private final List<Manifest> manifests = new ArrayList<>();
+    private final List<JsonPatch> jsonPatches = new ArrayList<>();
     private final List<Problem> problems = new ArrayList<>();
 
     private ManifestTree(Path root) {
@@ -83,6 +86,11 @@ public final class ManifestTree {
         return manifests;
     }
 
+    /** The JSON 6902 patches (lists of operations), which have no typed object of their own. */
+    public List<JsonPatch> jsonPatches() {
+        return jsonPatches;
+    }
+
     /** Resources only (no patches) of a kind, e.g. {@code resources(KafkaTopic.class)}. */
     public <T extends HasMetadata> List<T> resources(Class<T> type) {
         return manifests.stream().filter(m -> !m.patch() && m.is(type)).map(m -> m.as(type)).toList();
@@ -115,7 +123,7 @@ public final class ManifestTree {
         }
 
         Set<Path> resourceFiles = new LinkedHashSet<>();
-        Set<Path> patchFiles = new LinkedHashSet<>();
+        Map<Path, Optional<Kustomization.Target>> patchFiles = new LinkedHashMap<>();
         Set<Path> configurationFiles = new LinkedHashSet<>();
         Set<Path> generatorFiles = new LinkedHashSet<>();
         for (Path file : files) {
@@ -131,8 +139,9 @@ public final class ManifestTree {
             if (KUSTOMIZATION_FILES.contains(file.getFileName().toString())) {
                 continue;
             }
-            if (resourceFiles.contains(file) || patchFiles.contains(file)) {
-                readObjects(file, patchFiles.contains(file) && !resourceFiles.contains(file));
+            if (resourceFiles.contains(file) || patchFiles.containsKey(file)) {
+                boolean patch = patchFiles.containsKey(file) && !resourceFiles.contains(file);
+                readObjects(file, patch, patch ? patchFiles.get(file) : Optional.empty());
             } else if (configurationFiles.contains(file)) {
                 read(file, Kustomization.TransformerConfig.class).ifPresent(c -> transformerConfigs.put(relative(file), c));
             } else if (generatorFiles.contains(file)) {
@@ -161,7 +170,8 @@ public final class ManifestTree {
         return k;
     }
 
-    private void collectReferences(Path file, Path dir, Kustomization k, Set<Path> resourceFiles, Set<Path> patchFiles,
+    private void collectReferences(Path file, Path dir, Kustomization k, Set<Path> resourceFiles,
+            Map<Path, Optional<Kustomization.Target>> patchFiles,
             Set<Path> configurationFiles, Set<Path> generatorFiles) {
         String where = relative(file).toString();
         for (String resource : k.resourcesOrEmpty()) {
@@ -180,7 +190,8 @@ public final class ManifestTree {
         }
         for (Kustomization.Patch patch : k.patchesOrEmpty()) {
             if (patch.path() != null) {
-                referenced(where, "patches", dir, patch.path(), false).ifPresent(patchFiles::add);
+                referenced(where, "patches", dir, patch.path(), false)
+                        .ifPresent(path -> patchFiles.put(path, Optional.ofNullable(patch.target())));
             } else if (patch.patch() == null) {
                 problems.add(new Problem(where, "a patch needs a path or an inline patch"));
             }
@@ -229,7 +240,7 @@ public final class ManifestTree {
         return Optional.empty();
     }
 
-    private void readObjects(Path file, boolean patch) {
+    private void readObjects(Path file, boolean patch, Optional<Kustomization.Target> target) {
         String where = relative(file).toString();
         List<JsonNode> documents = new ArrayList<>();
         try (YAMLParser parser = new YAMLFactory().createParser(file.toFile());
@@ -239,6 +250,10 @@ public final class ManifestTree {
             }
         } catch (IOException e) {
             problems.add(new Problem(where, "not valid YAML: " + e.getMessage()));
+            return;
+        }
+        if (patch && documents.size() == 1 && documents.get(0) != null && documents.get(0).isArray()) {
+            readJsonPatch(file, documents.get(0), target);
             return;
         }
         for (int i = 0; i < documents.size(); i++) {
@@ -260,14 +275,51 @@ public final class ManifestTree {
                         + "; known: " + ResourceKinds.known()));
                 continue;
             }
+            JsonNode typed = document;
+            if (document.has(Manifest.PATCH_DIRECTIVE)) {
+                // kustomize's directive, no field of the object: only deleting a whole object is used here.
+                if (!patch || !Manifest.DELETE.equals(document.path(Manifest.PATCH_DIRECTIVE).asText(null))) {
+                    problems.add(new Problem(docWhere, Manifest.PATCH_DIRECTIVE + ": only '" + Manifest.DELETE
+                            + "' in a patch is supported, to remove a whole object; is "
+                            + document.path(Manifest.PATCH_DIRECTIVE) + (patch ? "" : " in a resource")));
+                    continue;
+                }
+                typed = document.deepCopy();
+                ((ObjectNode) typed).remove(Manifest.PATCH_DIRECTIVE);
+            }
             try {
-                Object object = yaml.treeToValue(document, model.get());
+                Object object = yaml.treeToValue(typed, model.get());
                 manifests.add(new Manifest(relative(file), i, (HasMetadata) object, document, patch));
             } catch (JsonProcessingException e) {
                 String name = document.path("metadata").path("name").asText("?");
                 problems.add(new Problem(docWhere, kind + " " + name + ": " + describe(e, kind)));
             }
         }
+    }
+
+    private void readJsonPatch(Path file, JsonNode operations, Optional<Kustomization.Target> target) {
+        String where = relative(file).toString();
+        if (target.isEmpty()) {
+            problems.add(new Problem(where, "a JSON 6902 patch (a list of operations) needs a target in its"
+                    + " kustomization's patches: entry"));
+            return;
+        }
+        try {
+            List<JsonPatch.Operation> parsed = List.of(yaml.treeToValue(operations, JsonPatch.Operation[].class));
+            jsonPatches.add(new JsonPatch(relative(file), target.get(), parsed));
+        } catch (JsonProcessingException e) {
+            problems.add(new Problem(where, describe(e, "a JSON 6902 operation")));
+        }
+    }
+
+    /**
+     * A resource as a typed {@link Manifest} again after it was changed as a tree (a rendered variant),
+     * or why it no longer parses.
+     */
+    public static Manifest reparse(Manifest original, JsonNode rendered) throws JsonProcessingException {
+        Class<?> model = original.model().getClass();
+        return new Manifest(original.file(), original.document(), (HasMetadata) yaml.treeToValue(rendered, model),
+                rendered, false);
     }
 
     /** One line that says which field is wrong and what is allowed. */

@@ -1,6 +1,7 @@
 package io.resflow.k8s.validation;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.EnvVar;
@@ -28,10 +29,12 @@ import io.resflow.k8s.facts.FlinkPlugins;
 import io.resflow.k8s.facts.MetricCatalogue;
 import io.resflow.k8s.facts.PrometheusMetric;
 import io.resflow.k8s.facts.Spelling;
+import io.resflow.k8s.manifests.JsonPatch;
 import io.resflow.k8s.manifests.Kustomization;
 import io.resflow.k8s.manifests.Manifest;
 import io.resflow.k8s.manifests.ManifestTree;
 import io.resflow.k8s.manifests.Problem;
+import io.resflow.k8s.manifests.Variant;
 import io.strimzi.api.kafka.model.kafka.Kafka;
 import io.strimzi.api.kafka.model.kafka.listener.GenericKafkaListener;
 import io.strimzi.api.kafka.model.nodepool.KafkaNodePool;
@@ -96,6 +99,9 @@ public final class ManifestValidator {
     static final String GPU_RESOURCE = "nvidia.com/gpu";
     static final String GPU_TAG_SUFFIX = "-gpu";
     static final String PROMETHEUS_REPORTER_FACTORY = "org.apache.flink.metrics.prometheus.PrometheusReporterFactory";
+    static final String TASK_MANAGER_CPU_LIMIT_FACTOR = "kubernetes.taskmanager.cpu.limit-factor";
+    /** The label the Job controller puts on a Job's pods, read through the downward API. */
+    static final String JOB_NAME_FIELD = "metadata.labels['batch.kubernetes.io/job-name']";
 
     private final CodeFacts facts;
 
@@ -130,11 +136,14 @@ public final class ManifestValidator {
         run.checkTopics();
         run.checkFlinkDeployments();
         run.checkWorkloads();
+        run.checkClaimsUsed("", tree.manifests().stream().filter(m -> !m.patch()).toList());
+        run.checkComponents();
         run.checkPodMonitors();
         run.checkMetricQueries();
         run.checkDockerfiles();
         run.checkReadme();
-        return new Report(tree, List.copyOf(run.problems), List.copyOf(run.notices));
+        // A JSON patch that does not apply is found on its own and again in each variant that renders it.
+        return new Report(tree, List.copyOf(new LinkedHashSet<>(run.problems)), List.copyOf(run.notices));
     }
 
     /** One validation's state: the tree, what was found so far, and what the checks share. */
@@ -228,6 +237,71 @@ public final class ManifestValidator {
                         && Objects.equals(m.name(), patch.name()));
                 if (!found) {
                     problem(patch.where(), "patches " + patch.kind() + " " + patch.name() + ", which no resource defines");
+                }
+            }
+            for (JsonPatch patch : tree.jsonPatches()) {
+                List<Manifest> targets = tree.manifests().stream().filter(m -> !m.patch() && patch.targets(m.tree())).toList();
+                if (targets.isEmpty()) {
+                    problem(patch.file().toString(), "its target " + patch.target() + " matches no object");
+                }
+                // Each alone against the base: a patch of an overlay is rendered nowhere else.
+                for (Manifest target : targets) {
+                    patch.applyTo(((ObjectNode) target.tree()).deepCopy()).ifPresent(failure ->
+                            problem(patch.file().toString(), "does not apply to " + target.kind() + " " + target.name()
+                                    + ": " + failure));
+                }
+            }
+        }
+
+        /**
+         * Each component added to the base, rendered ({@link Variant}): the pods' volumes and claims and
+         * Flink's state directories must still fit together, and no volume may be left that nothing uses.
+         */
+        void checkComponents() {
+            tree.kustomizations().forEach((dir, k) -> {
+                if (!"Component".equals(k.kind())) {
+                    return;
+                }
+                Variant variant = Variant.withComponent(tree, dir);
+                problems.addAll(variant.problems());
+                String with = " with " + dir;
+                Set<String> claims = variant.resources(PersistentVolumeClaim.class).stream()
+                        .map(c -> c.getMetadata().getName()).collect(Collectors.toCollection(TreeSet::new));
+                for (Manifest m : variant.all(FlinkDeployment.class)) {
+                    FlinkDeployment deployment = m.as(FlinkDeployment.class);
+                    Map<String, String> configuration = deployment.getSpec().getFlinkConfiguration() == null
+                            ? Map.of() : deployment.getSpec().getFlinkConfiguration();
+                    for (PodTemplateSpec template : flinkTemplates(deployment)) {
+                        checkPodTemplate(m.where() + with, template.getSpec(), claims);
+                    }
+                    checkStateDirectories(m.where() + with, deployment, configuration);
+                    checkVolumesUsed(m.where() + with, deployment, configuration);
+                }
+                checkClaimsUsed(with, variant.resources());
+            });
+        }
+
+        /**
+         * Every claim is mounted by some pod: an unused one still waits for a volume its class can bind
+         * (ReadWriteMany here), the very thing a component like s3-state is there to spare.
+         */
+        void checkClaimsUsed(String suffix, List<Manifest> objects) {
+            Set<String> mounted = new TreeSet<>();
+            for (Manifest m : objects) {
+                List<PodTemplateSpec> templates = new ArrayList<>();
+                if (m.is(FlinkDeployment.class) && m.as(FlinkDeployment.class).getSpec() != null) {
+                    templates.addAll(flinkTemplates(m.as(FlinkDeployment.class)));
+                }
+                workloadTemplate(m).ifPresent(templates::add);
+                templates.stream().filter(t -> t.getSpec() != null && t.getSpec().getVolumes() != null)
+                        .flatMap(t -> t.getSpec().getVolumes().stream())
+                        .filter(v -> v.getPersistentVolumeClaim() != null)
+                        .forEach(v -> mounted.add(v.getPersistentVolumeClaim().getClaimName()));
+            }
+            for (Manifest m : objects) {
+                if (m.is(PersistentVolumeClaim.class) && !mounted.contains(m.name())) {
+                    problem(m.where() + suffix, "PersistentVolumeClaim " + m.name() + " is mounted by no pod: it would"
+                            + " still ask the cluster for a volume, and a class that can bind it, that nothing uses");
                 }
             }
         }
@@ -408,7 +482,7 @@ public final class ManifestValidator {
                 checkFlinkConfiguration(m, configuration);
                 if (deployment.getSpec() != null) {
                     for (PodTemplateSpec template : flinkTemplates(deployment)) {
-                        checkPodTemplate(m, template.getSpec());
+                        checkPodTemplate(m.where(), template.getSpec(), claimNames());
                     }
                 }
                 if (!m.patch()) {
@@ -493,7 +567,8 @@ public final class ManifestValidator {
                         + " (DJL is in the image's lib/ so its native libraries load once per TaskManager)");
             }
             checkMetricsPort(m, deployment, configuration);
-            checkStateDirectories(m, deployment, configuration);
+            checkStateDirectories(m.where(), deployment, configuration);
+            checkVolumesUsed(m.where(), deployment, configuration);
 
             List<String> args = job.getArgs() == null ? List.of() : List.of(job.getArgs());
             Configuration options;
@@ -510,6 +585,12 @@ public final class ManifestValidator {
                             + "); list every ClassifyJobOptions key so this is the one place to tune the job"));
                 }
             }
+            try {
+                facts.checkJobSettings(options);
+            } catch (IllegalArgumentException e) {
+                problem(where, "spec.job.args: " + e.getMessage());
+            }
+            checkInferenceThreads(where, deployment, configuration, options);
             Map<String, String> values = options.toMap();
             String parallelism = values.get("parallelism");
             if (parallelism != null && Integer.parseInt(parallelism) != job.getParallelism()) {
@@ -536,14 +617,50 @@ public final class ManifestValidator {
                     problem(where, "--model " + model + " is on no volume of " + FLINK_MAIN_CONTAINER + " in spec.podTemplate"
                             + " (the JobManager reads its metadata, the TaskManagers load it)");
                 }
-                Set<String> exported = trainerArgValues("--output").stream()
-                        .map(run -> TrainingRun.savedModel(Path.of(run)).toString())
-                        .collect(Collectors.toCollection(TreeSet::new));
-                if (!exported.contains(model)) {
-                    problem(where, "--model " + model + " is the SavedModel of no trainer Job (they export " + exported
-                            + ": <--output>/" + TrainingRun.SAVED_MODEL + ")");
+                List<SavedModelPath> exported = trainerSavedModels();
+                if (exported.stream().noneMatch(e -> e.pattern().matcher(model).matches())) {
+                    problem(where, "--model " + model + " is the SavedModel of no trainer Job or CronJob (they export "
+                            + exported.stream().map(SavedModelPath::shown).toList() + ": <--output>/"
+                            + TrainingRun.SAVED_MODEL + ")");
                 }
             }
+        }
+
+        /**
+         * TensorFlow sizes "one thread per core" by the node's cores, not by the container's CPU quota
+         * (tensorflow/tensorflow#17206): on a 64-core node 0 would start 64 intra-op threads in a
+         * TaskManager allowed 4 CPUs, which the quota then throttles. So the count must be explicit, and
+         * threads beyond the TaskManager's CPU limit could only wait for one another.
+         */
+        void checkInferenceThreads(String where, FlinkDeployment deployment, Map<String, String> configuration,
+                Configuration options) {
+            int threads = options.get(ClassifyJobOptions.INFERENCE_THREADS);
+            if (threads == 0) {
+                problem(where, "--inference-threads 0 lets TensorFlow start one thread per core of the node, not of the"
+                        + " TaskManager's CPU limit (tensorflow/tensorflow#17206); set it to at most "
+                        + cpus(taskManagerCpuLimit(deployment, configuration)));
+                return;
+            }
+            double limit = taskManagerCpuLimit(deployment, configuration);
+            if (threads > limit) {
+                problem(where, "--inference-threads " + threads + " is more than the TaskManager's CPU limit " + cpus(limit)
+                        + " (taskManager.resource.cpu x " + TASK_MANAGER_CPU_LIMIT_FACTOR + "): the extra threads"
+                        + " only wait for the quota");
+            }
+        }
+
+        String cpus(double cpus) {
+            return cpus == Math.rint(cpus) ? String.valueOf((long) cpus) : String.valueOf(cpus);
+        }
+
+        /** What Flink's Kubernetes integration gives a TaskManager container as its CPU limit. */
+        double taskManagerCpuLimit(FlinkDeployment deployment, Map<String, String> configuration) {
+            var taskManager = deployment.getSpec().getTaskManager();
+            Double cpu = taskManager == null || taskManager.getResource() == null ? null : taskManager.getResource().getCpu();
+            // Flink's fallbacks: kubernetes.taskmanager.cpu.amount defaults to the slots, the factor to 1.
+            double request = cpu != null ? cpu
+                    : Double.parseDouble(configuration.getOrDefault("taskmanager.numberOfTaskSlots", "1"));
+            return request * Double.parseDouble(configuration.getOrDefault(TASK_MANAGER_CPU_LIMIT_FACTOR, "1.0"));
         }
 
         /**
@@ -602,30 +719,63 @@ public final class ManifestValidator {
             }
         }
 
-        void checkStateDirectories(Manifest m, FlinkDeployment deployment, Map<String, String> configuration) {
+        void checkStateDirectories(String where, FlinkDeployment deployment, Map<String, String> configuration) {
             PodSpec shared = deployment.getSpec().getPodTemplate() == null ? null : deployment.getSpec().getPodTemplate().getSpec();
             Container main = shared == null ? null : container(shared, FLINK_MAIN_CONTAINER);
             configuration.forEach((key, value) -> {
                 if (value.startsWith("file://")) {
                     String path = value.substring("file://".length());
                     if (main == null || mountFor(main, path).isEmpty()) {
-                        problem(m.where(), "flinkConfiguration: " + key + " " + value + " is on no volume of "
+                        problem(where, "flinkConfiguration: " + key + " " + value + " is on no volume of "
                                 + FLINK_MAIN_CONTAINER + ": it would vanish with the pod");
                     }
                 }
             });
         }
 
+        /**
+         * Every volume the Flink pods mount holds something of the job: a file:// path of its
+         * configuration or a path of its arguments (--model). A pod starts only once each of its claims
+         * is bound, so a leftover volume can keep the job from starting for nothing.
+         */
+        void checkVolumesUsed(String where, FlinkDeployment deployment, Map<String, String> configuration) {
+            List<String> paths = new ArrayList<>();
+            configuration.values().stream().filter(v -> v.startsWith("file://"))
+                    .forEach(v -> paths.add(v.substring("file://".length())));
+            JobSpec job = deployment.getSpec().getJob();
+            if (job != null && job.getArgs() != null) {
+                Stream.of(job.getArgs()).filter(a -> a.startsWith("/")).forEach(paths::add);
+            }
+            for (PodTemplateSpec template : flinkTemplates(deployment)) {
+                Container main = container(template.getSpec(), FLINK_MAIN_CONTAINER);
+                for (VolumeMount mount : main == null || main.getVolumeMounts() == null ? List.<VolumeMount>of()
+                        : main.getVolumeMounts()) {
+                    Container only = new Container();
+                    only.setVolumeMounts(List.of(mount));
+                    if (paths.stream().noneMatch(path -> mountFor(only, path).isPresent())) {
+                        problem(where, FLINK_MAIN_CONTAINER + " mounts volume " + mount.getName() + " at "
+                                + mount.getMountPath() + ", which neither flinkConfiguration nor spec.job.args use:"
+                                + " drop it and its claim, or the pods wait for a volume nothing needs");
+                    }
+                }
+            }
+        }
+
         // ---------------------------------------------------------------- pods, Jobs, CronJobs
 
+        Set<String> claimNames() {
+            return tree.resources(PersistentVolumeClaim.class).stream()
+                    .map(c -> c.getMetadata().getName()).collect(Collectors.toCollection(TreeSet::new));
+        }
+
         /** Volumes, mounts and claims of a pod spec (whole, or the part a patch sets). */
-        void checkPodTemplate(Manifest m, PodSpec spec) {
+        void checkPodTemplate(String where, PodSpec spec, Set<String> claims) {
             Set<String> volumes = spec.getVolumes() == null ? Set.of()
                     : spec.getVolumes().stream().map(Volume::getName).collect(Collectors.toSet());
             for (Container container : spec.getContainers() == null ? List.<Container>of() : spec.getContainers()) {
                 for (VolumeMount mount : container.getVolumeMounts() == null ? List.<VolumeMount>of() : container.getVolumeMounts()) {
                     if (!volumes.contains(mount.getName())) {
-                        problem(m.where(), "container " + container.getName() + " mounts volume " + mount.getName()
+                        problem(where, "container " + container.getName() + " mounts volume " + mount.getName()
                                 + ", which the pod does not define " + volumes);
                     }
                 }
@@ -635,39 +785,39 @@ public final class ManifestValidator {
                     Matcher variable = Pattern.compile("\\$\\(([A-Za-z_][A-Za-z0-9_]*)\\)").matcher(arg);
                     while (variable.find()) {
                         if (!env.contains(variable.group(1))) {
-                            problem(m.where(), "container " + container.getName() + " argument " + arg + " uses $("
+                            problem(where, "container " + container.getName() + " argument " + arg + " uses $("
                                     + variable.group(1) + "), which is not in its env");
                         }
                     }
                 }
             }
-            Set<String> claims = tree.resources(PersistentVolumeClaim.class).stream()
-                    .map(c -> c.getMetadata().getName()).collect(Collectors.toSet());
             for (Volume volume : spec.getVolumes() == null ? List.<Volume>of() : spec.getVolumes()) {
                 if (volume.getPersistentVolumeClaim() != null && !claims.contains(volume.getPersistentVolumeClaim().getClaimName())) {
-                    problem(m.where(), "volume " + volume.getName() + " claims " + volume.getPersistentVolumeClaim().getClaimName()
+                    problem(where, "volume " + volume.getName() + " claims " + volume.getPersistentVolumeClaim().getClaimName()
                             + ", which is no PersistentVolumeClaim here " + claims);
                 }
             }
         }
 
+        /** The pod template of a Job or CronJob. */
+        Optional<PodTemplateSpec> workloadTemplate(Manifest m) {
+            if (m.is(Job.class)) {
+                Job job = m.as(Job.class);
+                return Optional.ofNullable(job.getSpec()).map(spec -> spec.getTemplate());
+            }
+            if (m.is(CronJob.class)) {
+                CronJob cron = m.as(CronJob.class);
+                return Optional.ofNullable(cron.getSpec()).map(spec -> spec.getJobTemplate())
+                        .map(template -> template.getSpec()).map(spec -> spec.getTemplate());
+            }
+            return Optional.empty();
+        }
+
         /** Pod templates of Jobs and CronJobs (resources and patches), with their manifests. */
         List<Map.Entry<Manifest, PodTemplateSpec>> workloadTemplates() {
             List<Map.Entry<Manifest, PodTemplateSpec>> templates = new ArrayList<>();
-            for (Manifest m : tree.all(Job.class)) {
-                Job job = m.as(Job.class);
-                if (job.getSpec() != null && job.getSpec().getTemplate() != null) {
-                    templates.add(Map.entry(m, job.getSpec().getTemplate()));
-                }
-            }
-            for (Manifest m : tree.all(CronJob.class)) {
-                CronJob cron = m.as(CronJob.class);
-                if (cron.getSpec() != null && cron.getSpec().getJobTemplate() != null
-                        && cron.getSpec().getJobTemplate().getSpec() != null
-                        && cron.getSpec().getJobTemplate().getSpec().getTemplate() != null) {
-                    templates.add(Map.entry(m, cron.getSpec().getJobTemplate().getSpec().getTemplate()));
-                }
-            }
+            Stream.concat(tree.all(Job.class).stream(), tree.all(CronJob.class).stream())
+                    .forEach(m -> workloadTemplate(m).ifPresent(t -> templates.add(Map.entry(m, t))));
             return templates;
         }
 
@@ -678,7 +828,7 @@ public final class ManifestValidator {
                 if (spec == null) {
                     continue;
                 }
-                checkPodTemplate(m, spec);
+                checkPodTemplate(m.where(), spec, claimNames());
                 if (m.patch()) {
                     continue;
                 }
@@ -735,20 +885,67 @@ public final class ManifestValidator {
             });
         }
 
-        /** The values the trainer Jobs (not CronJobs) pass for a flag. */
-        Set<String> trainerArgValues(String flag) {
-            Set<String> values = new TreeSet<>();
-            for (Manifest m : tree.all(Job.class)) {
-                Job job = m.as(Job.class);
-                if (m.patch() || job.getSpec() == null || job.getSpec().getTemplate().getSpec() == null) {
+        /** A SavedModel folder a trainer writes: which paths it can be, and how to show it in a message. */
+        record SavedModelPath(Pattern pattern, String shown) {}
+
+        /**
+         * The SavedModels the trainers write, {@code <--output>/saved-model} of each {@code resflow train}
+         * container of a Job or CronJob. An output may name its Job through $(VAR) from the
+         * batch.kubernetes.io/job-name label: for a Job that is its name; for a CronJob, the names the
+         * CronJob controller gives its Jobs, {@code <cronjob>-<scheduled time in minutes>}, so only this
+         * CronJob's runs match, not any folder.
+         */
+        List<SavedModelPath> trainerSavedModels() {
+            List<SavedModelPath> paths = new ArrayList<>();
+            for (Map.Entry<Manifest, PodTemplateSpec> entry : workloadTemplates()) {
+                Manifest m = entry.getKey();
+                if (m.patch() || entry.getValue().getSpec() == null) {
                     continue;
                 }
-                for (Container container : job.getSpec().getTemplate().getSpec().getContainers()) {
-                    Optional.ofNullable(flagValues(container.getArgs() == null ? List.of() : container.getArgs()).get(flag))
-                            .ifPresent(values::add);
+                for (Container container : entry.getValue().getSpec().getContainers()) {
+                    List<String> args = container.getArgs() == null ? List.of() : container.getArgs();
+                    String output = args.isEmpty() || !args.get(0).equals("train") ? null : flagValues(args).get("--output");
+                    if (output != null) {
+                        savedModelPath(m, container, TrainingRun.savedModel(Path.of(output)).toString())
+                                .ifPresent(paths::add);
+                    }
                 }
             }
-            return values;
+            return paths;
+        }
+
+        /** Empty when the path uses a variable whose value is not known before the pod runs. */
+        Optional<SavedModelPath> savedModelPath(Manifest m, Container container, String path) {
+            Map<String, EnvVar> env = new LinkedHashMap<>();
+            (container.getEnv() == null ? List.<EnvVar>of() : container.getEnv()).forEach(e -> env.put(e.getName(), e));
+            StringBuilder regex = new StringBuilder();
+            StringBuilder shown = new StringBuilder();
+            Matcher variable = Pattern.compile("\\$\\(([A-Za-z_][A-Za-z0-9_]*)\\)").matcher(path);
+            int literalFrom = 0;
+            while (variable.find()) {
+                String literal = path.substring(literalFrom, variable.start());
+                regex.append(Pattern.quote(literal));
+                shown.append(literal);
+                literalFrom = variable.end();
+                EnvVar var = env.get(variable.group(1));
+                String fieldPath = var == null || var.getValueFrom() == null || var.getValueFrom().getFieldRef() == null
+                        ? null : var.getValueFrom().getFieldRef().getFieldPath();
+                if (var != null && var.getValue() != null) {
+                    regex.append(Pattern.quote(var.getValue()));
+                    shown.append(var.getValue());
+                } else if (JOB_NAME_FIELD.equals(fieldPath) && m.is(CronJob.class)) {
+                    regex.append(Pattern.quote(m.name() + "-")).append("\\d+");
+                    shown.append(m.name()).append("-<n>");
+                } else if (JOB_NAME_FIELD.equals(fieldPath) && m.is(Job.class)) {
+                    regex.append(Pattern.quote(m.name()));
+                    shown.append(m.name());
+                } else {
+                    return Optional.empty();
+                }
+            }
+            regex.append(Pattern.quote(path.substring(literalFrom)));
+            shown.append(path.substring(literalFrom));
+            return Optional.of(new SavedModelPath(Pattern.compile(regex.toString()), shown.toString()));
         }
 
         Map<String, String> flagValues(List<String> args) {

@@ -2,8 +2,14 @@ package io.resflow.k8s.validation;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.resflow.k8s.facts.CodeFacts;
+import io.resflow.k8s.manifests.ManifestTree;
 import io.resflow.k8s.manifests.Problem;
+import io.resflow.k8s.manifests.Variant;
 import io.strimzi.api.kafka.model.topic.KafkaTopic;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -66,6 +72,9 @@ class ManifestValidatorTest {
         String train = "base/trainer/train-job.yaml";
         String alerts = "base/monitoring/alert-rules.yaml";
         String dashboard = "base/monitoring/resflow-dashboard.json";
+        String s3 = "components/s3-state/kustomization.yaml";
+        String s3VolumePatchTarget = "    target:\n      group: flink.apache.org\n      version: v1beta1\n"
+                + "      kind: FlinkDeployment\n      name: resflow-classify\n";
         return Stream.of(
                 // unknown fields, in every family of typed models
                 new Mistake("misspelt FlinkDeployment field", flink, "    parallelism: 4", "    paralelism: 4",
@@ -130,6 +139,19 @@ class ManifestValidatorTest {
                         "      - --parallelism\n      - \"8\"\n", "--parallelism 8 differs from spec.job.parallelism 4"),
                 new Mistake("a model no trainer Job writes", flink, "/models/runs/fashion-resnet20-1/saved-model",
                         "/models/runs/fashion-resnet20-2/saved-model", "is the SavedModel of no trainer Job"),
+                new Mistake("a retraining run the CronJob cannot have written", flink,
+                        "/models/runs/fashion-resnet20-1/saved-model", "/models/runs/resflow-retrain-latest/saved-model",
+                        "--model /models/runs/resflow-retrain-latest/saved-model is the SavedModel of no trainer Job or"
+                                + " CronJob", "/models/runs/resflow-retrain-<n>/saved-model"),
+                new Mistake("settings the job refuses together", flink, "      - --async-capacity\n      - \"512\"\n",
+                        "      - --async-capacity\n      - \"32\"\n",
+                        "spec.job.args: Cannot start the classify job: --async-capacity must be at least --max-batch-size"),
+                new Mistake("inference threads sized by the node", flink, "      - --inference-threads\n      - \"4\"\n",
+                        "      - --inference-threads\n      - \"0\"\n",
+                        "--inference-threads 0 lets TensorFlow start one thread per core of the node"),
+                new Mistake("more inference threads than the TaskManager's CPUs", flink,
+                        "      - --inference-threads\n      - \"4\"\n", "      - --inference-threads\n      - \"8\"\n",
+                        "--inference-threads 8 is more than the TaskManager's CPU limit 4 "),
                 new Mistake("another entry class", flink, "entryClass: io.resflow.pipeline.classify.ClassifyJob",
                         "entryClass: io.resflow.pipeline.classify.ClassifyJobMain",
                         "spec.job.entryClass must be io.resflow.pipeline.classify.ClassifyJob"),
@@ -146,6 +168,30 @@ class ManifestValidatorTest {
                         "flink-s3-fs-presto-2.2.1.jar", "flink-s3-fs-presto-1.20.1.jar", "names flink-s3-fs-presto-1.20.1.jar"),
                 new Mistake("a checkpoint directory on no volume", flink, "file:///flink-state/checkpoints",
                         "file:///tmp/checkpoints", "is on no volume of flink-main-container: it would vanish with the pod"),
+                // the s3-state component, rendered on the base
+                new Mistake("state in S3 but the pods still mount the state volume", s3,
+                        "  - path: drop-flink-state-volume.yaml\n" + s3VolumePatchTarget, "",
+                        "(FlinkDeployment resflow-classify) with components/s3-state: flink-main-container mounts volume"
+                                + " flink-state at /flink-state, which neither flinkConfiguration nor spec.job.args use",
+                        "with components/s3-state: volume flink-state claims resflow-flink-state, which is no"
+                                + " PersistentVolumeClaim here"),
+                new Mistake("state in S3 but its claim kept", s3, "  - path: drop-flink-state-claim.yaml\n", "",
+                        "(PersistentVolumeClaim resflow-flink-state) with components/s3-state: PersistentVolumeClaim"
+                                + " resflow-flink-state is mounted by no pod"),
+                new Mistake("a JSON patch that would remove another volume", flink,
+                        "        - name: flink-state\n          persistentVolumeClaim:",
+                        "        - name: state\n          persistentVolumeClaim:",
+                        "components/s3-state/drop-flink-state-volume.yaml: does not apply to FlinkDeployment resflow-classify:"
+                                + " operation 4 (test /spec/podTemplate/spec/volumes/1/name): expects \"flink-state\", is \"state\""),
+                new Mistake("a JSON patch without a target", s3, s3VolumePatchTarget, "",
+                        "drop-flink-state-volume.yaml: a JSON 6902 patch (a list of operations) needs a target"),
+                new Mistake("a patch directive kustomize would keep as a field", "components/s3-state/drop-flink-state-claim.yaml",
+                        "$patch: delete", "$patch: replace", "$patch: only 'delete' in a patch is supported"),
+                new Mistake("a component merging a list of a built-in kind", "components/s3-state/flink-s3-state.yaml",
+                        "key:secret-key\n", "key:secret-key\n---\napiVersion: batch/v1\nkind: Job\nmetadata:\n"
+                                + "  name: resflow-train\nspec:\n  template:\n    spec:\n      containers:\n"
+                                + "        - name: trainer\n          image: resflow/trainer\n",
+                        "sets the list spec.template.spec.containers of a built-in kind"),
                 // the trainer
                 new Mistake("a flag resflow train does not have", train, "- --epochs", "- --epoch",
                         "resflow train refuses these arguments"),
@@ -214,6 +260,43 @@ class ManifestValidatorTest {
         for (String expected : mistake.expected()) {
             assertThat(problems).as(report.describe()).anySatisfy(p -> assertThat(p).contains(expected));
         }
+    }
+
+    /** k8s/README.md, Rolling out a new model: --model may name a run of the retraining CronJob. */
+    @Test
+    void acceptsTheSavedModelOfARetrainingRun() throws IOException {
+        Path copy = copyOfK8s();
+        Path flink = copy.resolve("base/flink/classify-deployment.yaml");
+        // The CronJob controller names a run <cronjob>-<scheduled time in minutes since the epoch>.
+        Files.writeString(flink, Files.readString(flink).replace("/models/runs/fashion-resnet20-1/saved-model",
+                "/models/runs/resflow-retrain-29430180/saved-model"));
+
+        ManifestValidator.Report report = validator.validate(copy);
+
+        assertThat(report.problems()).as(report.describe()).isEmpty();
+    }
+
+    /** With components/s3-state, Flink's state is in S3 and nothing needs the ReadWriteMany state volume. */
+    @Test
+    void theS3VariantKeepsNoStateVolume() {
+        ManifestTree tree = ManifestTree.load(k8sDirectory());
+
+        Variant s3 = Variant.withComponent(tree, Path.of("components/s3-state"));
+
+        assertThat(s3.problems()).isEmpty();
+        assertThat(s3.resources(PersistentVolumeClaim.class)).extracting(c -> c.getMetadata().getName())
+                .containsExactly("resflow-models");
+        FlinkDeployment classify = s3.resources(FlinkDeployment.class).get(0);
+        PodSpec pods = classify.getSpec().getPodTemplate().getSpec();
+        assertThat(pods.getVolumes()).extracting(Volume::getName).containsExactly("models");
+        assertThat(pods.getContainers().get(0).getVolumeMounts()).extracting(VolumeMount::getMountPath)
+                .containsExactly("/models");
+        assertThat(pods.getContainers().get(0).getPorts()).as("the rest of the pod template stays").isNotEmpty();
+        assertThat(classify.getSpec().getFlinkConfiguration())
+                .hasEntrySatisfying("execution.checkpointing.dir", dir -> assertThat(dir).startsWith("s3://"))
+                .hasEntrySatisfying("execution.checkpointing.savepoint-dir", dir -> assertThat(dir).startsWith("s3://"))
+                .hasEntrySatisfying("high-availability.storageDir", dir -> assertThat(dir).startsWith("s3://"));
+        assertThat(classify.getSpec().getFlinkConfiguration().values()).noneMatch(v -> v.startsWith("file://"));
     }
 
     @Test
