@@ -5,6 +5,7 @@ import io.resflow.datasets.LabelledImages;
 import io.resflow.kafka.embedded.EmbeddedKafka;
 import io.resflow.localflink.LocalFlink;
 import io.resflow.pipeline.scoring.ScorerSettings;
+import io.resflow.runtime.metadata.ModelMetadata;
 import io.resflow.runtime.savedmodel.SavedModelClassifier;
 import io.resflow.runtime.savedmodel.SessionThreads;
 import io.resflow.schema.ImageEncoding;
@@ -47,8 +48,9 @@ public final class Benchmarks {
 
     public static void run(Plan plan, String machine, String command, Path markdown, Path plots, Consumer<String> log)
             throws Exception {
-        // The test images as the model takes them: NCHW, scaled by 1/255, exactly as the pipeline feeds them.
-        float[] inputs = plan.images().toNchw(0, plan.images().size(), 1f / 255);
+        // The test images as the model takes them: NCHW, scaled as its metadata says, as the pipeline feeds them.
+        float[] inputs = plan.images().toNchw(0, plan.images().size(),
+                ModelMetadata.read(plan.model()).input().pixelScale());
         // TensorFlow's defaults, and the pipeline's own thread settings when they differ: both are measured next to
         // every pipeline run and the better is its reference, so a setting that helps the pipeline but slows the
         // bare engine cannot make the ratio look better than it is.

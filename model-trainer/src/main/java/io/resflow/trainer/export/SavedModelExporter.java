@@ -12,6 +12,8 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -48,6 +50,9 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  */
 public final class SavedModelExporter {
+
+    /** What callers multiply 0..255 pixels by before feeding an exported model: its graph normalises from 0..1. */
+    public static final float PIXEL_SCALE = 1f / 255;
 
     private static final Logger LOG = LoggerFactory.getLogger(SavedModelExporter.class);
 
@@ -111,6 +116,11 @@ public final class SavedModelExporter {
         Path staging = Files.createTempDirectory(parent, "." + target.getFileName() + ".exporting-");
         boolean published = false;
         try {
+            // A temp folder is private to its owner, and the rename keeps that: on Kubernetes the
+            // trainer and Flink are different users sharing a group, so Flink could not read the model.
+            if (Files.getFileStore(staging).supportsFileAttributeView(PosixFileAttributeView.class)) {
+                Files.setPosixFilePermissions(staging, PosixFilePermissions.fromString("rwxr-xr-x"));
+            }
             long start = System.nanoTime();
             SavedModelWriter.write(weights, metadata, staging);
             long written = System.nanoTime();
@@ -146,7 +156,8 @@ public final class SavedModelExporter {
                 .setChannels(spec.inputChannels())
                 .setHeight(spec.inputHeight())
                 .setWidth(spec.inputWidth())
-                .setPixelScale(settings.pixelScale)
+                // The graph normalises from 0..1 (ResNetGraph), so callers scale 0..255 pixels by 1/255.
+                .setPixelScale(PIXEL_SCALE)
                 .setMean(settings.mean)
                 .setStd(settings.std)
                 .build();
@@ -197,7 +208,6 @@ public final class SavedModelExporter {
         private String dataset;
         private Double testAccuracy;
         private Instant createdAt;
-        private float pixelScale = 1f / 255;
         private double tolerance = ParityGate.DEFAULT_TOLERANCE;
         private int parityBatchSize = ParityGate.DEFAULT_BATCH_SIZE;
         private UnaryOperator<TensorFlowWeights> tamper = UnaryOperator.identity();
@@ -252,11 +262,6 @@ public final class SavedModelExporter {
             return this;
         }
 
-        /** Factor callers apply to 0..255 pixels before feeding the model; default 1/255. */
-        public Builder optPixelScale(float pixelScale) {
-            this.pixelScale = pixelScale;
-            return this;
-        }
 
         /** Largest accepted probability difference in the parity gate; default 1e-4. */
         public Builder optParityTolerance(double tolerance) {

@@ -113,7 +113,7 @@ public final class TrainingRun {
 
     /** The first held-out images as the SavedModel takes them: NCHW, 0..1. */
     static float[] parityImages(LabelledImages test) {
-        return test.toNchw(0, Math.min(PARITY_IMAGES, test.size()), 1f / 255);
+        return test.toNchw(0, Math.min(PARITY_IMAGES, test.size()), SavedModelExporter.PIXEL_SCALE);
     }
 
     /** Settings of a {@link TrainingRun}; architecture, training config and data are required. */

@@ -54,6 +54,12 @@ class SavedModelExporterParityTest {
             assertThat(result.directory()).isEqualTo(target.toAbsolutePath());
             assertThat(target.resolve("saved_model.pb")).isRegularFile();
             assertThat(target.resolve("variables/variables.index")).isRegularFile();
+            // On Kubernetes the trainer and Flink run as different users sharing only a group.
+            assertThat(Files.getPosixFilePermissions(target)).as("the SavedModel folder is readable by others")
+                    .contains(java.nio.file.attribute.PosixFilePermission.GROUP_READ,
+                            java.nio.file.attribute.PosixFilePermission.GROUP_EXECUTE,
+                            java.nio.file.attribute.PosixFilePermission.OTHERS_READ,
+                            java.nio.file.attribute.PosixFilePermission.OTHERS_EXECUTE);
             assertThat(ModelMetadata.read(target)).isEqualTo(result.metadata());
             assertThat(result.metadata().architecture()).isEqualTo(description);
             assertThat(result.metadata().parameterCount()).isEqualTo(net.trainableParameterCount());
