@@ -151,7 +151,7 @@ public final class ImageClassifierTrainer {
         if (config.warmup() instanceof Warmup.Linear linear) {
             schedule = schedule.withLinearWarmup(linear.iterations());
         }
-        LearningRateTracker learningRate = new LearningRateTracker(schedule, config.warmup());
+        LearningRateTracker learningRate = new LearningRateTracker(schedule, config.warmup(), devices.length);
 
         RunState state = new RunState();
         if (checkpoint.isPresent()) {
@@ -168,7 +168,7 @@ public final class ImageClassifierTrainer {
                 .optMomentum(config.momentum())
                 .optWeightDecays(config.weightDecay())
                 // DJL counts updates from here: the schedule continues after a resume.
-                .optBeginNumUpdate(Math.toIntExact(state.iteration))
+                .optBeginNumUpdate(learningRate.updatesBefore(state.iteration))
                 .build();
         DefaultTrainingConfig djlConfig = new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
                 .optOptimizer(sgd)

@@ -55,6 +55,21 @@ class LearningRateScheduleTest {
     }
 
     @Test
+    void onTwoDevicesEachStepCountsTwoUpdatesAndStaysOneIteration() {
+        LearningRateTracker tracker = new LearningRateTracker(LearningRateSchedule.step(0.1f, 100), Warmup.none(), 2);
+
+        // Step s updates each parameter on both devices: counts 2s+1 and 2s+2 are iteration s.
+        assertThat(tracker.getNewValue(99)).as("iteration 49, first device").isEqualTo(0.1f);
+        assertThat(tracker.getNewValue(100)).as("iteration 49, second device").isEqualTo(0.1f);
+        assertThat(tracker.getNewValue(101)).as("iteration 50: the first drop, at half of training")
+                .isCloseTo(0.01f, within(1e-9f));
+        assertThat(tracker.getNewValue(102)).isCloseTo(0.01f, within(1e-9f));
+        // A run resumed after 50 iterations starts counting after 100 updates.
+        assertThat(tracker.updatesBefore(50)).isEqualTo(100);
+        assertThat(tracker.getNewValue(tracker.updatesBefore(50) + 1)).isCloseTo(0.01f, within(1e-9f));
+    }
+
+    @Test
     void errorWarmupHoldsTheLowRateUntilTrainingErrorDropsBelowTheThreshold() {
         LearningRateTracker tracker =
                 new LearningRateTracker(LearningRateSchedule.step(0.1f, 64_000), Warmup.paper110Layer());
