@@ -155,6 +155,14 @@ public final class TensorFlowNativeLibraries {
     private Optional<NativeLibrarySetup> explicitLibraryPath(List<String> tried) {
         // DJL reads the environment variable first, then the system property.
         String fromEnvironment = environment.apply(LIBRARY_PATH_KEY);
+        if (fromEnvironment != null && fromEnvironment.isBlank()) {
+            // DJL takes any environment value, even an empty one, over the system property set below,
+            // and would then look for natives to download: fail here, saying why.
+            tried.add(LIBRARY_PATH_KEY + " is set in the environment but empty");
+            throw unavailable(tried, null, "Unset " + LIBRARY_PATH_KEY + " (an empty value still hides the folder"
+                    + " ResFlow extracts the natives to), or point it at the folder holding the TensorFlow 2.16.1"
+                    + " libraries.");
+        }
         String value = fromEnvironment != null ? fromEnvironment : systemProperties.getProperty(LIBRARY_PATH_KEY);
         if (value == null || value.isBlank()) {
             tried.add(LIBRARY_PATH_KEY + " is not set");

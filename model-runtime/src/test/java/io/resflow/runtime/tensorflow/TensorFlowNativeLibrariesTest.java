@@ -132,6 +132,17 @@ class TensorFlowNativeLibrariesTest {
     }
 
     @Test
+    void anEmptyEnvironmentVariableIsAnErrorBecauseDjlWouldPreferItToTheExtractedFolder() {
+        environment.put(TensorFlowNativeLibraries.LIBRARY_PATH_KEY, "");
+
+        assertThatThrownBy(() -> libraries(0, "none", withNativesJar).resolve())
+                .isInstanceOf(TensorFlowUnavailableException.class)
+                .hasMessageContaining("set in the environment but empty")
+                .hasMessageContaining("Unset TENSORFLOW_LIBRARY_PATH");
+        assertThat(properties.getProperty(TensorFlowNativeLibraries.LIBRARY_PATH_KEY)).isNull();
+    }
+
+    @Test
     void theLibraryOnJavaLibraryPathIsLeftAlone() throws IOException {
         Path folder = Files.createDirectories(temp.resolve("jlp"));
         Files.writeString(folder.resolve("libjnitensorflow.so"), "jni");
