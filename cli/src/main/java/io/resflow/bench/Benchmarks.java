@@ -32,7 +32,8 @@ public final class Benchmarks {
     public record Plan(Path model, LabelledImages images, int batchSize, List<Integer> sweep, long millisPerPoint,
             int framesPerSegment, int segments, Duration warmUp, int parallelism, Duration latencyDuration,
             List<Double> loadFractions,
-            ScorerSettings scorer) {
+            ScorerSettings scorer,
+            Duration checkpointInterval) {
 
         public Plan {
             if (scorer.maxBatchSize() != batchSize) {
@@ -79,7 +80,7 @@ public final class Benchmarks {
                     plan.millisPerPoint(), SCALING_PAIRS, log);
 
             PipelineBenchmark pipeline = new PipelineBenchmark(kafka, flink, jit, plan.model(), plan.images(),
-                    plan.parallelism());
+                    plan.parallelism(), plan.checkpointInterval());
             SideBySideRuns runs = new SideBySideRuns(defaults, asPipeline, pipeline, plan, log);
             // One record at a time is ~4x slower: a quarter of the frames keeps its segments as long in time.
             int perRecordFrames = Math.max(500, plan.framesPerSegment() / 4);
@@ -96,7 +97,8 @@ public final class Benchmarks {
                 latencies.add(loadRun(pipeline, plan, batched, fraction, log));
             }
             BenchmarkReport.Results results = new BenchmarkReport.Results(modelDescription, machine, command,
-                    plan.batchSize(), sweep, scaling, plan.scorer().toString(), batched, batchedRawU8, perRecord,
+                    plan.batchSize(), sweep, scaling, plan.scorer() + "; checkpoints every "
+                            + plan.checkpointInterval().toMillis() / 1000.0 + " s", batched, batchedRawU8, perRecord,
                     perRecordRawU8, latencies);
             BenchmarkReport.write(results, markdown, plots);
             log.accept(String.format("pipeline/raw = %.2f (RAW_U8 frames %.2f)   batched/per-record = %.1f (RAW_U8"

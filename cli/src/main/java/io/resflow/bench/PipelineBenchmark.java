@@ -117,17 +117,19 @@ final class PipelineBenchmark {
     private final Path model;
     private final LabelledImages images;
     private final int parallelism;
+    private final Duration checkpointInterval;
     private int run;
     private final Map<ImageEncoding, PreEncodedFrames> encodedFrames = new EnumMap<>(ImageEncoding.class);
 
     PipelineBenchmark(EmbeddedKafka kafka, LocalFlink flink, JitMonitor jit, Path model, LabelledImages images,
-            int parallelism) {
+            int parallelism, Duration checkpointInterval) {
         this.kafka = kafka;
         this.flink = flink;
         this.jit = jit;
         this.model = model;
         this.images = images;
         this.parallelism = parallelism;
+        this.checkpointInterval = checkpointInterval;
     }
 
     /** One job of an interleaved throughput run, and how to measure the raw engine at its batch size. */
@@ -350,7 +352,7 @@ final class PipelineBenchmark {
         conf.set(ClassifyJobOptions.INFERENCE_THREAD_SPINNING, scorer.threadSpinning());
         conf.set(ClassifyJobOptions.DEVICE, scorer.device());
         conf.set(ClassifyJobOptions.ASYNC_CAPACITY, Math.max(4 * scorer.maxBatchSize(), 64));
-        conf.set(ClassifyJobOptions.CHECKPOINT_INTERVAL, Duration.ofSeconds(1));
+        conf.set(ClassifyJobOptions.CHECKPOINT_INTERVAL, checkpointInterval);
         return conf;
     }
 

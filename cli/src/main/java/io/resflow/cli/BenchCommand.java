@@ -52,6 +52,9 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--parallelism", defaultValue = "2", description = "Flink parallelism (default: ${DEFAULT-VALUE}).")
     int parallelism;
 
+    @Option(names = "--checkpoint-interval", defaultValue = "PT1S", description = "Checkpoint interval of the measured jobs (ISO-8601; the job's own default is PT5S; default: ${DEFAULT-VALUE}).")
+    Duration checkpointInterval;
+
     @Option(names = "--latency-seconds", defaultValue = "20", description = "Sending time per latency run (default: ${DEFAULT-VALUE}).")
     int latencySeconds;
 
@@ -75,7 +78,7 @@ final class BenchCommand implements Callable<Integer> {
         Benchmarks.Plan plan = new Benchmarks.Plan(model, test, batchSize, sweep, secondsPerPoint * 1000L,
                 Math.min(segmentFrames, test.size()), segments, Duration.ofSeconds(warmUpSeconds), parallelism, Duration.ofSeconds(latencySeconds), load,
                 new ScorerSettings(batchSize, ClassifyJobOptions.MAX_BATCH_DELAY.defaultValue(), concurrentBatches,
-                        inferenceThreads, threadSpinning, DeviceChoice.CPU));
+                        inferenceThreads, threadSpinning, DeviceChoice.CPU), checkpointInterval);
         String machine = Runtime.getRuntime().availableProcessors() + " cores, "
                 + Runtime.getRuntime().maxMemory() / (1 << 20) + " MB heap, " + System.getProperty("os.name") + " "
                 + System.getProperty("os.arch") + ", Java " + System.getProperty("java.version");
