@@ -102,7 +102,7 @@ final class DemoCommand implements Callable<Integer> {
                     job.getJobID(), parallelism);
             FlinkRest rest = new FlinkRest();
             String webUrl = flink.webUrl();
-            if (!rest.awaitAllTasksRunning(webUrl, job.getJobID(), Duration.ofMinutes(2), () -> JobEnds.hasEnded(job))) {
+            if (!rest.awaitAllTasksRunning(webUrl, job.getJobID(), Duration.ofMinutes(2))) {
                 throw new IllegalStateException(JobEnds.hasEnded(job)
                         ? "the classify job ended before it ran: " + JobEnds.whyItEnded(job)
                         : "the classify job did not start within 2 minutes; see " + webUrl);

@@ -11,8 +11,8 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.BooleanSupplier;
 import org.apache.flink.api.common.JobID;
+import org.apache.flink.api.common.JobStatus;
 
 /** A few read-only calls to a local Flink cluster's REST API and Prometheus reporter. */
 final class FlinkRest {
@@ -37,22 +37,29 @@ final class FlinkRest {
     /**
      * Waits until every subtask of the job is RUNNING, i.e. every operator has opened (the scorer
      * has loaded and warmed up its model), so frames sent from now on measure the pipeline, not
-     * its start-up. Gives up early, returning false, when {@code ended} says the job has ended.
+     * its start-up. Gives up early, returning false, when the same answer says the job has ended
+     * (failed, cancelled or finished).
      */
-    boolean awaitAllTasksRunning(String webUrl, JobID job, Duration timeout, BooleanSupplier ended)
-            throws InterruptedException {
+    boolean awaitAllTasksRunning(String webUrl, JobID job, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
-        for (int poll = 0; System.nanoTime() < deadline; poll++) {
-            if (poll % 10 == 9 && ended.getAsBoolean()) {
-                return false;
-            }
+        while (System.nanoTime() < deadline) {
             Optional<String> body = get(webUrl + "/jobs/" + job);
-            if (body.isPresent() && allRunning(JsonParser.parseString(body.get()).getAsJsonObject())) {
-                return true;
+            if (body.isPresent()) {
+                JsonObject details = JsonParser.parseString(body.get()).getAsJsonObject();
+                if (hasEnded(details)) {
+                    return false;
+                }
+                if (allRunning(details)) {
+                    return true;
+                }
             }
             Thread.sleep(200);
         }
         return false;
+    }
+
+    private static boolean hasEnded(JsonObject job) {
+        return job.has("state") && JobStatus.valueOf(job.get("state").getAsString()).isGloballyTerminalState();
     }
 
     private static boolean allRunning(JsonObject job) {
