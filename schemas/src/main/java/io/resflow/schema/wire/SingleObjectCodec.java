@@ -9,6 +9,7 @@ import java.util.Objects;
 import java.util.stream.Collectors;
 import org.apache.avro.AvroRuntimeException;
 import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericData;
 import org.apache.avro.message.BadHeaderException;
 import org.apache.avro.message.BinaryMessageDecoder;
 import org.apache.avro.message.BinaryMessageEncoder;
@@ -86,6 +87,16 @@ public final class SingleObjectCodec<T extends SpecificRecord> implements Serial
      */
     public SingleObjectProjection projection(String... fieldNames) {
         return new SingleObjectProjection(this, fieldNames);
+    }
+
+    /** A decoder into {@code reader} of what any of {@code releases} wrote. */
+    static <R> BinaryMessageDecoder<R> decoderOfEveryRelease(GenericData model, Schema reader,
+            List<SchemaRelease> releases) {
+        BinaryMessageDecoder<R> decoder = new BinaryMessageDecoder<>(model, reader);
+        for (SchemaRelease release : releases) {
+            decoder.addSchema(release.schema());
+        }
+        return decoder;
     }
 
     /** Decodes with any of the releases' decoders, turning Avro's many failures into a {@link WireFormatException}. */
@@ -168,10 +179,7 @@ public final class SingleObjectCodec<T extends SpecificRecord> implements Serial
             this.knownVersions = releases.stream().map(r -> "v" + r.version() + " " + r.fingerprintHex())
                     .collect(Collectors.joining(", ", "[", "]"));
             this.encoder = new BinaryMessageEncoder<>(model, current);
-            this.decoder = new BinaryMessageDecoder<>(model, current);
-            for (SchemaRelease release : releases) {
-                decoder.addSchema(release.schema());
-            }
+            this.decoder = decoderOfEveryRelease(model, current, releases);
         }
     }
 }

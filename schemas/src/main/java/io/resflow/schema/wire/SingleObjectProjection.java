@@ -46,10 +46,8 @@ public final class SingleObjectProjection implements Serializable {
             synchronized (this) {
                 d = decoder;
                 if (d == null) {
-                    d = new BinaryMessageDecoder<>(GenericData.get(), readerSchema(codec.schema(), fieldNames));
-                    for (SchemaRelease release : codec.releases()) {
-                        d.addSchema(release.schema());
-                    }
+                    d = SingleObjectCodec.decoderOfEveryRelease(GenericData.get(),
+                            readerSchema(codec.schema(), fieldNames), codec.releases());
                     decoder = d;
                 }
             }
