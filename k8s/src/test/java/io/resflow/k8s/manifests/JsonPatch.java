@@ -29,8 +29,8 @@ public record JsonPatch(Path file, Kustomization.Target target, List<Operation> 
 
     /** Whether {@code object} (a whole manifest as a tree) is this patch's target. */
     public boolean targets(JsonNode object) {
+        String group = ResourceKinds.apiGroup(object);
         String apiVersion = object.path("apiVersion").asText("");
-        String group = apiVersion.contains("/") ? apiVersion.substring(0, apiVersion.indexOf('/')) : "";
         String version = apiVersion.substring(apiVersion.indexOf('/') + 1);
         return target != null
                 && (target.kind() == null || target.kind().equals(object.path("kind").asText(null)))

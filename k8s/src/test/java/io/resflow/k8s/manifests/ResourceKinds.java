@@ -1,5 +1,6 @@
 package io.resflow.k8s.manifests;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
@@ -58,6 +59,12 @@ public final class ResourceKinds {
 
     public static Optional<Class<?>> model(String apiVersion, String kind) {
         return Optional.ofNullable(MODELS.get(apiVersion + " " + kind));
+    }
+
+    /** The API group of an object's {@code apiVersion}: "flink.apache.org" of "flink.apache.org/v1beta1", "" of "v1". */
+    static String apiGroup(JsonNode object) {
+        String apiVersion = object.path("apiVersion").asText("");
+        return apiVersion.contains("/") ? apiVersion.substring(0, apiVersion.indexOf('/')) : "";
     }
 
     /** "apiVersion kind" of every kind with a model, for error messages. */

@@ -117,8 +117,7 @@ public record Variant(Path component, List<Manifest> resources, List<Problem> pr
 
     /** A kind of an API group of its own (flink.apache.org, kafka.strimzi.io, ...), not one of Kubernetes. */
     static boolean customResource(JsonNode object) {
-        String apiVersion = object.path("apiVersion").asText("");
-        String group = apiVersion.contains("/") ? apiVersion.substring(0, apiVersion.indexOf('/')) : "";
+        String group = ResourceKinds.apiGroup(object);
         return group.contains(".") && !group.endsWith(".k8s.io");
     }
 
