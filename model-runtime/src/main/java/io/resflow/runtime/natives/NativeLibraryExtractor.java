@@ -1,6 +1,7 @@
 package io.resflow.runtime.natives;
 
 import ai.djl.util.Utils;
+import io.resflow.runtime.files.SharedFolders;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,8 +19,6 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFileAttributeView;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Enumeration;
@@ -222,7 +221,8 @@ public final class NativeLibraryExtractor {
     private long extractLocked(Path target, Map<String, Long> expected) throws IOException {
         Path temp = Files.createTempDirectory(target.getParent(), tempPrefix(target));
         try {
-            openToOtherUsers(temp);
+            // A cache folder shared through RESFLOW_CACHE_DIR must not stay private to its owner.
+            SharedFolders.openToOtherUsers(temp);
             Progress progress = new Progress(expected.values().stream().mapToLong(size -> Math.max(size, 0)).sum());
             LOG.info("Extracting {} files ({} MB) from {} to {} ...", expected.size(), progress.total >> 20,
                     jarFile, target);
@@ -244,13 +244,6 @@ public final class NativeLibraryExtractor {
             if (Files.exists(temp)) {
                 Utils.deleteQuietly(temp);
             }
-        }
-    }
-
-    // Temporary folders are private to their owner; a cache folder shared through RESFLOW_CACHE_DIR must not be.
-    private static void openToOtherUsers(Path folder) throws IOException {
-        if (Files.getFileStore(folder).supportsFileAttributeView(PosixFileAttributeView.class)) {
-            Files.setPosixFilePermissions(folder, PosixFilePermissions.fromString("rwxr-xr-x"));
         }
     }
 

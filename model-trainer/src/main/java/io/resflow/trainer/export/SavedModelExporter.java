@@ -2,6 +2,7 @@ package io.resflow.trainer.export;
 
 import ai.djl.Model;
 import ai.djl.nn.Block;
+import io.resflow.runtime.files.SharedFolders;
 import io.resflow.runtime.metadata.InputSpec;
 import io.resflow.runtime.metadata.ModelMetadata;
 import io.resflow.runtime.metadata.SignatureSpec;
@@ -12,8 +13,6 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFileAttributeView;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -118,9 +117,7 @@ public final class SavedModelExporter {
         try {
             // A temp folder is private to its owner, and the rename keeps that: on Kubernetes the
             // trainer and Flink are different users sharing a group, so Flink could not read the model.
-            if (Files.getFileStore(staging).supportsFileAttributeView(PosixFileAttributeView.class)) {
-                Files.setPosixFilePermissions(staging, PosixFilePermissions.fromString("rwxr-xr-x"));
-            }
+            SharedFolders.openToOtherUsers(staging);
             long start = System.nanoTime();
             SavedModelWriter.write(weights, metadata, staging);
             long written = System.nanoTime();
