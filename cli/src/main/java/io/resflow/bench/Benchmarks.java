@@ -5,7 +5,6 @@ import io.resflow.datasets.LabelledImages;
 import io.resflow.kafka.embedded.EmbeddedKafka;
 import io.resflow.localflink.LocalFlink;
 import io.resflow.pipeline.scoring.ScorerSettings;
-import io.resflow.runtime.metadata.ModelMetadata;
 import io.resflow.runtime.savedmodel.SavedModelClassifier;
 import io.resflow.runtime.savedmodel.SessionThreads;
 import io.resflow.schema.ImageEncoding;
@@ -49,9 +48,6 @@ public final class Benchmarks {
 
     public static void run(Plan plan, String machine, String command, Path markdown, Path plots, Consumer<String> log)
             throws Exception {
-        // The test images as the model takes them: NCHW, scaled as its metadata says, as the pipeline feeds them.
-        float[] inputs = plan.images().toNchw(0, plan.images().size(),
-                ModelMetadata.read(plan.model()).input().pixelScale());
         // TensorFlow's defaults, and the pipeline's own thread settings when they differ: both are measured next to
         // every pipeline run and the better is its reference, so a setting that helps the pipeline but slows the
         // bare engine cannot make the ratio look better than it is.
@@ -67,6 +63,9 @@ public final class Benchmarks {
             String modelDescription = defaultsModel.metadata().name() + " " + defaultsModel.metadata().version() + " ("
                     + defaultsModel.metadata().architecture() + ", " + defaultsModel.metadata().parameterCount()
                     + " parameters)";
+            // The test images as the model takes them: NCHW, scaled as its metadata says, as the pipeline feeds them.
+            float[] inputs = plan.images().toNchw(0, plan.images().size(),
+                    defaultsModel.metadata().input().pixelScale());
             RawEngineBenchmark defaults = new RawEngineBenchmark(defaultsModel, inputs, plan.millisPerPoint());
             Optional<RawEngineBenchmark> asPipeline = Optional.ofNullable(pipelineModel)
                     .map(m -> new RawEngineBenchmark(m, inputs, plan.millisPerPoint()));
