@@ -34,7 +34,6 @@ final class BenchmarkReport {
             PipelineBenchmark.Throughput perRecordRawU8,
             List<Benchmarks.LoadRun> loads) {
 
-
         double rawAt(int batch) {
             return rawSweep.stream().filter(p -> p.batchSize() == batch).findFirst()
                     .orElseThrow(() -> new IllegalStateException("no raw point at batch " + batch)).imagesPerSecond();

@@ -32,7 +32,7 @@ public final class ImageFolderLayout {
     }
 
     /** Whether the name ends in {@code .png}, {@code .jpg} or {@code .jpeg}, in any case. */
-    public static boolean isImageName(Path file) {
+    private static boolean isImageName(Path file) {
         String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
         return name.endsWith(".png") || name.endsWith(".jpg") || name.endsWith(".jpeg");
     }
