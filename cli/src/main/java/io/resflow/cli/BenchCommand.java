@@ -28,7 +28,7 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--concurrent-batches", defaultValue = "1", description = "Batches the pipeline scores side by side (default: ${DEFAULT-VALUE}).")
     int concurrentBatches;
 
-    @Option(names = "--inference-threads", defaultValue = "0", description = "TensorFlow intra-op threads in the pipeline, 0 for one per core (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--inference-threads", defaultValue = "0", description = "Threads in each of TensorFlow's CPU pools in the pipeline, 0 for one per CPU (default: ${DEFAULT-VALUE}).")
     int inferenceThreads;
 
     @Option(names = "--inference-thread-spinning", defaultValue = "false", arity = "1", description = "Let TensorFlow's idle threads spin in the pipeline (default: ${DEFAULT-VALUE}).")

@@ -627,20 +627,13 @@ public final class ManifestValidator {
         }
 
         /**
-         * TensorFlow sizes "one thread per core" by the node's cores, not by the container's CPU quota
-         * (tensorflow/tensorflow#17206): on a 64-core node 0 would start 64 intra-op threads in a
-         * TaskManager allowed 4 CPUs, which the quota then throttles. So the count must be explicit, and
-         * threads beyond the TaskManager's CPU limit could only wait for one another.
+         * Threads beyond the TaskManager's CPU limit could only wait for one another and for the quota.
+         * 0 is fine: the scorer resolves it to the JVM's CPU count, which is the container's limit
+         * (ScorerSettings.sessionThreads), not TensorFlow's count of the node's cores.
          */
         void checkInferenceThreads(String where, FlinkDeployment deployment, Map<String, String> configuration,
                 Configuration options) {
             int threads = options.get(ClassifyJobOptions.INFERENCE_THREADS);
-            if (threads == 0) {
-                problem(where, "--inference-threads 0 lets TensorFlow start one thread per core of the node, not of the"
-                        + " TaskManager's CPU limit (tensorflow/tensorflow#17206); set it to at most "
-                        + cpus(taskManagerCpuLimit(deployment, configuration)));
-                return;
-            }
             double limit = taskManagerCpuLimit(deployment, configuration);
             if (threads > limit) {
                 problem(where, "--inference-threads " + threads + " is more than the TaskManager's CPU limit " + cpus(limit)

@@ -146,9 +146,6 @@ class ManifestValidatorTest {
                 new Mistake("settings the job refuses together", flink, "      - --async-capacity\n      - \"512\"\n",
                         "      - --async-capacity\n      - \"32\"\n",
                         "spec.job.args: Cannot start the classify job: --async-capacity must be at least --max-batch-size"),
-                new Mistake("inference threads sized by the node", flink, "      - --inference-threads\n      - \"4\"\n",
-                        "      - --inference-threads\n      - \"0\"\n",
-                        "--inference-threads 0 lets TensorFlow start one thread per core of the node"),
                 new Mistake("more inference threads than the TaskManager's CPUs", flink,
                         "      - --inference-threads\n      - \"4\"\n", "      - --inference-threads\n      - \"8\"\n",
                         "--inference-threads 8 is more than the TaskManager's CPU limit 4 "),
@@ -270,6 +267,21 @@ class ManifestValidatorTest {
         // The CronJob controller names a run <cronjob>-<scheduled time in minutes since the epoch>.
         Files.writeString(flink, Files.readString(flink).replace("/models/runs/fashion-resnet20-1/saved-model",
                 "/models/runs/resflow-retrain-29430180/saved-model"));
+
+        ManifestValidator.Report report = validator.validate(copy);
+
+        assertThat(report.problems()).as(report.describe()).isEmpty();
+    }
+
+    /** --inference-threads 0 is the JVM's CPU count, which in the pod is the TaskManager's CPU limit. */
+    @Test
+    void acceptsInferenceThreadsSizedByTheTaskManager() throws IOException {
+        Path copy = copyOfK8s();
+        Path flink = copy.resolve("base/flink/classify-deployment.yaml");
+        String args = Files.readString(flink);
+        assertThat(args).contains("      - --inference-threads\n      - \"4\"\n");
+        Files.writeString(flink, args.replace("      - --inference-threads\n      - \"4\"\n",
+                "      - --inference-threads\n      - \"0\"\n"));
 
         ManifestValidator.Report report = validator.validate(copy);
 

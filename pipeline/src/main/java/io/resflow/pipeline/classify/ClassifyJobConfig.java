@@ -50,7 +50,7 @@ public final class ClassifyJobConfig {
         positive(configuration, ClassifyJobOptions.TOP_K, problems);
         positive(configuration, ClassifyJobOptions.CONCURRENT_BATCHES, problems);
         if (configuration.get(ClassifyJobOptions.INFERENCE_THREADS) < 0) {
-            problems.add("--inference-threads must be 0 (one per core) or more, got "
+            problems.add("--inference-threads must be 0 (one per CPU) or more, got "
                     + configuration.get(ClassifyJobOptions.INFERENCE_THREADS));
         }
         if (configuration.get(ClassifyJobOptions.ASYNC_CAPACITY) < configuration.get(ClassifyJobOptions.MAX_BATCH_SIZE)) {

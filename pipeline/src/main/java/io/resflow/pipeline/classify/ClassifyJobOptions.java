@@ -72,8 +72,8 @@ public final class ClassifyJobOptions {
     public static final ConfigOption<Integer> INFERENCE_THREADS = ConfigOptions.key("inference-threads")
             .intType().defaultValue(0)
             .withDescription("CPU threads in each of TensorFlow's two pools (intra-op: one operation split over"
-                    + " threads; inter-op: operations and batches side by side); 0: one per core of the host."
-                    + " In a container set the CPU limit: TensorFlow counts the host's cores, not the quota.");
+                    + " threads; inter-op: operations and batches side by side); 0: one per CPU the TaskManager's JVM may use (in a container,"
+                    + " its CPU limit; TensorFlow's own default would count the node's cores).");
 
     public static final ConfigOption<Boolean> INFERENCE_THREAD_SPINNING = ConfigOptions.key("inference-thread-spinning")
             .booleanType().defaultValue(false)

@@ -12,7 +12,7 @@ import java.time.Duration;
  * @param maxBatchSize most images per model call
  * @param maxBatchDelay longest the oldest image of a batch waits for it to fill
  * @param concurrentBatches batches predicted at the same time (one thread each)
- * @param inferenceThreads TensorFlow intra-op threads, 0 for one per core
+ * @param inferenceThreads threads in each of TensorFlow's CPU pools, 0 for one per CPU this JVM may use
  * @param threadSpinning whether TensorFlow's idle threads spin (only worth it when inference has the CPU to itself)
  * @param device where the model runs
  */
@@ -37,12 +37,16 @@ public record ScorerSettings(int maxBatchSize, Duration maxBatchDelay, int concu
     }
 
     /**
-     * TensorFlow's session threads for these settings: a thread count bounds both of its pools, as
-     * each would otherwise size itself from the host's cores, not a container's CPU limit.
+     * TensorFlow's session threads for these settings, on the JVM that calls this (the TaskManager's):
+     * a thread count bounds both of its pools. Unset (0), the count is the JVM's CPUs, which honour a
+     * container's CPU limit; TensorFlow's own "one per core" counts the node's cores
+     * (tensorflow/tensorflow#17206) and on a large node would start far more threads than the limit
+     * lets run.
      */
     public SessionThreads sessionThreads() {
-        SessionThreads threads = SessionThreads.tensorFlowDefaults().withSpinning(threadSpinning);
-        return inferenceThreads == 0 ? threads : threads.withIntraOp(inferenceThreads).withInterOp(inferenceThreads);
+        int threads = inferenceThreads == 0 ? Runtime.getRuntime().availableProcessors() : inferenceThreads;
+        return SessionThreads.tensorFlowDefaults().withSpinning(threadSpinning).withIntraOp(threads)
+                .withInterOp(threads);
     }
 
     @Override

@@ -44,7 +44,7 @@ class ClassifyJobConfigTest {
         Configuration conf = ClassifyJobConfig.parseArgs("--concurrent-batches", "0", "--inference-threads", "-2");
         assertThatThrownBy(() -> ClassifyJobConfig.from(conf))
                 .hasMessageContaining("--concurrent-batches must be at least 1, got 0")
-                .hasMessageContaining("--inference-threads must be 0 (one per core) or more, got -2");
+                .hasMessageContaining("--inference-threads must be 0 (one per CPU) or more, got -2");
     }
 
     @Test
