@@ -127,10 +127,10 @@ final class BenchmarkReport {
         md.append(String.format(Locale.ROOT, "%n## What batching can gain on this CPU%n%nThe raw engine, %d alternating"
                         + " rounds, medians. At batch %d: one TensorFlow thread %.0f images/s, one thread per core %.0f"
                         + " images/s, so the other cores add %.2fx. At batch 1: TensorFlow's defaults (idle threads"
-                        + " spin) %.0f images/s, idle threads sleeping (ResFlow's default) %.0f images/s. The"
-                        + " engine's own batching gain over the better one-at-a-time baseline: %.1fx.%n%n", c.pairs(),
-                c.batchSize(), c.oneThread(), c.allCores(), c.coreScaling(), c.singleSpinning(), c.singleSleeping(),
-                c.batchingGain()));
+                        + " spin) %.0f images/s, idle threads sleeping (ResFlow's default) %.0f images/s, one thread"
+                        + " %.0f images/s. The engine's own batching gain over the best of these one-at-a-time"
+                        + " baselines: %.1fx.%n%n", c.pairs(), c.batchSize(), c.oneThread(), c.allCores(),
+                c.coreScaling(), c.singleSpinning(), c.singleSleeping(), c.singleOneThread(), c.batchingGain()));
         md.append("When the cores beyond the first add little (1.00x is nothing), the model's arithmetic runs no faster"
                 + " on all cores than on one, and batching gains only what it saves per call (setting up the call,"
                 + " copying in and out, TensorFlow's per-operation dispatch). The pipeline's batched/per-record cannot"
