@@ -6,7 +6,10 @@ public enum UnitKind {
     BASIC,
     /**
      * 1x1 reduce, 3x3, 1x1 expand by {@link #EXPANSION} (2015 Fig. 5 right), used by
-     * ResNet-50/101/152 and the 9n+2 CIFAR nets of the 2016 paper (ResNet-164, ResNet-1001).
+     * ResNet-50/101/152 and the 9n+2 CIFAR nets of the 2016 paper (ResNet-164, ResNet-1001). A
+     * unit that halves the resolution strides its 3x3, not its first 1x1 as the authors' Caffe
+     * models do: the layout torchvision calls "v1.5", in v1 and v2 alike (same parameters and
+     * output shapes; a little more compute, and slightly better accuracy on ImageNet).
      */
     BOTTLENECK;
 

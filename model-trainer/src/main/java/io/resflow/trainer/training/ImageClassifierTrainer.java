@@ -16,6 +16,7 @@ import ai.djl.training.dataset.Batch;
 import ai.djl.training.initializer.XavierInitializer;
 import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Optimizer;
+import ai.djl.training.tracker.Tracker;
 import ai.djl.translate.TranslateException;
 import io.prometheus.client.exporter.HTTPServer;
 import io.resflow.datasets.LabelledImages;
@@ -163,13 +164,8 @@ public final class ImageClassifierTrainer {
         }
         int startEpoch = state.completedEpochs();
 
-        Optimizer sgd = Optimizer.sgd()
-                .setLearningRateTracker(learningRate)
-                .optMomentum(config.momentum())
-                .optWeightDecays(config.weightDecay())
-                // DJL counts updates from here: the schedule continues after a resume.
-                .optBeginNumUpdate(learningRate.updatesBefore(state.iteration))
-                .build();
+        Optimizer sgd = sgd(learningRate, config.momentum(), config.weightDecay(), devices.length,
+                learningRate.updatesBefore(state.iteration));
         DefaultTrainingConfig djlConfig = new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
                 .optOptimizer(sgd)
                 .optDevices(devices)
@@ -336,6 +332,24 @@ public final class ImageClassifierTrainer {
             return new EpochSummary(epoch, iterations, means.loss(), means.accuracy(), testAccuracy, learningRate,
                     seconds, means.images() / seconds);
         }
+    }
+
+    /**
+     * SGD for a batch split over {@code devices}. Each device's loss is the mean over its share, and
+     * DJL's parameter server adds the devices' gradients before the update, so on N devices the
+     * gradient would be N times the batch mean: the learning rate N times the paper's, with weight
+     * decay unchanged. Rescaling by 1/N restores the batch mean (DJL applies it to the gradient only).
+     *
+     * @param beginUpdates DJL's update count to start from, so the schedule continues after a resume
+     */
+    static Optimizer sgd(Tracker learningRate, float momentum, float weightDecay, int devices, int beginUpdates) {
+        return Optimizer.sgd()
+                .setLearningRateTracker(learningRate)
+                .optMomentum(momentum)
+                .optWeightDecays(weightDecay)
+                .setRescaleGrad(1f / devices)
+                .optBeginNumUpdate(beginUpdates)
+                .build();
     }
 
     /** One SGD step over a batch, split across the devices; returns the batch's loss and accuracy. */
