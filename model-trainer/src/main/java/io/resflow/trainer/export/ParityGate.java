@@ -25,6 +25,13 @@ import java.util.Objects;
  * computes in its graph. Both sides run in batches of {@link #batchSize()}, so even 224x224
  * ImageNet-style nets stay within a modest heap.
  *
+ * <p>Three things must hold. Every probability within the tolerance. Every log-probability of a
+ * class either engine gives at least {@link #LOG_FLOOR} within {@link #LOG_TOLERANCE}: a trained
+ * model is confident, and softmax near 1 hides logit errors from the first test (a logit off by
+ * 0.5 moves a probability of 1e-5 by 6e-6), while the log shows the logit's error itself. And the
+ * same most likely class on every image, unless the reference's top two are within the tolerance of
+ * each other (a tie that rounding may break either way).
+ *
  * <pre>{@code
  * ParityResult parity = new ParityGate(1e-4, 32).check(model.getBlock(), savedModelDir, images);
  * }</pre>
@@ -33,6 +40,15 @@ public final class ParityGate {
 
     /** The tolerance the exporter uses unless told otherwise. */
     public static final double DEFAULT_TOLERANCE = 1e-4;
+
+    /** Classes below this probability in both engines are left out of the log-probability test. */
+    public static final double LOG_FLOOR = 1e-6;
+
+    /**
+     * Largest accepted |log p_TensorFlow - log p_PyTorch| above {@link #LOG_FLOOR}: float32 engines
+     * differ by about 1e-5 there, a wrong weight by far more.
+     */
+    public static final double LOG_TOLERANCE = 1e-3;
 
     /** Images per forward pass unless told otherwise. */
     public static final int DEFAULT_BATCH_SIZE = 32;
@@ -89,6 +105,10 @@ public final class ParityGate {
             float worstPt = 0;
             float worstTf = 0;
             int agree = 0;
+            int decisiveDisagreements = 0;
+            double maxLog = 0;
+            int worstLogImage = 0;
+            int worstLogClass = 0;
             for (int start = 0; start < count; start += batchSize) {
                 int n = Math.min(batchSize, count - start);
                 float[] batch = Arrays.copyOfRange(images, start * perImage, (start + n) * perImage);
@@ -99,8 +119,12 @@ public final class ParityGate {
                         throw new IllegalArgumentException("the reference block gives " + pt[i].length
                                 + " classes, the SavedModel " + classes);
                     }
-                    if (TopClasses.argMax(pt[i]) == TopClasses.argMax(tf[i])) {
+                    int ptTop = TopClasses.argMax(pt[i]);
+                    int tfTop = TopClasses.argMax(tf[i]);
+                    if (ptTop == tfTop) {
                         agree++;
+                    } else if (pt[i][ptTop] - pt[i][tfTop] > tolerance) {
+                        decisiveDisagreements++;
                     }
                     for (int c = 0; c < classes; c++) {
                         double d = Math.abs((double) tf[i][c] - pt[i][c]);
@@ -112,15 +136,35 @@ public final class ParityGate {
                             worstPt = pt[i][c];
                             worstTf = tf[i][c];
                         }
+                        double logDifference = logDifference(tf[i][c], pt[i][c]);
+                        if (logDifference > maxLog) {
+                            maxLog = logDifference;
+                            worstLogImage = start + i;
+                            worstLogClass = c;
+                        }
                     }
                 }
             }
-            return new ParityResult(count, classes, max, worstImage, worstClass, worstPt, worstTf, agree, tolerance);
+            return new ParityResult(count, classes, max, worstImage, worstClass, worstPt, worstTf, agree, tolerance,
+                    maxLog, worstLogImage, worstLogClass, decisiveDisagreements);
         }
     }
 
+    /** |log a - log b| when either is at least {@link #LOG_FLOOR}, else 0; NaN is infinitely far. */
+    static double logDifference(float a, float b) {
+        if (Float.isNaN(a) || Float.isNaN(b)) {
+            return Double.POSITIVE_INFINITY;
+        }
+        if (Math.max(a, b) < LOG_FLOOR) {
+            return 0;
+        }
+        // A probability that underflowed to 0 on one side only is as far as the smallest positive float.
+        return Math.abs(Math.log(Math.max(a, Float.MIN_VALUE)) - Math.log(Math.max(b, Float.MIN_VALUE)));
+    }
+
     /**
-     * Like {@link #compare} but fails when any probability differs by more than the tolerance.
+     * Like {@link #compare} but fails when the SavedModel does not reproduce the reference (see the
+     * class comment for the three tests).
      *
      * @throws ParityException with the largest difference and where it occurred
      */

@@ -15,6 +15,12 @@ import java.util.Locale;
  * @param tensorflowProbability the TensorFlow probability there
  * @param top1Agreements images whose most likely class is the same in both engines
  * @param tolerance the largest difference the gate accepts
+ * @param maxLogDifference largest |log p_TensorFlow - log p_PyTorch| where either is at least
+ *     {@link ParityGate#LOG_FLOOR}
+ * @param worstLogImage image index where that occurs
+ * @param worstLogClass class index where that occurs
+ * @param decisiveDisagreements images whose most likely class differs although the reference's top
+ *     two are further apart than the tolerance
  */
 public record ParityResult(
         int images,
@@ -25,20 +31,30 @@ public record ParityResult(
         float pytorchProbability,
         float tensorflowProbability,
         int top1Agreements,
-        double tolerance) {
+        double tolerance,
+        double maxLogDifference,
+        int worstLogImage,
+        int worstLogClass,
+        int decisiveDisagreements) {
 
-    /** Whether every probability is within {@link #tolerance()}. */
+    /**
+     * Whether every probability is within {@link #tolerance()}, every log-probability above the floor
+     * within {@link ParityGate#LOG_TOLERANCE}, and no image's most likely class differs but for a tie.
+     */
     public boolean passed() {
-        return maxAbsDifference <= tolerance;
+        return maxAbsDifference <= tolerance && maxLogDifference <= ParityGate.LOG_TOLERANCE
+                && decisiveDisagreements == 0;
     }
 
     /** One line for logs and the CLI. */
     public String describe() {
         return String.format(Locale.ROOT,
                 "max |p_tf - p_pt| = %.3g over %d images x %d classes (worst: image %d, class %d: PyTorch %.6f, "
-                        + "TensorFlow %.6f); top-1 agreement %d/%d; tolerance %.1g: %s",
+                        + "TensorFlow %.6f); tolerance %.1g; max |log p_tf - log p_pt| = %.3g where p >= %.0e (image %d,"
+                        + " class %d; tolerance %.0e); top-1 agreement %d/%d, %d decisive disagreement(s): %s",
                 maxAbsDifference, images, classes, worstImage, worstClass, pytorchProbability, tensorflowProbability,
-                top1Agreements, images, tolerance, passed() ? "passed" : "FAILED");
+                tolerance, maxLogDifference, ParityGate.LOG_FLOOR, worstLogImage, worstLogClass,
+                ParityGate.LOG_TOLERANCE, top1Agreements, images, decisiveDisagreements, passed() ? "passed" : "FAILED");
     }
 
     @Override
