@@ -7,7 +7,6 @@ import java.nio.ByteOrder;
 import java.util.List;
 import java.util.Objects;
 import java.util.stream.Collectors;
-import org.apache.avro.AvroRuntimeException;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.message.BadHeaderException;
@@ -37,6 +36,10 @@ public final class SingleObjectCodec<T extends SpecificRecord> implements Serial
 
     private static final long serialVersionUID = 1L;
     private static final int HEADER_LENGTH = 10;
+
+    static {
+        AvroLimits.apply();
+    }
 
     private final Class<T> recordClass;
     private transient volatile Codecs<T> codecs;
@@ -115,8 +118,9 @@ public final class SingleObjectCodec<T extends SpecificRecord> implements Serial
                             + recordName + ": the writer used a schema that is none of the "
                             + "released versions this reader knows " + knownVersions
                             + "; release it under io/resflow/schema/releases or upgrade the reader", e);
-        } catch (IOException | AvroRuntimeException | IndexOutOfBoundsException | NegativeArraySizeException e) {
-            // Corrupt lengths inside an Avro body surface as any of these; none may escape raw.
+        } catch (IOException | RuntimeException e) {
+            // Corrupt lengths inside an Avro body surface as AvroRuntimeException, IndexOutOfBounds,
+            // NegativeArraySize, UnsupportedOperation (a length over 2 GB) and the like; none may escape raw.
             long fingerprint = fingerprintOf(bytes);
             throw new WireFormatException(WireFormatException.Problem.CORRUPT_PAYLOAD, fingerprint,
                     "Corrupt " + recordName + " body (" + bytes.length + " bytes, schema "

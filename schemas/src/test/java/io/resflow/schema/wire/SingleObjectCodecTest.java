@@ -117,6 +117,44 @@ class SingleObjectCodecTest {
                 .hasMessageContaining("Corrupt ImageRecord body");
     }
 
+    /**
+     * A record whose id declares a huge length: Avro allocates what a length declares before reading
+     * it, so without bounds these 15 bytes asked for 2 GB (OutOfMemoryError) or, over 2^31 - 9,
+     * threw UnsupportedOperationException past every catch.
+     */
+    @Test
+    void refusesHugeDeclaredLengthsWithoutAllocatingThem() {
+        byte[] header = Arrays.copyOf(codec.encode(image()), 10);
+        for (long declared : new long[] {3_000_000_000L, Integer.MAX_VALUE - 100L, 100L << 20}) {
+            byte[] wire = concat(header, zigZagVarint(declared));
+
+            assertThatThrownBy(() -> codec.decode(wire)).as("id of %d bytes", declared)
+                    .isInstanceOfSatisfying(WireFormatException.class, e ->
+                            assertThat(e.problem()).isEqualTo(WireFormatException.Problem.CORRUPT_PAYLOAD))
+                    .hasMessageContaining("Corrupt ImageRecord body")
+                    .satisfies(e -> assertThat(e.getCause()).as("refused before allocating")
+                            .isInstanceOfAny(org.apache.avro.SystemLimitException.class,
+                                    UnsupportedOperationException.class));
+        }
+    }
+
+    private static byte[] zigZagVarint(long value) {
+        long zigZag = (value << 1) ^ (value >> 63);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        while ((zigZag & ~0x7FL) != 0) {
+            out.write((int) ((zigZag & 0x7F) | 0x80));
+            zigZag >>>= 7;
+        }
+        out.write((int) zigZag);
+        return out.toByteArray();
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] both = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, both, a.length, b.length);
+        return both;
+    }
+
     @Test
     void survivesJavaSerializationAsFlinkShipsIt() throws Exception {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
