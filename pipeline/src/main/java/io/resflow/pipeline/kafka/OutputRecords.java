@@ -20,44 +20,45 @@ import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 
 /**
  * How the job's records leave for Kafka: Avro single-object encoding of the released schemas,
- * keyed by camera id. The Avro objects are made here, at the edge, so Flink moves only its own
- * POJO-serializable records between operators.
+ * keyed by camera id, stamped with the time they are sent ({@link StampedWhenSent}). The Avro
+ * objects are made here, at the edge, so Flink moves only its own POJO-serializable records
+ * between operators.
  */
 public final class OutputRecords {
 
     private OutputRecords() {}
 
     public static KafkaRecordSerializationSchema<PredictionRecord> labels(String topic) {
-        return KafkaRecordSerializationSchema.<PredictionRecord>builder()
+        return new StampedWhenSent<>(KafkaRecordSerializationSchema.<PredictionRecord>builder()
                 .setTopic(topic)
                 .setKeySerializationSchema((SerializationSchema<PredictionRecord>) p -> utf8(p.source()))
                 .setValueSerializationSchema(new PredictionEncoder())
-                .build();
+                .build());
     }
 
     public static KafkaRecordSerializationSchema<DeadLetterRecord> deadLetters(String topic) {
-        return KafkaRecordSerializationSchema.<DeadLetterRecord>builder()
+        return new StampedWhenSent<>(KafkaRecordSerializationSchema.<DeadLetterRecord>builder()
                 .setTopic(topic)
                 .setKeySerializationSchema((SerializationSchema<DeadLetterRecord>) d -> d.original().key())
                 .setValueSerializationSchema(new DeadLetterEncoder())
-                .build();
+                .build());
     }
 
     /** The retraining feed carries the original ImageRecord bytes, unchanged. */
     public static KafkaRecordSerializationSchema<RawFrame> retraining(String topic) {
-        return KafkaRecordSerializationSchema.<RawFrame>builder()
+        return new StampedWhenSent<>(KafkaRecordSerializationSchema.<RawFrame>builder()
                 .setTopic(topic)
                 .setKeySerializationSchema((SerializationSchema<RawFrame>) RawFrame::key)
                 .setValueSerializationSchema(new OriginalValue())
-                .build();
+                .build());
     }
 
     public static KafkaRecordSerializationSchema<LabelStatsRecord> labelStats(String topic) {
-        return KafkaRecordSerializationSchema.<LabelStatsRecord>builder()
+        return new StampedWhenSent<>(KafkaRecordSerializationSchema.<LabelStatsRecord>builder()
                 .setTopic(topic)
                 .setKeySerializationSchema((SerializationSchema<LabelStatsRecord>) s -> utf8(s.source()))
                 .setValueSerializationSchema(new LabelStatsEncoder())
-                .build();
+                .build());
     }
 
     private static byte[] utf8(String s) {

@@ -39,9 +39,11 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Event time is kept per Kafka partition: one camera whose clock runs an hour ahead must not make
- * every other camera read by the same subtask late (their label-stats windows would be dropped).
- * A frame that is really too late for its window is labelled and counted as {@code lateForStats}.
+ * Event time is kept per Kafka partition: one camera whose clock runs three hours ahead must not
+ * make every other camera read by the same subtask late (their label-stats windows would be
+ * dropped), nor stop the job: a broker refuses records stamped more than an hour ahead, so the
+ * outputs must not carry the capture time as their Kafka timestamp. A frame that is really too late
+ * for its window is labelled and counted as {@code lateForStats}.
  */
 class EventTimeITCase {
 
@@ -95,9 +97,9 @@ class EventTimeITCase {
                         Topics.LABELS, Prediction.class);
                 CommittedTopicReader<LabelStats> stats = CommittedTopicReader.open(KAFKA.bootstrapServers(),
                         Topics.LABEL_STATS, LabelStats.class)) {
-            // Partition 0: a camera an hour ahead. Its frames are labelled before the other camera sends.
+            // Partition 0: a camera three hours ahead. Its frames are labelled before the other camera sends.
             for (int i = 0; i < AHEAD; i++) {
-                send(producer, 0, "ahead", i, frames.frame(i), start.plusSeconds(3600).plusMillis(100L * i));
+                send(producer, 0, "ahead", i, frames.frame(i), start.plus(Duration.ofHours(3)).plusMillis(100L * i));
             }
             labels.awaitCount(AHEAD, Duration.ofMinutes(2));
             // Partition 1: on time, 30 s of frames, then one a minute later that moves its watermark past them.
