@@ -58,9 +58,26 @@ public final class DecodeImages extends ProcessFunction<RawFrame, DecodedImage> 
     @Override
     public void processElement(RawFrame raw, Context ctx, Collector<DecodedImage> out) {
         framesIn.inc();
+        DecodedImage image;
+        try {
+            image = decode(raw, ctx);
+        } catch (RuntimeException e) {
+            // A failure nobody foresaw (a decoder bug, a library's unchecked exception on strange bytes) is
+            // still this record's: failing the task would restart the job into the same record forever.
+            reject(ctx, raw, null, ErrorKind.CORRUPT_RECORD, "decoding failed unexpectedly: " + e);
+            return;
+        }
+        // Outside the try: what the operators chained after this one throw is theirs, not this record's.
+        if (image != null) {
+            out.collect(image);
+        }
+    }
+
+    /** The decoded frame, or null when it went to the dead letters. */
+    private DecodedImage decode(RawFrame raw, Context ctx) {
         if (raw.value() == null) {
             reject(ctx, raw, null, ErrorKind.CORRUPT_RECORD, "the Kafka record has no value (a tombstone)");
-            return;
+            return null;
         }
         ImageRecord record;
         try {
@@ -69,7 +86,15 @@ public final class DecodeImages extends ProcessFunction<RawFrame, DecodedImage> 
             ErrorKind kind = e.problem() == WireFormatException.Problem.UNKNOWN_SCHEMA_FINGERPRINT
                     ? ErrorKind.UNKNOWN_SCHEMA : ErrorKind.CORRUPT_RECORD;
             reject(ctx, raw, null, kind, e.getMessage());
-            return;
+            return null;
+        }
+        long captureTime = record.getCaptureTime().toEpochMilli();
+        if (!CaptureTimes.isPlausible(captureTime)) {
+            // Event-time windows refuse Long.MIN_VALUE (Java's usual "unset") outright, and a time past year
+            // 9999 would hold its partition's watermark there for good.
+            reject(ctx, raw, record.getId(), ErrorKind.CORRUPT_RECORD, "capture time " + captureTime
+                    + " ms is not a time a camera could have taken the frame (" + CaptureTimes.PLAUSIBLE + ")");
+            return null;
         }
         int width = record.getWidth();
         int height = record.getHeight();
@@ -78,7 +103,7 @@ public final class DecodeImages extends ProcessFunction<RawFrame, DecodedImage> 
                 || channels == 2) {
             reject(ctx, raw, record.getId(), ErrorKind.WRONG_SHAPE, "impossible shape " + height + "x" + width + "x"
                     + channels + " (at most " + MAX_PIXELS + " pixels in all, 1, 3 or 4 channels)");
-            return;
+            return null;
         }
         byte[] bytes = new byte[record.getImageBytes().remaining()];
         record.getImageBytes().duplicate().get(bytes);
@@ -88,7 +113,7 @@ public final class DecodeImages extends ProcessFunction<RawFrame, DecodedImage> 
             if (bytes.length != height * width * channels) {
                 reject(ctx, raw, record.getId(), ErrorKind.WRONG_SHAPE, "RAW_U8 " + height + "x" + width + "x" + channels
                         + " needs " + height * width * channels + " bytes, got " + bytes.length);
-                return;
+                return null;
             }
             pixels = bytes;
             decodedChannels = channels;
@@ -98,21 +123,21 @@ public final class DecodeImages extends ProcessFunction<RawFrame, DecodedImage> 
                 decoded = ImageCodec.decode(bytes, record.getEncoding(), new ImageCodec.Size(height, width));
             } catch (ImageSizeException e) {
                 reject(ctx, raw, record.getId(), ErrorKind.WRONG_SHAPE, e.getMessage());
-                return;
+                return null;
             } catch (UndecodableImageException e) {
                 reject(ctx, raw, record.getId(), ErrorKind.UNDECODABLE_IMAGE, e.getMessage());
-                return;
+                return null;
             }
             if (decoded.height() != height || decoded.width() != width) {
                 reject(ctx, raw, record.getId(), ErrorKind.WRONG_SHAPE, "the record claims " + height + "x" + width
                         + " but its " + record.getEncoding() + " is " + decoded.height() + "x" + decoded.width());
-                return;
+                return null;
             }
             pixels = decoded.data();
             decodedChannels = decoded.channels();
         }
-        out.collect(new DecodedImage(record.getId(), record.getSource(), record.getCaptureTime().toEpochMilli(),
-                record.getGroundTruthLabel(), height, width, decodedChannels, pixels, raw));
+        return new DecodedImage(record.getId(), record.getSource(), captureTime, record.getGroundTruthLabel(), height,
+                width, decodedChannels, pixels, raw);
     }
 
     private void reject(Context ctx, RawFrame raw, String imageId, ErrorKind kind, String message) {

@@ -27,6 +27,24 @@ class CaptureTimesTest {
         assertThat(captureTimes.extractTimestamp(frame(null), KAFKA_TIME)).isEqualTo(Long.MIN_VALUE);
     }
 
+    @Test
+    void implausibleCaptureTimesMoveNoWatermark() {
+        CaptureTimes captureTimes = new CaptureTimes();
+
+        assertThat(captureTimes.extractTimestamp(frame(recordCapturedAt(Instant.EPOCH)), KAFKA_TIME)).isZero();
+        assertThat(captureTimes.extractTimestamp(frame(recordCapturedAt(Instant.ofEpochMilli(Long.MIN_VALUE))),
+                KAFKA_TIME)).isEqualTo(Long.MIN_VALUE);
+        assertThat(captureTimes.extractTimestamp(frame(recordCapturedAt(Instant.ofEpochMilli(-1))), KAFKA_TIME))
+                .isEqualTo(Long.MIN_VALUE);
+        assertThat(captureTimes.extractTimestamp(frame(recordCapturedAt(Instant.parse("+10000-01-01T00:00:00Z"))),
+                KAFKA_TIME)).isEqualTo(Long.MIN_VALUE);
+    }
+
+    static byte[] recordCapturedAt(Instant captured) {
+        return SingleObjectCodec.of(ImageRecord.class)
+                .encode(new Frame(new byte[1], ImageEncoding.RAW_U8, 1, 1, 1, null).toRecord("f", "camera-0", captured));
+    }
+
     private static RawFrame frame(byte[] value) {
         return new RawFrame(null, value, "images", 0, 0, KAFKA_TIME);
     }
