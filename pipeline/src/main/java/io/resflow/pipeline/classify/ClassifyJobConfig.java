@@ -5,6 +5,7 @@ import io.resflow.runtime.metadata.ModelMetadata;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -17,6 +18,9 @@ import org.apache.flink.configuration.Configuration;
  * restarting the job over and over on the cluster.
  */
 public final class ClassifyJobConfig {
+
+    /** Values in the largest batch array: the JVM's array limit. */
+    private static final long MAX_BATCH_VALUES = Integer.MAX_VALUE - 8;
 
     private final Configuration configuration;
     private final ModelMetadata metadata;
@@ -63,6 +67,32 @@ public final class ClassifyJobConfig {
         if (configuration.get(ClassifyJobOptions.STATS_WINDOW).isZero()
                 || configuration.get(ClassifyJobOptions.STATS_WINDOW).isNegative()) {
             problems.add("--stats-window must be positive");
+        }
+        if (metadata != null && (long) configuration.get(ClassifyJobOptions.MAX_BATCH_SIZE)
+                * metadata.input().valuesPerImage() > MAX_BATCH_VALUES) {
+            problems.add("--max-batch-size " + configuration.get(ClassifyJobOptions.MAX_BATCH_SIZE) + " of "
+                    + metadata.input().describeShape() + " images is more than one Java array holds; at most "
+                    + MAX_BATCH_VALUES / metadata.input().valuesPerImage());
+        }
+        Duration batchDelay = configuration.get(ClassifyJobOptions.MAX_BATCH_DELAY);
+        if (batchDelay.isNegative()) {
+            problems.add("--max-batch-delay must not be negative, got " + batchDelay);
+        }
+        // Flink's async operator sets no timer for a timeout of 0: a stuck model would stall the job silently.
+        if (configuration.get(ClassifyJobOptions.ASYNC_TIMEOUT).compareTo(batchDelay) <= 0) {
+            problems.add("--async-timeout must be longer than --max-batch-delay (" + batchDelay + "): a frame waits up"
+                    + " to the delay for its batch and then for the model, and would otherwise always time out");
+        }
+        for (ConfigOption<Duration> option : List.of(ClassifyJobOptions.OUT_OF_ORDERNESS,
+                ClassifyJobOptions.ALLOWED_LATENESS)) {
+            if (configuration.get(option).isNegative()) {
+                // Checked only on the TaskManagers otherwise, where it fails the source in every restart.
+                problems.add("--" + option.key() + " must not be negative, got " + configuration.get(option));
+            }
+        }
+        if (configuration.get(ClassifyJobOptions.IDLENESS).isZero()
+                || configuration.get(ClassifyJobOptions.IDLENESS).isNegative()) {
+            problems.add("--" + ClassifyJobOptions.IDLENESS.key() + " must be positive");
         }
         if (configuration.get(ClassifyJobOptions.CHECKPOINT_INTERVAL).toMillis() < 10) {
             problems.add("--checkpoint-interval must be at least 10ms: the exactly-once sinks commit on checkpoints");

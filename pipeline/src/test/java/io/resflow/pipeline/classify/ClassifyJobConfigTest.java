@@ -3,9 +3,16 @@ package io.resflow.pipeline.classify;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.resflow.runtime.metadata.InputSpec;
+import io.resflow.runtime.metadata.ModelMetadata;
+import io.resflow.runtime.metadata.SignatureSpec;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
 import org.apache.flink.configuration.Configuration;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class ClassifyJobConfigTest {
 
@@ -45,6 +52,43 @@ class ClassifyJobConfigTest {
         assertThatThrownBy(() -> ClassifyJobConfig.from(conf))
                 .hasMessageContaining("--concurrent-batches must be at least 1, got 0")
                 .hasMessageContaining("--inference-threads must be 0 (one per CPU) or more, got -2");
+    }
+
+    @Test
+    void refusesTimesThatWouldFailOnTheTaskManagersOrTimeEveryFrameOut() {
+        Configuration conf = ClassifyJobConfig.parseArgs("--idle-source-timeout", "0 s", "--max-batch-delay", "100 ms",
+                "--async-timeout", "100 ms");
+        // Flink's parser refuses a negative duration; a program's own Configuration does not.
+        conf.set(ClassifyJobOptions.OUT_OF_ORDERNESS, Duration.ofSeconds(-1));
+        conf.set(ClassifyJobOptions.ALLOWED_LATENESS, Duration.ofSeconds(-5));
+        assertThatThrownBy(() -> ClassifyJobConfig.from(conf))
+                .hasMessageContaining("--out-of-orderness must not be negative")
+                .hasMessageContaining("--allowed-lateness must not be negative")
+                .hasMessageContaining("--idle-source-timeout must be positive")
+                .hasMessageContaining("--async-timeout must be longer than --max-batch-delay");
+
+        Configuration noTimeout = ClassifyJobConfig.parseArgs("--async-timeout", "0 s");
+        assertThatThrownBy(() -> ClassifyJobConfig.from(noTimeout))
+                .hasMessageContaining("--async-timeout must be longer than --max-batch-delay");
+    }
+
+    @Test
+    void refusesABatchNoJavaArrayHolds(@TempDir Path model) throws Exception {
+        // 224x224x3 = 150528 values per image: 14266 images fit in one float array, 20000 do not.
+        ModelMetadata.builder().setName("big").setVersion("1").setLabels(List.of("a", "b"))
+                .setInput(InputSpec.builder().setHeight(224).setWidth(224).setChannels(3).setPixelScale(1f)
+                        .setMean(0f, 0f, 0f).setStd(1f, 1f, 1f).build())
+                .setSignature(SignatureSpec.servingDefault("input", "probabilities"))
+                .setArchitecture("none").setParameterCount(1).setDataset("none").setCreatedAt(Instant.EPOCH).build()
+                .write(model);
+        Configuration conf = ClassifyJobConfig.parseArgs("--bootstrap-servers", "kafka:9092", "--model", model.toString(),
+                "--max-batch-size", "20000", "--async-capacity", "20000");
+
+        assertThatThrownBy(() -> ClassifyJobConfig.from(conf))
+                .hasMessageContaining("--max-batch-size 20000 of ")
+                .hasMessageContaining("more than one Java array holds; at most 14266");
+        conf.set(ClassifyJobOptions.MAX_BATCH_SIZE, 14266);
+        assertThat(ClassifyJobConfig.from(conf).get(ClassifyJobOptions.MAX_BATCH_SIZE)).isEqualTo(14266);
     }
 
     @Test
