@@ -41,7 +41,10 @@ public final class PipelineMetrics {
      * window. Their labels went out; the window's counts miss them.
      */
     public static final String LATE_FOR_STATS = "lateForStats";
-    /** Gauge, always 1, labelled with the served model: {@link #MODEL_NAME_GROUP}, {@link #MODEL_VERSION_GROUP}. */
+    /**
+     * Gauge, labelled with the model: {@link #MODEL_NAME_GROUP}, {@link #MODEL_VERSION_GROUP}; 1 once the
+     * TaskManager's scorer has loaded and warmed up that model, 0 before.
+     */
     public static final String MODEL_LOADED = "modelLoaded";
     public static final String MODEL_NAME_GROUP = "model_name";
     public static final String MODEL_VERSION_GROUP = "model_version";

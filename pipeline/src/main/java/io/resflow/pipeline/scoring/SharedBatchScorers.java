@@ -1,7 +1,9 @@
 package io.resflow.pipeline.scoring;
 
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,6 +21,14 @@ public final class SharedBatchScorers {
     private static final Logger LOG = LoggerFactory.getLogger(SharedBatchScorers.class);
 
     private static final Map<String, Entry> SCORERS = new HashMap<>();
+
+    /**
+     * The model versions {@link #SCORERS} serves, replaced under its lock whenever it changes and read
+     * without it: a metrics scrape must not wait for a model to load or a scorer to drain.
+     */
+    private static volatile Set<ModelVersion> served = Set.of();
+
+    private record ModelVersion(String name, String version) {}
 
     private static final class Entry {
         final BatchScorer scorer;
@@ -54,6 +64,7 @@ public final class SharedBatchScorers {
                 Entry entry = SCORERS.get(key);
                 if (entry != null && entry.scorer == scorer && --entry.users == 0) {
                     SCORERS.remove(key);
+                    updateServed();
                     LOG.info("Closing shared scorer {}", key);
                     scorer.close();
                 }
@@ -74,6 +85,7 @@ public final class SharedBatchScorers {
                 LOG.info("Loading shared scorer {}", key);
                 entry = new Entry(factory.get());
                 SCORERS.put(key, entry);
+                updateServed();
             }
             entry.users++;
             return new Lease(key, entry.scorer);
@@ -85,10 +97,16 @@ public final class SharedBatchScorers {
      * a scorer is registered only once its warm-up has passed, and removed when its last user closes.
      */
     public static boolean serves(String modelName, String modelVersion) {
-        synchronized (SCORERS) {
-            return SCORERS.values().stream().map(entry -> entry.scorer.model().metadata())
-                    .anyMatch(m -> m.name().equals(modelName) && m.version().equals(modelVersion));
+        return served.contains(new ModelVersion(modelName, modelVersion));
+    }
+
+    /** Called under the registry lock after every change. */
+    private static void updateServed() {
+        Set<ModelVersion> versions = new HashSet<>();
+        for (Entry entry : SCORERS.values()) {
+            versions.add(new ModelVersion(entry.scorer.model().metadata().name(), entry.scorer.model().metadata().version()));
         }
+        served = Set.copyOf(versions);
     }
 
     /** How many scorers are loaded in this JVM (for tests and metrics). */

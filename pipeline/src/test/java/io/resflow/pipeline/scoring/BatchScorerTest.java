@@ -278,4 +278,29 @@ class BatchScorerTest {
         second.close();
         assertThat(SharedBatchScorers.serves("recording", "1")).isFalse();
     }
+
+    /** The modelLoaded gauge asks while another slot loads a model under the registry's lock. */
+    @Test
+    void askingWhatIsServedDoesNotWaitForAModelToLoad() throws Exception {
+        CountDownLatch loading = new CountDownLatch(1);
+        CountDownLatch finishLoading = new CountDownLatch(1);
+        Thread slot = new Thread(() -> SharedBatchScorers.acquire("slow", () -> {
+            loading.countDown();
+            try {
+                finishLoading.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return new BatchScorer(new RecordingModel(), 4, Duration.ofMillis(10)).warmUpAndStart();
+        }).close());
+        slot.start();
+        try {
+            assertThat(loading.await(10, TimeUnit.SECONDS)).isTrue();
+            CompletableFuture<Boolean> asked = CompletableFuture.supplyAsync(() -> SharedBatchScorers.serves("recording", "1"));
+            assertThat(asked.get(5, TimeUnit.SECONDS)).isFalse();
+        } finally {
+            finishLoading.countDown();
+            slot.join(10_000);
+        }
+    }
 }
