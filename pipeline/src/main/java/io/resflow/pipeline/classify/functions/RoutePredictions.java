@@ -104,6 +104,17 @@ public final class RoutePredictions extends ProcessFunction<ScoredFrame, Predict
                     scored.id(), scored.original()));
             return;
         }
+        int notANumber = firstNonFinite(scored.probabilities());
+        if (notANumber >= 0) {
+            // A NaN would be labelled, pass the confidence test (NaN < threshold is false) and turn its
+            // window's mean score into NaN.
+            scoringFailures.inc();
+            modelErrors.inc();
+            ctx.output(DEAD_LETTERS, new DeadLetterRecord(UID, ErrorKind.MODEL_ERROR, "the model returned "
+                    + scored.probabilities()[notANumber] + " for label " + labels.get(notANumber), now, scored.id(),
+                    scored.original()));
+            return;
+        }
         int[] top = TopClasses.topIndices(scored.probabilities(), topK);
         String[] topLabels = new String[top.length];
         float[] topScores = new float[top.length];
@@ -133,5 +144,14 @@ public final class RoutePredictions extends ProcessFunction<ScoredFrame, Predict
         if (unsure || wrong) {
             ctx.output(RETRAINING, scored.original());
         }
+    }
+
+    private static int firstNonFinite(float[] probabilities) {
+        for (int i = 0; i < probabilities.length; i++) {
+            if (!Float.isFinite(probabilities[i])) {
+                return i;
+            }
+        }
+        return -1;
     }
 }

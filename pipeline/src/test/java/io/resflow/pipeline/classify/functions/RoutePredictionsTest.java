@@ -34,6 +34,27 @@ class RoutePredictionsTest {
         }
     }
 
+    @Test
+    void aNaNScoreIsAModelErrorNotALabel() throws Exception {
+        try (OneInputStreamOperatorTestHarness<ScoredFrame, PredictionRecord> harness = ProcessFunctionTestHarnesses
+                .forProcessFunction(new RoutePredictions("m", "1", List.of("a", "b"), 1, 0.5f))) {
+            harness.processElement(scored("nan", Float.NaN, 0.2f), 1L);
+            harness.processElement(scored("fine", 0.9f, 0.1f), 2L);
+
+            assertThat(harness.extractOutputValues()).extracting(PredictionRecord::imageId).containsExactly("fine");
+            List<DeadLetterRecord> deadLetters = harness.getSideOutput(RoutePredictions.DEAD_LETTERS).stream()
+                    .map(StreamRecord::getValue).toList();
+            assertThat(deadLetters).extracting(DeadLetterRecord::imageId).containsExactly("nan");
+            assertThat(deadLetters.get(0).errorKind()).isEqualTo(ErrorKind.MODEL_ERROR);
+            assertThat(deadLetters.get(0).message()).isEqualTo("the model returned NaN for label a");
+            assertThat(harness.getSideOutput(RoutePredictions.RETRAINING)).isNull();
+        }
+    }
+
+    private static ScoredFrame scored(String id, float... probabilities) {
+        return new ScoredFrame(id, "camera-0", 0L, null, probabilities, 2, 0, 0, null, null, ORIGINAL);
+    }
+
     private static ScoredFrame failed(String id, ErrorKind kind, String reason) {
         return new ScoredFrame(id, "camera-0", 0L, null, null, 0, 0, 0, reason, kind, ORIGINAL);
     }
