@@ -56,7 +56,7 @@ public final class KafkaIo {
     public static ClassifyJob.Sinks sinks(ClassifyJobConfig config) {
         return new ClassifyJob.Sinks(
                 sink(config, "labels", OutputRecords.labels(config.get(LABELS_TOPIC))),
-                sink(config, "dead-letters", OutputRecords.deadLetters(config.get(DEAD_LETTERS_TOPIC))),
+                sink(config, "dead-letters", OutputRecords.deadLetters(config.get(DEAD_LETTERS_TOPIC), MAX_RECORD_BYTES)),
                 sink(config, "retraining", OutputRecords.retraining(config.get(RETRAINING_TOPIC))),
                 sink(config, "label-stats", OutputRecords.labelStats(config.get(LABEL_STATS_TOPIC))));
     }

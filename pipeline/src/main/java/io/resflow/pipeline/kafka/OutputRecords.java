@@ -36,11 +36,15 @@ public final class OutputRecords {
                 .build());
     }
 
-    public static KafkaRecordSerializationSchema<DeadLetterRecord> deadLetters(String topic) {
+    /**
+     * @param maxRecordBytes the largest record the producer may send: a dead letter that would be larger
+     *     leaves out the original value (see {@link DeadLetterEncoder})
+     */
+    public static KafkaRecordSerializationSchema<DeadLetterRecord> deadLetters(String topic, int maxRecordBytes) {
         return new StampedWhenSent<>(KafkaRecordSerializationSchema.<DeadLetterRecord>builder()
                 .setTopic(topic)
                 .setKeySerializationSchema((SerializationSchema<DeadLetterRecord>) d -> d.original().key())
-                .setValueSerializationSchema(new DeadLetterEncoder())
+                .setValueSerializationSchema(new DeadLetterEncoder(maxRecordBytes))
                 .build());
     }
 
@@ -111,25 +115,46 @@ public final class OutputRecords {
         }
     }
 
-    /** {@link DeadLetterRecord} to Avro {@code DeadLetter}, with the original bytes. */
+    /**
+     * {@link DeadLetterRecord} to Avro {@code DeadLetter}, with the original bytes, unless the dead
+     * letter would then be larger than the producer may send: a frame near the record limit, wrapped
+     * with its key, reason and origin, failed the sink's transaction in every restart. Then the
+     * original value is left out, and the message says where it still is.
+     */
     public static final class DeadLetterEncoder implements SerializationSchema<DeadLetterRecord> {
         private static final long serialVersionUID = 1L;
+        /** Room for the envelope's other fields and Kafka's record overhead. */
+        static final int ENVELOPE_BYTES = 16 * 1024;
         private final SingleObjectCodec<DeadLetter> codec = SingleObjectCodec.of(DeadLetter.class);
+        private final int maxRecordBytes;
+
+        public DeadLetterEncoder(int maxRecordBytes) {
+            this.maxRecordBytes = maxRecordBytes;
+        }
 
         @Override
         public byte[] serialize(DeadLetterRecord d) {
             RawFrame original = d.original();
+            byte[] value = original.value() == null ? new byte[0] : original.value();
+            String message = d.message();
+            int keyLength = original.key() == null ? 0 : original.key().length;
+            if ((long) value.length + keyLength + utf8(message).length + ENVELOPE_BYTES > maxRecordBytes) {
+                message = message + " (the original value of " + value.length + " bytes is left out: with it this dead"
+                        + " letter would exceed the " + maxRecordBytes + "-byte record limit; it is still at "
+                        + original.topic() + "/" + original.partition() + "@" + original.offset() + ")";
+                value = new byte[0];
+            }
             return codec.encode(DeadLetter.newBuilder()
                     .setStage(d.stage())
                     .setErrorKind(d.errorKind())
-                    .setMessage(d.message())
+                    .setMessage(message)
                     .setTime(Instant.ofEpochMilli(d.time()))
                     .setImageId(d.imageId())
                     .setTopic(original.topic())
                     .setPartition(original.partition())
                     .setOffset(original.offset())
                     .setOriginalKey(original.key() == null ? null : ByteBuffer.wrap(original.key()))
-                    .setOriginalValue(ByteBuffer.wrap(original.value() == null ? new byte[0] : original.value()))
+                    .setOriginalValue(ByteBuffer.wrap(value))
                     .build());
         }
     }
