@@ -43,7 +43,8 @@ public final class OutputRecords {
     public static KafkaRecordSerializationSchema<DeadLetterRecord> deadLetters(String topic, int maxRecordBytes) {
         return new StampedWhenSent<>(KafkaRecordSerializationSchema.<DeadLetterRecord>builder()
                 .setTopic(topic)
-                .setKeySerializationSchema((SerializationSchema<DeadLetterRecord>) d -> d.original().key())
+                .setKeySerializationSchema(
+                        (SerializationSchema<DeadLetterRecord>) d -> DeadLetterEncoder.recordKey(d, maxRecordBytes))
                 .setValueSerializationSchema(new DeadLetterEncoder(maxRecordBytes))
                 .build());
     }
@@ -116,10 +117,11 @@ public final class OutputRecords {
     }
 
     /**
-     * {@link DeadLetterRecord} to Avro {@code DeadLetter}, with the original bytes, unless the dead
-     * letter would then be larger than the producer may send: a frame near the record limit, wrapped
-     * with its key, reason and origin, failed the sink's transaction in every restart. Then the
-     * original value is left out, and the message says where it still is.
+     * {@link DeadLetterRecord} to Avro {@code DeadLetter}, with the original key and bytes, unless the
+     * dead letter would then be larger than the producer may send: a frame near the record limit,
+     * wrapped with its key (twice: as the record's key and in the envelope), reason and origin, failed
+     * the sink's transaction in every restart. Then the original value is left out, and the key too if
+     * it alone is too large; the message says where they were.
      */
     public static final class DeadLetterEncoder implements SerializationSchema<DeadLetterRecord> {
         private static final long serialVersionUID = 1L;
@@ -132,17 +134,37 @@ public final class OutputRecords {
             this.maxRecordBytes = maxRecordBytes;
         }
 
+        /**
+         * The dead letter's Kafka key: the original key, unless it takes more than a quarter of the
+         * record limit (then none; it is still inside the dead letter when that fits).
+         */
+        static byte[] recordKey(DeadLetterRecord d, int maxRecordBytes) {
+            byte[] key = d.original().key();
+            return key != null && key.length <= maxRecordBytes / 4 ? key : null;
+        }
+
         @Override
         public byte[] serialize(DeadLetterRecord d) {
             RawFrame original = d.original();
             byte[] value = original.value() == null ? new byte[0] : original.value();
+            byte[] key = original.key();
             String message = d.message();
-            int keyLength = original.key() == null ? 0 : original.key().length;
-            if ((long) value.length + keyLength + utf8(message).length + ENVELOPE_BYTES > maxRecordBytes) {
+            // The key goes out twice: as the dead letter's own key (when not too large) and inside it.
+            byte[] recordKey = recordKey(d, maxRecordBytes);
+            long envelope = (recordKey == null ? 0L : recordKey.length) + (key == null ? 0L : key.length)
+                    + utf8(message).length
+                    + (d.imageId() == null ? 0 : utf8(d.imageId()).length) + utf8(original.topic()).length
+                    + ENVELOPE_BYTES;
+            if (envelope + value.length > maxRecordBytes) {
                 message = message + " (the original value of " + value.length + " bytes is left out: with it this dead"
-                        + " letter would exceed the " + maxRecordBytes + "-byte record limit; it is still at "
-                        + original.topic() + "/" + original.partition() + "@" + original.offset() + ")";
+                        + " letter would exceed the " + maxRecordBytes + "-byte record limit; it was at "
+                        + original.topic() + "/" + original.partition() + "@" + original.offset()
+                        + ", kept for as long as that topic's retention)";
                 value = new byte[0];
+                if (envelope > maxRecordBytes) {
+                    message = message + "; so is the original key of " + key.length + " bytes";
+                    key = null;
+                }
             }
             return codec.encode(DeadLetter.newBuilder()
                     .setStage(d.stage())
@@ -153,7 +175,7 @@ public final class OutputRecords {
                     .setTopic(original.topic())
                     .setPartition(original.partition())
                     .setOffset(original.offset())
-                    .setOriginalKey(original.key() == null ? null : ByteBuffer.wrap(original.key()))
+                    .setOriginalKey(key == null ? null : ByteBuffer.wrap(key))
                     .setOriginalValue(ByteBuffer.wrap(value))
                     .build());
         }

@@ -37,8 +37,29 @@ class OutputRecordsTest {
         assertThat(letter.getOffset()).isEqualTo(42);
     }
 
+    @Test
+    void aHugeKeyCountsTwiceAndIsLeftOutWhenItAloneIsTooLarge() {
+        // Key and value fit the limit side by side, but the key goes out twice.
+        DeadLetterRecord keyed = deadLetter(new byte[20_000], new byte[65_000]);
+        byte[] wire = encoder.serialize(keyed);
+        byte[] key = OutputRecords.DeadLetterEncoder.recordKey(keyed, LIMIT);
+        assertThat(wire.length + key.length).isLessThan(LIMIT);
+        assertThat(codec.decode(wire).getOriginalValue().remaining()).isZero();
+        assertThat(codec.decode(wire).getOriginalKey().remaining()).isEqualTo(20_000);
+
+        DeadLetterRecord hugeKey = deadLetter(new byte[95_000], new byte[10]);
+        DeadLetter letter = codec.decode(encoder.serialize(hugeKey));
+        assertThat(OutputRecords.DeadLetterEncoder.recordKey(hugeKey, LIMIT)).isNull();
+        assertThat(letter.getOriginalKey()).isNull();
+        assertThat(letter.getMessage()).endsWith("; so is the original key of 95000 bytes");
+    }
+
     private static DeadLetterRecord deadLetter(byte[] value) {
+        return deadLetter(new byte[] {1}, value);
+    }
+
+    private static DeadLetterRecord deadLetter(byte[] key, byte[] value) {
         return new DeadLetterRecord("decode-images", ErrorKind.CORRUPT_RECORD, "bad frame", 0L, null,
-                new RawFrame(new byte[] {1}, value, "images", 3, 42, 0L));
+                new RawFrame(key, value, "images", 3, 42, 0L));
     }
 }
