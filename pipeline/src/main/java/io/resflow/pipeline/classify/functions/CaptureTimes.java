@@ -4,14 +4,15 @@ import io.resflow.pipeline.classify.records.RawFrame;
 import io.resflow.schema.ImageRecord;
 import io.resflow.schema.wire.SingleObjectCodec;
 import io.resflow.schema.wire.SingleObjectProjection;
-import java.time.Instant;
+import java.time.Duration;
 import org.apache.flink.api.common.eventtime.SerializableTimestampAssigner;
 
 /**
- * A frame's event time: its capture time when the record decodes and the time is plausible. Any
- * other record gets {@link Long#MIN_VALUE}, which moves no watermark (it still goes on, to become a dead letter
- * in {@code decode-images}; the Kafka sink lets the broker stamp it): with Kafka's timestamp, one
- * corrupt record among replayed hours-old frames would make every later frame of its partition late.
+ * A frame's event time: its capture time when the record decodes and the time is plausible
+ * ({@link #isPlausible}). Any other record gets {@link Long#MIN_VALUE}, which moves no watermark,
+ * and goes on to become a dead letter in {@code decode-images}, which reads this verdict from the
+ * record's timestamp. Not Kafka's timestamp: one corrupt record among replayed hours-old frames
+ * would make every later frame of its partition late.
  *
  * <p>It runs in the Kafka source, so watermarks are kept per partition and the source's watermark
  * is the lowest of them: a camera whose clock runs ahead moves only its own partition's, and the
@@ -23,21 +24,25 @@ public final class CaptureTimes implements SerializableTimestampAssigner<RawFram
 
     private static final long serialVersionUID = 1L;
 
-    /** The event time of a record that does not decode: before every watermark. */
+    /** The event time of a record that does not decode or whose capture time is implausible: before every watermark. */
     static final long UNREADABLE = Long.MIN_VALUE;
 
-    /** The latest plausible capture time, the last millisecond of year 9999. */
-    static final long LATEST = Instant.parse("9999-12-31T23:59:59.999Z").toEpochMilli();
+    /** How far ahead of the clock of the TaskManager that reads it a frame's capture time may be. */
+    static final Duration MAX_AHEAD = Duration.ofDays(1);
 
-    static final String PLAUSIBLE = "from 1970 to the end of year 9999";
+    static final String PLAUSIBLE = "not before 1970 and at most " + MAX_AHEAD.toHours()
+            + " hours ahead of the TaskManager's clock when it was read";
 
     /**
-     * Whether a camera could have taken a frame at {@code captureTime} (epoch milliseconds): not
-     * before 1970, where clocks that were never set start, and not past year 9999. Frames outside go to
-     * the dead letters and move no watermark.
+     * Whether a camera could have taken a frame at {@code captureTime} (epoch milliseconds), read at
+     * {@code now}: not before 1970 (clocks that were never set start there, Java's "unset" is
+     * {@link Long#MIN_VALUE}, which event-time windows refuse), and not more than {@link #MAX_AHEAD}
+     * ahead. A camera hours fast is still labelled; one frame stamped years ahead would hold its
+     * partition's watermark there, and once the other partitions went idle, make every camera's frames
+     * late for label-stats until a restart.
      */
-    static boolean isPlausible(long captureTime) {
-        return captureTime >= 0 && captureTime <= LATEST;
+    static boolean isPlausible(long captureTime, long now) {
+        return captureTime >= 0 && captureTime <= now + MAX_AHEAD.toMillis();
     }
 
     private final SingleObjectProjection captureTimes = SingleObjectCodec.of(ImageRecord.class).projection("captureTime");
@@ -49,7 +54,7 @@ public final class CaptureTimes implements SerializableTimestampAssigner<RawFram
         }
         try {
             long captureTime = (Long) captureTimes.decode(frame.value()).get("captureTime");
-            return isPlausible(captureTime) ? captureTime : UNREADABLE;
+            return isPlausible(captureTime, System.currentTimeMillis()) ? captureTime : UNREADABLE;
         } catch (RuntimeException e) {
             // Not a readable ImageRecord (WireFormatException and the like): decode-images says why.
             return UNREADABLE;

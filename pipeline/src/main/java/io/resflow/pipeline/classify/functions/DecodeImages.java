@@ -60,24 +60,40 @@ public final class DecodeImages extends ProcessFunction<RawFrame, DecodedImage> 
         framesIn.inc();
         DecodedImage image;
         try {
-            image = decode(raw, ctx);
+            image = decode(raw, ctx.timestamp());
+        } catch (Rejected r) {
+            reject(ctx, raw, r.imageId, r.kind, r.getMessage());
+            return;
         } catch (RuntimeException e) {
             // A failure nobody foresaw (a decoder bug, a library's unchecked exception on strange bytes) is
             // still this record's: failing the task would restart the job into the same record forever.
             reject(ctx, raw, null, ErrorKind.CORRUPT_RECORD, "decoding failed unexpectedly: " + e);
             return;
         }
-        // Outside the try: what the operators chained after this one throw is theirs, not this record's.
-        if (image != null) {
-            out.collect(image);
+        // Outside the try: what the operators after this one throw (chained, they run inside collect
+        // and output) is theirs, not this record's.
+        out.collect(image);
+    }
+
+    /** Why a record goes to the dead letters; thrown by {@link #decode}, no stack trace. */
+    private static final class Rejected extends Exception {
+        private static final long serialVersionUID = 1L;
+        final ErrorKind kind;
+        final String imageId;
+
+        Rejected(ErrorKind kind, String imageId, String message) {
+            super(message, null, false, false);
+            this.kind = kind;
+            this.imageId = imageId;
         }
     }
 
-    /** The decoded frame, or null when it went to the dead letters. */
-    private DecodedImage decode(RawFrame raw, Context ctx) {
+    /**
+     * @param eventTime the time {@link CaptureTimes} gave the record in the source
+     */
+    private DecodedImage decode(RawFrame raw, Long eventTime) throws Rejected {
         if (raw.value() == null) {
-            reject(ctx, raw, null, ErrorKind.CORRUPT_RECORD, "the Kafka record has no value (a tombstone)");
-            return null;
+            throw new Rejected(ErrorKind.CORRUPT_RECORD, null, "the Kafka record has no value (a tombstone)");
         }
         ImageRecord record;
         try {
@@ -85,25 +101,22 @@ public final class DecodeImages extends ProcessFunction<RawFrame, DecodedImage> 
         } catch (WireFormatException e) {
             ErrorKind kind = e.problem() == WireFormatException.Problem.UNKNOWN_SCHEMA_FINGERPRINT
                     ? ErrorKind.UNKNOWN_SCHEMA : ErrorKind.CORRUPT_RECORD;
-            reject(ctx, raw, null, kind, e.getMessage());
-            return null;
+            throw new Rejected(kind, null, e.getMessage());
         }
         long captureTime = record.getCaptureTime().toEpochMilli();
-        if (!CaptureTimes.isPlausible(captureTime)) {
-            // Event-time windows refuse Long.MIN_VALUE (Java's usual "unset") outright, and a time past year
-            // 9999 would hold its partition's watermark there for good.
-            reject(ctx, raw, record.getId(), ErrorKind.CORRUPT_RECORD, "capture time " + captureTime
+        if (eventTime == null || eventTime == CaptureTimes.UNREADABLE) {
+            // The source found the capture time implausible and gave it no event time: the label-stats
+            // window refuses such a frame outright. One decision, made there, so the two never disagree.
+            throw new Rejected(ErrorKind.CORRUPT_RECORD, record.getId(), "capture time " + captureTime
                     + " ms is not a time a camera could have taken the frame (" + CaptureTimes.PLAUSIBLE + ")");
-            return null;
         }
         int width = record.getWidth();
         int height = record.getHeight();
         int channels = record.getChannels();
         if (width < 1 || height < 1 || (long) width * height > MAX_PIXELS || channels < 1 || channels > 4
                 || channels == 2) {
-            reject(ctx, raw, record.getId(), ErrorKind.WRONG_SHAPE, "impossible shape " + height + "x" + width + "x"
+            throw new Rejected(ErrorKind.WRONG_SHAPE, record.getId(), "impossible shape " + height + "x" + width + "x"
                     + channels + " (at most " + MAX_PIXELS + " pixels in all, 1, 3 or 4 channels)");
-            return null;
         }
         byte[] bytes = new byte[record.getImageBytes().remaining()];
         record.getImageBytes().duplicate().get(bytes);
@@ -111,9 +124,8 @@ public final class DecodeImages extends ProcessFunction<RawFrame, DecodedImage> 
         int decodedChannels;
         if (record.getEncoding() == ImageEncoding.RAW_U8) {
             if (bytes.length != height * width * channels) {
-                reject(ctx, raw, record.getId(), ErrorKind.WRONG_SHAPE, "RAW_U8 " + height + "x" + width + "x" + channels
-                        + " needs " + height * width * channels + " bytes, got " + bytes.length);
-                return null;
+                throw new Rejected(ErrorKind.WRONG_SHAPE, record.getId(), "RAW_U8 " + height + "x" + width + "x"
+                        + channels + " needs " + height * width * channels + " bytes, got " + bytes.length);
             }
             pixels = bytes;
             decodedChannels = channels;
@@ -122,16 +134,13 @@ public final class DecodeImages extends ProcessFunction<RawFrame, DecodedImage> 
             try {
                 decoded = ImageCodec.decode(bytes, record.getEncoding(), new ImageCodec.Size(height, width));
             } catch (ImageSizeException e) {
-                reject(ctx, raw, record.getId(), ErrorKind.WRONG_SHAPE, e.getMessage());
-                return null;
+                throw new Rejected(ErrorKind.WRONG_SHAPE, record.getId(), e.getMessage());
             } catch (UndecodableImageException e) {
-                reject(ctx, raw, record.getId(), ErrorKind.UNDECODABLE_IMAGE, e.getMessage());
-                return null;
+                throw new Rejected(ErrorKind.UNDECODABLE_IMAGE, record.getId(), e.getMessage());
             }
             if (decoded.height() != height || decoded.width() != width) {
-                reject(ctx, raw, record.getId(), ErrorKind.WRONG_SHAPE, "the record claims " + height + "x" + width
+                throw new Rejected(ErrorKind.WRONG_SHAPE, record.getId(), "the record claims " + height + "x" + width
                         + " but its " + record.getEncoding() + " is " + decoded.height() + "x" + decoded.width());
-                return null;
             }
             pixels = decoded.data();
             decodedChannels = decoded.channels();

@@ -7,6 +7,7 @@ import io.resflow.pipeline.replay.Frame;
 import io.resflow.schema.ImageEncoding;
 import io.resflow.schema.ImageRecord;
 import io.resflow.schema.wire.SingleObjectCodec;
+import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
 
@@ -30,14 +31,17 @@ class CaptureTimesTest {
     @Test
     void implausibleCaptureTimesMoveNoWatermark() {
         CaptureTimes captureTimes = new CaptureTimes();
+        Instant now = Instant.now();
 
         assertThat(captureTimes.extractTimestamp(frame(recordCapturedAt(Instant.EPOCH)), KAFKA_TIME)).isZero();
-        assertThat(captureTimes.extractTimestamp(frame(recordCapturedAt(Instant.ofEpochMilli(Long.MIN_VALUE))),
-                KAFKA_TIME)).isEqualTo(Long.MIN_VALUE);
-        assertThat(captureTimes.extractTimestamp(frame(recordCapturedAt(Instant.ofEpochMilli(-1))), KAFKA_TIME))
-                .isEqualTo(Long.MIN_VALUE);
-        assertThat(captureTimes.extractTimestamp(frame(recordCapturedAt(Instant.parse("+10000-01-01T00:00:00Z"))),
-                KAFKA_TIME)).isEqualTo(Long.MIN_VALUE);
+        Instant threeHoursFast = now.plus(Duration.ofHours(3));
+        assertThat(captureTimes.extractTimestamp(frame(recordCapturedAt(threeHoursFast)), KAFKA_TIME))
+                .isEqualTo(threeHoursFast.toEpochMilli());
+        for (Instant implausible : new Instant[] {Instant.ofEpochMilli(Long.MIN_VALUE), Instant.ofEpochMilli(-1),
+                now.plus(Duration.ofDays(2)), Instant.parse("2100-01-01T00:00:00Z")}) {
+            assertThat(captureTimes.extractTimestamp(frame(recordCapturedAt(implausible)), KAFKA_TIME))
+                    .as("captured %s", implausible).isEqualTo(Long.MIN_VALUE);
+        }
     }
 
     static byte[] recordCapturedAt(Instant captured) {

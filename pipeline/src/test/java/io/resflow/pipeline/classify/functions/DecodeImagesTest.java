@@ -29,9 +29,10 @@ class DecodeImagesTest {
 
         try (OneInputStreamOperatorTestHarness<RawFrame, DecodedImage> harness = ProcessFunctionTestHarnesses
                 .forProcessFunction(new DecodeImages())) {
-            harness.processElement(new StreamRecord<>(frame(good, 0), 1L));
-            harness.processElement(new StreamRecord<>(frame(unsetTime, 1), 1L));
-            harness.processElement(new StreamRecord<>(frame(hugeId, 2), 1L));
+            // Each with the event time the source gives it.
+            for (RawFrame frame : List.of(frame(good, 0), frame(unsetTime, 1), frame(hugeId, 2))) {
+                harness.processElement(new StreamRecord<>(frame, new CaptureTimes().extractTimestamp(frame, 0L)));
+            }
 
             assertThat(harness.extractOutputValues()).extracting(DecodedImage::id).containsExactly("f");
             ConcurrentLinkedQueue<StreamRecord<DeadLetterRecord>> dead = harness.getSideOutput(DecodeImages.DEAD_LETTERS);
