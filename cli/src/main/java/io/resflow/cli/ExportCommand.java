@@ -12,7 +12,8 @@ import picocli.CommandLine.Option;
 @Command(name = "export", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Export a finished training run as a TensorFlow SavedModel (tag serve, signature serving_default,"
                 + " normalisation and softmax in the graph, metadata in assets/), loaded back with DJL's TensorFlow"
-                + " engine and compared with the PyTorch model by the parity gate (1e-4).")
+                + " engine and compared with the PyTorch model by the parity gate (probabilities within 1e-4,"
+                + " log-probabilities within 1e-3, the same top class).")
 final class ExportCommand implements Callable<Integer> {
 
     @Option(names = "--run", required = true, description = "The training run directory (with run.json and the final parameters).")

@@ -26,11 +26,12 @@ import java.util.Objects;
  * ImageNet-style nets stay within a modest heap.
  *
  * <p>Three things must hold. Every probability within the tolerance. Every log-probability of a
- * class either engine gives at least {@link #LOG_FLOOR} within {@link #LOG_TOLERANCE}: a trained
- * model is confident, and softmax near 1 hides logit errors from the first test (a logit off by
- * 0.5 moves a probability of 1e-5 by 6e-6), while the log shows the logit's error itself. And the
- * same most likely class on every image, unless the reference's top two are within the tolerance of
- * each other (a tie that rounding may break either way).
+ * class either engine gives at least {@link #LOG_FLOOR} within {@link #LOG_TOLERANCE_FACTOR} times
+ * the tolerance: a trained model is confident, and softmax near 1 hides logit errors from the first
+ * test (a logit off by 0.5 moves a probability of 1e-5 by 6e-6), while the log shows the logit's
+ * error itself. And the same most likely class on every image, unless the reference's top two are
+ * within twice the tolerance of each other (each may move by the tolerance, so a tie that rounding
+ * may break either way).
  *
  * <pre>{@code
  * ParityResult parity = new ParityGate(1e-4, 32).check(model.getBlock(), savedModelDir, images);
@@ -45,10 +46,12 @@ public final class ParityGate {
     public static final double LOG_FLOOR = 1e-6;
 
     /**
-     * Largest accepted |log p_TensorFlow - log p_PyTorch| above {@link #LOG_FLOOR}: float32 engines
-     * differ by about 1e-5 there, a wrong weight by far more.
+     * Largest accepted |log p_TensorFlow - log p_PyTorch| above {@link #LOG_FLOOR}, as a multiple of
+     * the probability tolerance (1e-3 at the default 1e-4), so relaxing one relaxes both. Measured:
+     * 2e-6 to 6e-6 for ResNet-8/20 exports (unit tests, the demo's trained model); a wrong weight
+     * shows as 0.1 and more.
      */
-    public static final double LOG_TOLERANCE = 1e-3;
+    public static final double LOG_TOLERANCE_FACTOR = 10;
 
     /** Images per forward pass unless told otherwise. */
     public static final int DEFAULT_BATCH_SIZE = 32;
@@ -73,6 +76,11 @@ public final class ParityGate {
 
     public double tolerance() {
         return tolerance;
+    }
+
+    /** Largest accepted log-probability difference; see {@link #LOG_TOLERANCE_FACTOR}. */
+    public double logTolerance() {
+        return LOG_TOLERANCE_FACTOR * tolerance;
     }
 
     public int batchSize() {
@@ -123,7 +131,7 @@ public final class ParityGate {
                     int tfTop = TopClasses.argMax(tf[i]);
                     if (ptTop == tfTop) {
                         agree++;
-                    } else if (pt[i][ptTop] - pt[i][tfTop] > tolerance) {
+                    } else if (pt[i][ptTop] - pt[i][tfTop] > 2 * tolerance) {
                         decisiveDisagreements++;
                     }
                     for (int c = 0; c < classes; c++) {
@@ -146,7 +154,7 @@ public final class ParityGate {
                 }
             }
             return new ParityResult(count, classes, max, worstImage, worstClass, worstPt, worstTf, agree, tolerance,
-                    maxLog, worstLogImage, worstLogClass, decisiveDisagreements);
+                    maxLog, worstLogImage, worstLogClass, logTolerance(), decisiveDisagreements);
         }
     }
 

@@ -19,8 +19,9 @@ import java.util.Locale;
  *     {@link ParityGate#LOG_FLOOR}
  * @param worstLogImage image index where that occurs
  * @param worstLogClass class index where that occurs
+ * @param logTolerance the largest log-probability difference the gate accepts
  * @param decisiveDisagreements images whose most likely class differs although the reference's top
- *     two are further apart than the tolerance
+ *     two are further apart than twice the tolerance
  */
 public record ParityResult(
         int images,
@@ -35,14 +36,15 @@ public record ParityResult(
         double maxLogDifference,
         int worstLogImage,
         int worstLogClass,
+        double logTolerance,
         int decisiveDisagreements) {
 
     /**
      * Whether every probability is within {@link #tolerance()}, every log-probability above the floor
-     * within {@link ParityGate#LOG_TOLERANCE}, and no image's most likely class differs but for a tie.
+     * within {@link #logTolerance()}, and no image's most likely class differs but for a tie.
      */
     public boolean passed() {
-        return maxAbsDifference <= tolerance && maxLogDifference <= ParityGate.LOG_TOLERANCE
+        return maxAbsDifference <= tolerance && maxLogDifference <= logTolerance
                 && decisiveDisagreements == 0;
     }
 
@@ -54,7 +56,7 @@ public record ParityResult(
                         + " class %d; tolerance %.0e); top-1 agreement %d/%d, %d decisive disagreement(s): %s",
                 maxAbsDifference, images, classes, worstImage, worstClass, pytorchProbability, tensorflowProbability,
                 tolerance, maxLogDifference, ParityGate.LOG_FLOOR, worstLogImage, worstLogClass,
-                ParityGate.LOG_TOLERANCE, top1Agreements, images, decisiveDisagreements, passed() ? "passed" : "FAILED");
+                logTolerance, top1Agreements, images, decisiveDisagreements, passed() ? "passed" : "FAILED");
     }
 
     @Override

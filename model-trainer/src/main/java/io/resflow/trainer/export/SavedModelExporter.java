@@ -93,8 +93,9 @@ public final class SavedModelExporter {
      * @param parityImages NCHW pixels in [0, 1] of the spec's input shape; 256 held-out images are
      *     a good gate
      * @param directory the SavedModel folder to create; must not exist yet
-     * @throws ParityException if any probability differs by more than the tolerance; nothing is
-     *     left on disk
+     * @throws ParityException if the SavedModel does not reproduce the block ({@link ParityGate}: every
+     *     probability within the tolerance, log-probabilities within ten times it, the same top class);
+     *     nothing is left on disk
      * @throws FileAlreadyExistsException if {@code directory} exists
      * @throws IllegalArgumentException if labels, mean or std do not fit the spec, or the block does
      *     not match it
@@ -260,7 +261,10 @@ public final class SavedModelExporter {
         }
 
 
-        /** Largest accepted probability difference in the parity gate; default 1e-4. */
+        /**
+         * Largest accepted probability difference in the parity gate, default 1e-4; log-probabilities
+         * may differ by ten times it.
+         */
         public Builder optParityTolerance(double tolerance) {
             this.tolerance = tolerance;
             return this;
