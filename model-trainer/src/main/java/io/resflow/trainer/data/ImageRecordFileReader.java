@@ -3,6 +3,7 @@ package io.resflow.trainer.data;
 import io.resflow.datasets.LabelledImages;
 import io.resflow.schema.ImageEncoding;
 import io.resflow.schema.ImageRecord;
+import io.resflow.schema.wire.AvroLimits;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -40,6 +41,11 @@ import org.apache.avro.specific.SpecificDatumReader;
  * }</pre>
  */
 public final class ImageRecordFileReader {
+
+    static {
+        // Avro container files go through Avro's own reader, not the wire codec that sets these.
+        AvroLimits.apply();
+    }
 
     /** What to do with a record whose {@code groundTruthLabel} is null. */
     public enum UnlabelledRecords {

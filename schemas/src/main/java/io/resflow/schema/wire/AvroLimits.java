@@ -12,10 +12,11 @@ import org.slf4j.LoggerFactory;
  * near these bounds (Kafka records are at most 16 MiB), so only corrupt data meets them, as a
  * {@link WireFormatException}.
  *
- * <p>Avro reads its limits from system properties once per JVM; one already set (on the command
- * line) is left alone.
+ * <p>Avro reads its limits from system properties once, when its {@code SystemLimitException} class
+ * loads (once per class loader); one already set (on the command line) is left alone. The
+ * properties are the JVM's, so other code in it that decodes Avro gets the same bounds.
  */
-final class AvroLimits {
+public final class AvroLimits {
 
     private static final Logger LOG = LoggerFactory.getLogger(AvroLimits.class);
 
@@ -27,8 +28,8 @@ final class AvroLimits {
 
     private AvroLimits() {}
 
-    /** Idempotent; call before any Avro decoding. */
-    static void apply() {
+    /** Idempotent; call before any Avro decoding ({@link SingleObjectCodec} does). */
+    public static void apply() {
         setUnlessSet(SystemLimitException.MAX_BYTES_LENGTH_PROPERTY, MAX_BYTES);
         setUnlessSet(SystemLimitException.MAX_STRING_LENGTH_PROPERTY, MAX_BYTES);
         setUnlessSet(SystemLimitException.MAX_COLLECTION_LENGTH_PROPERTY, MAX_ITEMS);
