@@ -27,7 +27,9 @@ record CpuScaling(int batchSize, int pairs, double oneThread, double allCores, d
     /** {@code spinningBench}: the engine with TensorFlow's defaults, already open. */
     static CpuScaling measure(Path model, float[] inputs, RawEngineBenchmark spinningBench, int batchSize,
             long millisPerPoint, int pairs, Consumer<String> log) throws Exception {
-        SessionThreads sleeping = SessionThreads.sharedCpu();
+        // ResFlow's default: one thread per CPU in each pool (ScorerSettings), idle threads sleeping.
+        int cpus = Runtime.getRuntime().availableProcessors();
+        SessionThreads sleeping = SessionThreads.sharedCpu().withIntraOp(cpus).withInterOp(cpus);
         try (SavedModelClassifier one = SavedModelClassifier.open(model, Device.cpu(),
                         sleeping.withIntraOp(1).withInterOp(1));
                 SavedModelClassifier all = SavedModelClassifier.open(model, Device.cpu(), sleeping)) {
