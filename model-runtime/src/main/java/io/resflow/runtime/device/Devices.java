@@ -32,17 +32,53 @@ public final class Devices {
         return IntStream.range(0, engine.getGpuCount()).mapToObj(Device::gpu).toList();
     }
 
-    /** {@code gpu(slotIndex % gpus)} when the engine has GPUs, else {@code cpu()}; logs the choice. */
+    /**
+     * {@code gpu(slotIndex % gpus)} when the engine has GPUs, else {@code cpu()}; logs the choice, as a
+     * warning when the container was given GPUs ({@code NVIDIA_VISIBLE_DEVICES}) that the engine cannot use.
+     */
     public static Device forSlot(Engine engine, int slotIndex) {
         List<Device> gpus = gpus(engine);
         Device device = roundRobin(gpus, slotIndex);
-        if (gpus.isEmpty()) {
+        if (gpus.isEmpty() && gpusExpected(System.getenv("NVIDIA_VISIBLE_DEVICES"))) {
+            LOG.warn("Slot {} uses {}: NVIDIA_VISIBLE_DEVICES={} but the {} engine sees no GPU; {}", slotIndex, device,
+                    System.getenv("NVIDIA_VISIBLE_DEVICES"), engine.getEngineName(), WHAT_TO_CHECK);
+        } else if (gpus.isEmpty()) {
             LOG.info("Slot {} uses {}: {} engine sees no GPU", slotIndex, device, engine.getEngineName());
         } else {
             LOG.info("Slot {} uses {} ({} engine sees {} GPU(s); slots take them in turn)", slotIndex, device,
                     engine.getEngineName(), gpus.size());
         }
         return device;
+    }
+
+    /**
+     * Like {@link #forSlot} but for a worker that must run on a GPU: refuses, naming what to check, when
+     * the engine sees none, instead of running on the CPU while the pod holds a GPU.
+     */
+    public static Device requireGpu(Engine engine, int slotIndex) {
+        List<Device> gpus = gpus(engine);
+        Device device = requiredGpu(gpus, slotIndex, engine.getEngineName());
+        LOG.info("Slot {} uses {} ({} engine sees {} GPU(s); slots take them in turn)", slotIndex, device,
+                engine.getEngineName(), gpus.size());
+        return device;
+    }
+
+    static Device requiredGpu(List<Device> gpus, int slotIndex, String engineName) {
+        if (gpus.isEmpty()) {
+            throw new IllegalStateException("A GPU is required (--device GPU), but the " + engineName
+                    + " engine sees none on this machine; " + WHAT_TO_CHECK);
+        }
+        return roundRobin(gpus, slotIndex);
+    }
+
+    private static final String WHAT_TO_CHECK = "check that the pod has an nvidia.com/gpu limit and runs with"
+            + " the NVIDIA container runtime (its runtime class) so the driver is mounted, and that the engine"
+            + " loaded its CUDA libraries (TensorFlow's log names any it could not open)";
+
+    /** Whether the NVIDIA container runtime was asked for GPUs: set, and not "void" or "none". */
+    public static boolean gpusExpected(String nvidiaVisibleDevices) {
+        return nvidiaVisibleDevices != null && !nvidiaVisibleDevices.isBlank()
+                && !nvidiaVisibleDevices.equals("void") && !nvidiaVisibleDevices.equals("none");
     }
 
     /** {@code gpus.get(slotIndex % gpus.size())}, or {@code cpu()} when the list is empty. */

@@ -32,4 +32,23 @@ class DevicesTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("slotIndex must be 0 or more");
     }
+
+    @Test
+    void aRequiredGpuIsRefusedWhenTheEngineSeesNone() {
+        assertThat(Devices.requiredGpu(List.of(Device.gpu(0), Device.gpu(1)), 3, "TensorFlow")).isEqualTo(Device.gpu(1));
+        assertThatThrownBy(() -> Devices.requiredGpu(List.of(), 0, "TensorFlow"))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("A GPU is required (--device GPU), but the TensorFlow engine sees none")
+                .hasMessageContaining("runtime class");
+    }
+
+    @Test
+    void gpusAreExpectedWhenTheNvidiaRuntimeWasAskedForSome() {
+        assertThat(Devices.gpusExpected("all")).isTrue();
+        assertThat(Devices.gpusExpected("0,1")).isTrue();
+        assertThat(Devices.gpusExpected(null)).isFalse();
+        assertThat(Devices.gpusExpected("")).isFalse();
+        assertThat(Devices.gpusExpected("void")).isFalse();
+        assertThat(Devices.gpusExpected("none")).isFalse();
+    }
 }

@@ -2,12 +2,17 @@ package io.resflow.trainer.training;
 
 import ai.djl.Device;
 import ai.djl.engine.Engine;
+import io.resflow.runtime.device.Devices;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Which devices a run trains on: every GPU the engine sees, else the CPU. */
 public final class TrainingDevices {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TrainingDevices.class);
 
     private TrainingDevices() {}
 
@@ -21,6 +26,13 @@ public final class TrainingDevices {
         }
         int gpus = engine.getGpuCount();
         if (gpus == 0) {
+            if (Devices.gpusExpected(System.getenv("NVIDIA_VISIBLE_DEVICES"))) {
+                // A GPU image on a GPU node that trains on its CPU for hours: say so loudly.
+                LOG.warn("NVIDIA_VISIBLE_DEVICES={} but the {} engine sees no GPU: training on the CPU. Check that the"
+                        + " pod has an nvidia.com/gpu limit and runs with the NVIDIA container runtime, and that the"
+                        + " CUDA natives and runtime library are in the image", System.getenv("NVIDIA_VISIBLE_DEVICES"),
+                        engine.getEngineName());
+            }
             return new Device[] {Device.cpu()};
         }
         Device[] devices = new Device[gpus];

@@ -94,7 +94,8 @@ public final class ClassifyJobOptions {
             .enumType(DeviceChoice.class).defaultValue(DeviceChoice.AUTO)
             .withDescription("AUTO: a GPU when the TaskManager has GPUs (subtasks take them in turn; TensorFlow"
                     + " places the graph on the first visible GPU, so give each TaskManager one GPU), else CPU."
-                    + " CPU: always the CPU.");
+                    + " CPU: always the CPU. GPU: a GPU or the job does not start (a TaskManager whose engine sees"
+                    + " none fails with what to check, instead of scoring on its CPU).");
 
     public static final ConfigOption<Boolean> RESIZE = ConfigOptions.key("resize")
             .booleanType().defaultValue(true)

@@ -37,7 +37,13 @@ public final class BatchScoringFunction extends RichAsyncFunction<ModelInput, Sc
          * the first visible GPU, so one GPU per TaskManager), else the CPU.
          */
         AUTO,
-        CPU
+        /** Always the CPU. */
+        CPU,
+        /**
+         * A GPU, required: the scorer does not start on a TaskManager whose engine sees none (a driver
+         * not mounted, a CUDA library missing), instead of scoring on its CPU while holding a GPU.
+         */
+        GPU
     }
 
     private final String modelDirectory;
@@ -55,8 +61,11 @@ public final class BatchScoringFunction extends RichAsyncFunction<ModelInput, Sc
     @Override
     public void open(OpenContext openContext) {
         int slot = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask();
-        Device device = settings.device() == DeviceChoice.CPU ? Device.cpu()
-                : Devices.forSlot(TensorFlowRuntime.engine(), slot);
+        Device device = switch (settings.device()) {
+            case CPU -> Device.cpu();
+            case AUTO -> Devices.forSlot(TensorFlowRuntime.engine(), slot);
+            case GPU -> Devices.requireGpu(TensorFlowRuntime.engine(), slot);
+        };
         String key = modelDirectory + "@" + device + "/" + settings;
         waiting = Collections.synchronizedMap(new IdentityHashMap<>());
         lease = SharedBatchScorers.acquire(key, () -> {
