@@ -13,7 +13,12 @@
 #                              at build time and named by TENSORFLOW_LIBRARY_PATH.
 #   Fashion-MNIST              Debian's dataset-fashion-mnist, where the launcher looks for it.
 #   GPU variant                PyTorch's CUDA 12.4 natives (pytorch-native-cu124, which bundles its CUDA
-#                              libraries) instead of the CPU ones; the node's driver must support CUDA 12.4.
+#                              libraries) instead of the CPU ones, and the CUDA 12.4 runtime library
+#                              (libcudart) from NVIDIA's image: DJL decides whether there is a GPU, and
+#                              whether the cu124 natives fit, by loading the system's libcudart and asking
+#                              it; the NVIDIA container toolkit mounts only the driver (libcuda). Without it
+#                              DJL saw no GPU, refused the cu124 jar and tried to download CPU natives
+#                              (no internet at run time). The node's driver must support CUDA 12.4.
 
 # Versions: keep in step with the root pom.xml (pytorch.native.version, tensorflow.native.version);
 # the manifest test (k8s/src/test) checks these ARGs against it.
@@ -23,6 +28,10 @@ ARG TENSORFLOW_NATIVE_VERSION=2.16.1
 ARG RUNTIME_IMAGE=debian:12.12-slim
 # Build stage only (not shipped); pin it by digest for byte-identical builds.
 ARG BUILD_IMAGE=eclipse-temurin:17-jdk-noble
+# Only its CUDA runtime library is copied into the GPU variant; at least the cu124 natives' CUDA version.
+ARG CUDA_RUNTIME_IMAGE=nvidia/cuda:12.4.1-base-ubuntu22.04
+
+FROM ${CUDA_RUNTIME_IMAGE} AS cuda-runtime
 
 FROM ${BUILD_IMAGE} AS build
 ARG PYTORCH_NATIVE_VERSION
@@ -62,11 +71,18 @@ ENTRYPOINT ["java", "@/opt/resflow/jvm.options", "-Dresflow.fashionMnist.dir=/us
             "-cp", "/opt/resflow/lib/*", "io.resflow.cli.ResFlow"]
 CMD ["--help"]
 
-# GPU: the CPU image with PyTorch's CUDA natives in place of the CPU ones.
+# GPU: the CPU image with PyTorch's CUDA natives in place of the CPU ones, and CUDA's runtime library.
 FROM cpu AS gpu
 USER root
 RUN rm /opt/resflow/lib/pytorch-native-cpu-*.jar
 COPY --from=build /out/cuda/ /opt/resflow/lib/
+COPY --from=cuda-runtime /usr/local/cuda/lib64/libcudart.so.12* /usr/local/lib/resflow-cuda/
+# JNA loads "cudart" as libcudart.so; glibc 2.36 here runs a library built for Ubuntu 22.04's 2.35.
+RUN set -eu; \
+    cd /usr/local/lib/resflow-cuda; \
+    ln -s "$(ls libcudart.so.12.* | head -n 1)" libcudart.so; \
+    echo /usr/local/lib/resflow-cuda > /etc/ld.so.conf.d/resflow-cuda.conf; \
+    ldconfig
 ENV NVIDIA_VISIBLE_DEVICES=all \
     NVIDIA_DRIVER_CAPABILITIES=compute,utility \
     PYTORCH_FLAVOR=cu124
