@@ -31,7 +31,10 @@
 ARG FLINK_VERSION=2.2.1
 ARG TENSORFLOW_NATIVE_VERSION=2.16.1
 ARG FLINK_IMAGE=flink:${FLINK_VERSION}-java17
-# CUDA 12.1 with cuDNN 8.9: what DJL's tensorflow-native-cu121 2.16.1 was built against.
+# CUDA 12 with cuDNN 8.9, the libraries TensorFlow 2.16.1's GPU build loads (DJL's cu121 jar repackages
+# TensorFlow's own build, made with CUDA 12.3 and cuDNN 8.9). Not yet run on a GPU: a first GPU deployment
+# must check that TensorFlow registers the GPU (it logs a warning naming any library it cannot load, and
+# --device GPU then refuses to start); a CUDA 12.3 runtime with cuDNN 8.9 is the alternative if it does not.
 ARG CUDA_IMAGE=nvidia/cuda:12.1.1-cudnn8-runtime-ubuntu22.04
 # Build stage only (not shipped); pin it by digest for byte-identical builds.
 ARG BUILD_IMAGE=eclipse-temurin:17-jdk-noble

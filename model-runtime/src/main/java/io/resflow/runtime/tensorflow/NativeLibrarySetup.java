@@ -8,8 +8,8 @@ import java.util.Optional;
  * Where TensorFlow's native libraries come from in this JVM, and why.
  *
  * @param source which of the ways was chosen
- * @param libraryDirectory the folder {@code TENSORFLOW_LIBRARY_PATH} names; empty when DJL extracts the
- *     libraries itself ({@link Source#DJL_CLASS_PATH_GPU})
+ * @param libraryDirectory the folder {@code TENSORFLOW_LIBRARY_PATH} names; empty when DJL finds the
+ *     libraries on {@code java.library.path}
  * @param reason one sentence for logs and error messages
  */
 public record NativeLibrarySetup(Source source, Optional<Path> libraryDirectory, String reason) {
@@ -20,10 +20,11 @@ public record NativeLibrarySetup(Source source, Optional<Path> libraryDirectory,
         EXPLICIT_LIBRARY_PATH,
         /** The JNI library is on {@code java.library.path}, where DJL looks before anything else. */
         JAVA_LIBRARY_PATH,
-        /** A CUDA GPU is present: DJL takes the CUDA natives jar from the class path as it is meant to. */
-        DJL_CLASS_PATH_GPU,
-        /** No usable GPU: the CUDA natives jar was extracted to the ResFlow cache, and TensorFlow runs on CPU. */
-        EXTRACTED_FOR_CPU
+        /**
+         * The CUDA natives jar on the class path was extracted to the ResFlow cache; TensorFlow runs on a
+         * GPU when it can load CUDA's libraries, else on CPU.
+         */
+        EXTRACTED
     }
 
     public NativeLibrarySetup {
@@ -32,7 +33,7 @@ public record NativeLibrarySetup(Source source, Optional<Path> libraryDirectory,
         Objects.requireNonNull(reason, "reason");
     }
 
-    /** e.g. "EXTRACTED_FOR_CPU: /root/.cache/resflow/natives/tensorflow-2.16.1-cu121-linux-x86_64 (no CUDA GPU ...)". */
+    /** e.g. "EXTRACTED: /root/.cache/resflow/natives/tensorflow-2.16.1-cu121-linux-x86_64 (... no CUDA GPU found ...)". */
     public String describe() {
         return source + libraryDirectory.map(dir -> ": " + dir).orElse("") + " (" + reason + ")";
     }

@@ -34,16 +34,18 @@ import java.util.function.UnaryOperator;
  * <p>Why: the only TensorFlow 2.16.1 natives on Maven Central are the CUDA 12.1 build
  * ({@code ai.djl.tensorflow:tensorflow-native-cu121:2.16.1:linux-x86_64}). On a machine without a CUDA GPU
  * DJL ignores that jar and downloads CPU natives, which fails offline. These libraries also run on CPU, so
- * when no suitable GPU is present they are extracted to
- * {@code <ResFlow cache>/natives/tensorflow-2.16.1-cu121-linux-x86_64} and {@value #LIBRARY_PATH_KEY} (a
- * system property, which DJL reads) is pointed at them.
+ * they are extracted to {@code <ResFlow cache>/natives/tensorflow-2.16.1-cu121-linux-x86_64} and
+ * {@value #LIBRARY_PATH_KEY} (a system property, which DJL reads) is pointed at them, GPU or not: with a
+ * GPU, TensorFlow uses it when it can load its CUDA 12 libraries (it logs a warning naming any it cannot).
+ * The Kubernetes images do the same at build time. Leaving the jar to DJL on GPU machines added DJL's
+ * own check of the machine's CUDA version against the jar's, whose rule changed between DJL releases
+ * and whose failure is a download.
  *
  * <p>In order, the first that applies wins:
  * <ol>
  *   <li>{@value #LIBRARY_PATH_KEY} set as environment variable or system property: left alone (an error if
  *       it names no folder holding the JNI library, since DJL would otherwise fall back to downloading);
  *   <li>the JNI library on {@code java.library.path}: left alone;
- *   <li>a CUDA GPU whose CUDA major version matches the jar's: DJL uses the jar normally;
  *   <li>otherwise: extract the jar and set the property.
  * </ol>
  *
@@ -122,18 +124,10 @@ public final class TensorFlowNativeLibraries {
         BundledNatives natives = locateBundledNatives(tried);
 
         int gpus = gpuCount();
-        if (gpus > 0) {
-            String cuda = cudaVersion();
-            if (natives.supportsCuda(cuda)) {
-                return chosen(new NativeLibrarySetup(NativeLibrarySetup.Source.DJL_CLASS_PATH_GPU, Optional.empty(),
-                        gpus + " CUDA GPU(s) with CUDA " + cuda + " found; DJL loads the " + natives.flavor()
-                                + " natives from " + natives.location()));
-            }
-            LOG.warn("Found {} CUDA GPU(s) with CUDA {}, but the bundled TensorFlow natives are built for {}; "
-                    + "TensorFlow will run on CPU", gpus, cuda, natives.flavor());
-            tried.add("GPU natives: CUDA " + cuda + " does not match the jar's " + natives.flavor());
-        }
-
+        String gpuNote = gpus > 0
+                ? gpus + " CUDA GPU(s) with CUDA " + cudaVersion() + " found, which TensorFlow uses if it can load its"
+                        + " CUDA 12 libraries (it logs a warning naming any it cannot)"
+                : "no CUDA GPU found, TensorFlow runs on CPU";
         Path directory = extractionDirectory(cacheRoot, natives);
         try {
             Extraction extraction = new NativeLibraryExtractor(natives.jarFile(), ENTRY_PREFIX).extractTo(directory);
@@ -142,10 +136,9 @@ public final class TensorFlowNativeLibraries {
             }
             systemProperties.setProperty(LIBRARY_PATH_KEY, directory.toString());
             String how = extraction.extracted() ? "extracted now" : "already extracted";
-            return chosen(new NativeLibrarySetup(NativeLibrarySetup.Source.EXTRACTED_FOR_CPU, Optional.of(directory),
-                    (gpus > 0 ? "no GPU usable with these natives" : "no CUDA GPU found") + "; TensorFlow "
-                            + natives.version() + " " + natives.flavor() + " natives from " + natives.jarFile()
-                            + ", " + how + ", run on CPU; set " + LIBRARY_PATH_KEY + " to this folder"));
+            return chosen(new NativeLibrarySetup(NativeLibrarySetup.Source.EXTRACTED, Optional.of(directory),
+                    "TensorFlow " + natives.version() + " " + natives.flavor() + " natives from " + natives.jarFile()
+                            + ", " + how + "; " + LIBRARY_PATH_KEY + " set to this folder; " + gpuNote));
         } catch (IOException | RuntimeException e) {
             tried.add("extracting " + natives.jarFile() + " to " + directory + " failed: " + e);
             throw unavailable(tried, e);
@@ -298,13 +291,6 @@ public final class TensorFlowNativeLibraries {
         String flavor() {
             int dash = classifier.indexOf('-');
             return dash < 0 ? classifier : classifier.substring(0, dash);
-        }
-
-        /** DJL's rule: the first two digits of the CUDA version ("12" of "121") must equal the flavor's. */
-        boolean supportsCuda(String cudaVersion) {
-            String flavor = flavor();
-            return flavor.startsWith("cu") && flavor.length() >= 4 && cudaVersion.length() >= 2
-                    && flavor.substring(2, 4).equals(cudaVersion.substring(0, 2));
         }
 
         /** "tensorflow-2.16.1-cu121-linux-x86_64": the release without the jar's build date. */

@@ -57,7 +57,7 @@ class SavedModelClassifierTest {
     @Test
     void nativeLibrariesComeFromTheClassPathWithoutDownloading() {
         NativeLibrarySetup natives = TensorFlowRuntime.nativeLibraries();
-        if (natives.source() == NativeLibrarySetup.Source.EXTRACTED_FOR_CPU) {
+        if (natives.source() == NativeLibrarySetup.Source.EXTRACTED) {
             Path folder = natives.libraryDirectory().orElseThrow();
             assertThat(folder.resolve(NativeLibraryExtractor.MARKER_FILE)).isRegularFile();
             assertThat(folder.resolve("libjnitensorflow.so")).isRegularFile();

@@ -60,7 +60,7 @@ class TensorFlowNativeLibrariesTest {
         NativeLibrarySetup setup = libraries(0, "none", withNativesJar).resolve();
 
         Path expected = cacheRoot.resolve("natives/tensorflow-2.16.1-cu121-linux-x86_64");
-        assertThat(setup.source()).isEqualTo(NativeLibrarySetup.Source.EXTRACTED_FOR_CPU);
+        assertThat(setup.source()).isEqualTo(NativeLibrarySetup.Source.EXTRACTED);
         assertThat(setup.libraryDirectory()).contains(expected);
         assertThat(setup.reason()).contains("no CUDA GPU found").contains(nativesJar.toString());
         assertThat(properties.getProperty(TensorFlowNativeLibraries.LIBRARY_PATH_KEY)).isEqualTo(expected.toString());
@@ -74,23 +74,21 @@ class TensorFlowNativeLibrariesTest {
         assertThat(properties.getProperty(TensorFlowNativeLibraries.LIBRARY_PATH_KEY)).isEqualTo(expected.toString());
     }
 
+    /**
+     * With GPUs the same folder: the jar is TensorFlow's GPU build, which uses them when CUDA's libraries
+     * load, and DJL's own check of the CUDA version (whose failure is a download) never runs.
+     */
     @Test
-    void aMatchingCudaGpuLeavesTheJarToDjl() {
-        NativeLibrarySetup setup = libraries(2, "124", withNativesJar).resolve();
+    void withGpusOfAnyCudaVersionTheSameNativesAreExtracted() {
+        for (String cuda : new String[] {"124", "120", "118"}) {
+            properties.remove(TensorFlowNativeLibraries.LIBRARY_PATH_KEY);
+            NativeLibrarySetup setup = libraries(2, cuda, withNativesJar).resolve();
 
-        assertThat(setup.source()).isEqualTo(NativeLibrarySetup.Source.DJL_CLASS_PATH_GPU);
-        assertThat(setup.libraryDirectory()).isEmpty();
-        assertThat(setup.reason()).contains("2 CUDA GPU(s) with CUDA 124");
-        assertThat(properties.getProperty(TensorFlowNativeLibraries.LIBRARY_PATH_KEY)).isNull();
-        assertThat(cacheRoot).doesNotExist();
-    }
-
-    @Test
-    void aGpuWithAnotherCudaMajorVersionRunsOnCpu() {
-        NativeLibrarySetup setup = libraries(1, "118", withNativesJar).resolve();
-
-        assertThat(setup.source()).isEqualTo(NativeLibrarySetup.Source.EXTRACTED_FOR_CPU);
-        assertThat(setup.reason()).contains("no GPU usable with these natives");
+            Path expected = cacheRoot.resolve("natives/tensorflow-2.16.1-cu121-linux-x86_64");
+            assertThat(setup.source()).isEqualTo(NativeLibrarySetup.Source.EXTRACTED);
+            assertThat(setup.reason()).contains("2 CUDA GPU(s) with CUDA " + cuda + " found");
+            assertThat(properties.getProperty(TensorFlowNativeLibraries.LIBRARY_PATH_KEY)).isEqualTo(expected.toString());
+        }
     }
 
     @Test
