@@ -352,9 +352,21 @@ public final class ImageClassifierTrainer {
                 .build();
     }
 
+    /**
+     * The weight of one device's mean loss when a batch of {@code batchSize} is split over {@code devices}:
+     * its share of the batch, times the device count that {@link #sgd}'s 1/N rescale divides out again.
+     * The summed gradients are then the whole batch's mean gradient even when the shares differ in size
+     * (a batch of 128 over 3 GPUs) or are fewer than the devices (a batch smaller than the device count).
+     */
+    static float shareWeight(long shareSize, int devices, long batchSize) {
+        return (float) shareSize * devices / batchSize;
+    }
+
     /** One SGD step over a batch, split across the devices; returns the batch's loss and accuracy. */
     private static StepResult trainStep(Trainer trainer, Batch batch) {
         Batch[] splits = batch.split(trainer.getDevices(), false);
+        int devices = trainer.getDevices().length;
+        long batchSize = batch.getSize();
         double lossSum = 0;
         long correct = 0;
         long images = 0;
@@ -364,8 +376,8 @@ public final class ImageClassifierTrainer {
                 NDList labels = split.getLabels();
                 NDList predictions = trainer.forward(data, labels);
                 NDArray loss = trainer.getLoss().evaluate(labels, predictions);
-                collector.backward(loss);
                 long n = split.getSize();
+                collector.backward(devices == 1 ? loss : loss.mul(shareWeight(n, devices, batchSize)));
                 lossSum += loss.getFloat() * n;
                 correct += predictions.singletonOrThrow().argMax(1).toType(DataType.FLOAT32, false)
                         .eq(labels.singletonOrThrow().toType(DataType.FLOAT32, false)).countNonzero().getLong();
