@@ -8,6 +8,7 @@ import io.resflow.schema.ImageEncoding;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 /** Turns a {@code --source} value into frames: a Fashion-MNIST split or an image folder. */
 final class FrameSources {
@@ -18,6 +19,14 @@ final class FrameSources {
     private FrameSources() {}
 
     static FrameSource open(String source, ImageEncoding encoding) throws IOException {
+        return open(source, encoding, null);
+    }
+
+    /**
+     * @param modelClassNames for a folder: label class sub-folders by their names' positions in this list
+     *     (a model's labels); null: by their sorted positions
+     */
+    static FrameSource open(String source, ImageEncoding encoding, List<String> modelClassNames) throws IOException {
         return switch (source) {
             case "fashion-mnist-test" -> new DatasetFrames(
                     FashionMnist.atDefaultLocation().load(FashionMnist.Split.TEST), encoding);
@@ -29,7 +38,7 @@ final class FrameSources {
                     throw new IOException("--source " + source + " is neither fashion-mnist-test, fashion-mnist-train"
                             + " nor an existing folder");
                 }
-                yield ImageFolderFrames.scan(folder);
+                yield ImageFolderFrames.scan(folder, modelClassNames);
             }
         };
     }

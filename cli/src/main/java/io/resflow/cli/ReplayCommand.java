@@ -4,7 +4,10 @@ import io.resflow.pipeline.kafka.Topics;
 import io.resflow.pipeline.replay.CameraFeedReplay;
 import io.resflow.pipeline.replay.FrameSource;
 import io.resflow.pipeline.replay.ReplayReport;
+import io.resflow.runtime.metadata.ModelMetadata;
 import io.resflow.schema.ImageEncoding;
+import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import me.tongfei.progressbar.ProgressBar;
 import picocli.CommandLine.Command;
@@ -40,9 +43,16 @@ final class ReplayCommand implements Callable<Integer> {
     @Option(names = "--corrupt-every", defaultValue = "0", description = "Plant a corrupt frame every N frames; 0 = none (default: ${DEFAULT-VALUE}).")
     int corruptEvery;
 
+    @Option(names = "--labels-of", paramLabel = "SAVEDMODEL", description = "For a folder --source: label each class"
+            + " sub-folder by its name's position among this model's labels, not by its sorted position (a test folder"
+            + " without one of the training classes would shift the labels after it); a sub-folder the model has no"
+            + " label for is an error.")
+    Path labelsOf;
+
     @Override
     public Integer call() throws Exception {
-        FrameSource frames = FrameSources.open(source, encoding);
+        List<String> modelLabels = labelsOf == null ? null : ModelMetadata.read(labelsOf).labels();
+        FrameSource frames = FrameSources.open(source, encoding, modelLabels);
         CameraFeedReplay.Builder replay = CameraFeedReplay.builder()
                 .setBootstrapServers(bootstrapServers)
                 .setFrames(frames)

@@ -14,7 +14,9 @@ import java.util.stream.Stream;
  * read folders through this, so a frame's label in the stream is the label it had in training.
  *
  * <p>Hidden entries are ignored: a {@code .ipynb_checkpoints} folder would otherwise become class
- * 0 and shift every real class by one, and macOS's {@code ._x.png} files are not images.
+ * 0 and shift every real class by one, and macOS's {@code ._x.png} files are not images. So are
+ * {@code __MACOSX} (left by unpacking a zip made on a Mac) and {@code lost+found} (a file system's
+ * root), which are not classes either.
  */
 public final class ImageFolderLayout {
 
@@ -37,9 +39,13 @@ public final class ImageFolderLayout {
         return name.endsWith(".png") || name.endsWith(".jpg") || name.endsWith(".jpeg");
     }
 
+    private static boolean isIgnored(String name) {
+        return name.startsWith(".") || name.equals("__MACOSX") || name.equals("lost+found");
+    }
+
     private static List<Path> visible(Path folder, Predicate<Path> keep) throws IOException {
         try (Stream<Path> entries = Files.list(folder)) {
-            return entries.filter(p -> !p.getFileName().toString().startsWith("."))
+            return entries.filter(p -> !isIgnored(p.getFileName().toString()))
                     .filter(keep)
                     .sorted()
                     .toList();

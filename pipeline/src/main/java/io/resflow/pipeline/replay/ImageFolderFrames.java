@@ -17,7 +17,10 @@ import javax.imageio.stream.ImageInputStream;
 /**
  * Frames from the JPEG and PNG files of a folder, sent as the files' own bytes (as a camera
  * would). A folder of class sub-folders gives each frame the sorted sub-folder index as its label,
- * as the trainer does ({@link ImageFolderLayout}); files directly in the folder have no label.
+ * as the trainer does ({@link ImageFolderLayout}), or, given the model's class names, the index of
+ * its folder's name among them: a test folder that lacks one of the training classes would
+ * otherwise shift every later label, and the job would send correct predictions to the retraining
+ * feed as "wrong". Files directly in the folder have no label.
  */
 public final class ImageFolderFrames implements FrameSource {
 
@@ -33,16 +36,31 @@ public final class ImageFolderFrames implements FrameSource {
         this.classNames = classNames;
     }
 
+    /** Labels are the sorted positions of the class sub-folders, as the trainer gives them. */
     public static ImageFolderFrames scan(Path root) throws IOException {
+        return scan(root, null);
+    }
+
+    /**
+     * Labels are the positions of the sub-folders' names in {@code modelClassNames} (a model's
+     * labels, in order); a sub-folder named otherwise is an error. Null: sorted positions.
+     */
+    public static ImageFolderFrames scan(Path root, List<String> modelClassNames) throws IOException {
         if (!Files.isDirectory(root)) {
             throw new IOException(root + ": not a folder of images");
         }
         List<Entry> entries = new ArrayList<>();
         List<Path> classDirs = ImageFolderLayout.classFolders(root);
-        List<String> classNames = classDirs.stream().map(p -> p.getFileName().toString()).toList();
+        List<String> folderNames = classDirs.stream().map(p -> p.getFileName().toString()).toList();
+        List<String> classNames = modelClassNames == null ? folderNames : List.copyOf(modelClassNames);
         addImages(root, null, entries);
-        for (int label = 0; label < classDirs.size(); label++) {
-            addImages(classDirs.get(label), label, entries);
+        for (int i = 0; i < classDirs.size(); i++) {
+            int label = classNames.indexOf(folderNames.get(i));
+            if (label < 0) {
+                throw new IOException(classDirs.get(i) + ": '" + folderNames.get(i) + "' is not one of the model's "
+                        + classNames.size() + " class names " + classNames);
+            }
+            addImages(classDirs.get(i), label, entries);
         }
         if (entries.isEmpty()) {
             throw new IOException(root + ": no .png, .jpg or .jpeg files (directly or in class sub-folders)");

@@ -1,6 +1,7 @@
 package io.resflow.pipeline.replay;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.resflow.pipeline.images.ImageCodec;
 import java.awt.Transparency;
@@ -9,8 +10,10 @@ import java.awt.image.BufferedImage;
 import java.awt.image.ComponentColorModel;
 import java.awt.image.DataBuffer;
 import java.awt.image.WritableRaster;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -55,6 +58,27 @@ class ImageFolderFramesTest {
         assertThat(frames.size()).isEqualTo(2);
         assertThat(frames.frame(0).label()).isZero();
         assertThat(frames.frame(1).label()).isEqualTo(1);
+    }
+
+    @Test
+    void givenTheModelsClassNamesAFolderIsLabelledByItsName() throws Exception {
+        // The test set lacks "bags": by position "coats" would be 0, the model's 0 is "bags".
+        for (String dir : new String[] {"coats", "__MACOSX", "lost+found"}) {
+            Files.createDirectories(folder.resolve(dir));
+        }
+        ImageIO.write(new BufferedImage(4, 4, BufferedImage.TYPE_BYTE_GRAY), "png", folder.resolve("coats/b.png").toFile());
+        ImageIO.write(new BufferedImage(4, 4, BufferedImage.TYPE_BYTE_GRAY), "png", folder.resolve("__MACOSX/x.png").toFile());
+
+        ImageFolderFrames frames = ImageFolderFrames.scan(folder, List.of("bags", "coats", "dresses"));
+
+        assertThat(frames.size()).isEqualTo(1);
+        assertThat(frames.frame(0).label()).isEqualTo(1);
+        assertThat(ImageFolderFrames.scan(folder).frame(0).label()).as("by position, without the model's names").isZero();
+
+        Files.createDirectories(folder.resolve("hats"));
+        assertThatThrownBy(() -> ImageFolderFrames.scan(folder, List.of("bags", "coats")))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("'hats' is not one of the model's 2 class names [bags, coats]");
     }
 
     private static BufferedImage greyWithAlpha(int width, int height) {
