@@ -55,15 +55,28 @@ final class IdxFiles {
                     throw new IOException(file + ": dimension " + i + " is " + dimensions[i]);
                 }
                 total *= dimensions[i];
-            }
-            if (total > Integer.MAX_VALUE - 8) {
-                throw new IOException(file + ": " + total + " elements do not fit in one array");
+                // Checked as it grows: four dimensions near 2^31 would overflow a long.
+                if (total > Integer.MAX_VALUE - 8) {
+                    throw new IOException(file + ": dimensions " + java.util.Arrays.toString(
+                            java.util.Arrays.copyOf(dimensions, i + 1)) + " hold more elements than one array");
+                }
             }
             byte[] data = new byte[(int) total];
             try {
                 in.readFully(data);
             } catch (EOFException e) {
                 throw new IOException(file + ": truncated, the header promises " + total + " bytes of data", e);
+            }
+            // Reading on to the end also makes a gzip stream check its CRC, which stopping here would skip.
+            int more;
+            try {
+                more = in.read();
+            } catch (java.util.zip.ZipException e) {
+                throw new IOException(file + ": the gzip data is corrupt (" + e.getMessage() + ")", e);
+            }
+            if (more != -1) {
+                throw new IOException(file + ": more data than the " + total + " bytes its header promises (not the"
+                        + " file the header describes)");
             }
             return new UnsignedByteArray(dimensions, data);
         }

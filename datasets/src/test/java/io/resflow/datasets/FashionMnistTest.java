@@ -89,6 +89,27 @@ class FashionMnistTest {
     }
 
     @Test
+    void dataBeyondWhatTheHeaderPromisesOrABadGzipChecksumIsNamed() throws IOException {
+        writeSplit("t10k", 3, false);
+        Path images = dir.resolve("t10k-images-idx3-ubyte");
+        Files.write(images, new byte[] {1, 2, 3}, java.nio.file.StandardOpenOption.APPEND);
+        assertThatThrownBy(() -> FashionMnist.at(dir).load(FashionMnist.Split.TEST))
+                .hasMessageContaining(images.toString())
+                .hasMessageContaining("more data than the 2352 bytes its header promises");
+
+        Files.delete(images);
+        Files.delete(dir.resolve("t10k-labels-idx1-ubyte"));
+        writeSplit("t10k", 3, true);
+        Path gzipped = dir.resolve("t10k-images-idx3-ubyte.gz");
+        byte[] all = Files.readAllBytes(gzipped);
+        all[all.length - 8] ^= 0x55; // the gzip trailer's CRC-32
+        Files.write(gzipped, all);
+        assertThatThrownBy(() -> FashionMnist.at(dir).load(FashionMnist.Split.TEST))
+                .hasMessageContaining(gzipped.toString())
+                .hasMessageContaining("the gzip data is corrupt (Corrupt GZIP trailer)");
+    }
+
+    @Test
     void notAnIdxFileIsNamed() throws IOException {
         writeSplit("t10k", 3, false);
         Files.writeString(dir.resolve("t10k-labels-idx1-ubyte"), "hello, not idx");
