@@ -85,19 +85,24 @@ public final class EmbeddedKafka implements AutoCloseable {
         try {
             ownsLogDir = requestedLogDir == null;
             logDir = ownsLogDir ? Files.createTempDirectory("resflow-kafka-") : requestedLogDir;
+            // Ctrl-C skips the callers' try-with-resources: stop the broker and delete its temp folder anyway,
+            // also when it comes while the broker starts.
+            shutdownHook = new Thread(this::close, "embedded-kafka-shutdown");
+            Runtime.getRuntime().addShutdownHook(shutdownHook);
             Files.createDirectories(logDir);
             port = requestedPort == 0 ? freePort() : requestedPort;
             int controllerPort = freePort();
             Map<String, String> config = brokerConfig(port, controllerPort);
-            format();
+            if (!Files.exists(logDir.resolve("meta.properties"))) {
+                // A kept log directory (optLogDir) is formatted once: formatting again with a new cluster id
+                // made its second start fail.
+                format();
+            }
             KafkaRaftServer raftServer = new KafkaRaftServer(new KafkaConfig(config, false), Time.SYSTEM);
             server = raftServer;
             raftServer.startup();
             awaitReady();
             createTopics(topics);
-            // Ctrl-C skips the callers' try-with-resources: stop the broker and delete its temp folder anyway.
-            shutdownHook = new Thread(this::close, "embedded-kafka-shutdown");
-            Runtime.getRuntime().addShutdownHook(shutdownHook);
         } catch (IOException e) {
             stopQuietly();
             throw new UncheckedIOException("Could not start the embedded Kafka broker", e);
@@ -238,14 +243,6 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
 
     private void stopQuietly() {
-        if (shutdownHook != null && Thread.currentThread() != shutdownHook) {
-            try {
-                Runtime.getRuntime().removeShutdownHook(shutdownHook);
-            } catch (IllegalStateException e) {
-                // The JVM is shutting down already: the hook runs, and finds the broker stopped.
-            }
-        }
-        shutdownHook = null;
         if (server != null) {
             try {
                 server.shutdown();
@@ -260,6 +257,15 @@ public final class EmbeddedKafka implements AutoCloseable {
             logDir = null;
         }
         port = 0;
+        // Last: a Ctrl-C while stopping runs the hook, which waits for this close and finds everything done.
+        if (shutdownHook != null && Thread.currentThread() != shutdownHook) {
+            try {
+                Runtime.getRuntime().removeShutdownHook(shutdownHook);
+            } catch (IllegalStateException e) {
+                // The JVM is shutting down already: the hook runs, and finds the broker stopped.
+            }
+        }
+        shutdownHook = null;
     }
 
     private static void deleteRecursively(Path dir) {

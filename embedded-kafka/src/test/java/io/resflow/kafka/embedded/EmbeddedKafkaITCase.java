@@ -81,6 +81,19 @@ class EmbeddedKafkaITCase {
     }
 
     @Test
+    void aKeptLogDirectoryStartsAgainWithItsTopics(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        try (EmbeddedKafka first = EmbeddedKafka.builder().optLogDir(dir).optTopic("kept", 2).build().start()) {
+            assertThat(first.logDir()).isEqualTo(dir);
+        }
+        assertThat(dir.resolve("meta.properties")).isRegularFile();
+        try (EmbeddedKafka second = EmbeddedKafka.builder().optLogDir(dir).build().start();
+                Admin admin = Admin.create(second.adminProperties())) {
+            assertThat(admin.describeTopics(List.of("kept")).allTopicNames().get().get("kept").partitions()).hasSize(2);
+        }
+    }
+
+    @Test
     void closeRemovesItsTemporaryLogDirectory() {
         EmbeddedKafka kafka = EmbeddedKafka.builder().build().start();
         var dir = kafka.logDir();
