@@ -1,5 +1,6 @@
 package io.resflow.schema.wire;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.Serializable;
 import java.nio.ByteBuffer;
@@ -106,7 +107,19 @@ public final class SingleObjectCodec<T extends SpecificRecord> implements Serial
     static <R> R decode(BinaryMessageDecoder<R> decoder, String recordName, String knownVersions, byte[] bytes) {
         Objects.requireNonNull(bytes, "bytes");
         try {
-            return decoder.decode(bytes);
+            // Avro reads the body from the stream byte by byte (a direct decoder), so what is left is what
+            // follows the record: a record with something after it is not one record.
+            ByteArrayInputStream in = new ByteArrayInputStream(bytes);
+            R record = decoder.decode(in, null);
+            if (in.available() > 0) {
+                throw new WireFormatException(WireFormatException.Problem.CORRUPT_PAYLOAD, fingerprintOf(bytes),
+                        "Corrupt " + recordName + " body (" + bytes.length + " bytes, schema "
+                                + WireFormatException.hex(fingerprintOf(bytes)) + "): " + in.available()
+                                + " bytes after the end of the record", null);
+            }
+            return record;
+        } catch (WireFormatException e) {
+            throw e;
         } catch (BadHeaderException e) {
             throw new WireFormatException(WireFormatException.Problem.NOT_SINGLE_OBJECT_ENCODED, null,
                     "Not an Avro single-object encoded " + recordName + ": " + describe(bytes)

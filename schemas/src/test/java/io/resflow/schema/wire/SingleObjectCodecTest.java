@@ -156,6 +156,18 @@ class SingleObjectCodecTest {
     }
 
     @Test
+    void refusesBytesAfterTheEndOfTheRecord() {
+        byte[] wire = codec.encode(image());
+        byte[] longer = Arrays.copyOf(wire, wire.length + 3);
+
+        assertThatThrownBy(() -> codec.decode(longer))
+                .isInstanceOfSatisfying(WireFormatException.class, e ->
+                        assertThat(e.problem()).isEqualTo(WireFormatException.Problem.CORRUPT_PAYLOAD))
+                .hasMessageContaining("3 bytes after the end of the record");
+        assertThat(codec.decode(wire).getId()).isEqualTo("cam-7/000042");
+    }
+
+    @Test
     void survivesJavaSerializationAsFlinkShipsIt() throws Exception {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
