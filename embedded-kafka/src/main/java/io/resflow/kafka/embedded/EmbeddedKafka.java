@@ -57,6 +57,7 @@ public final class EmbeddedKafka implements AutoCloseable {
     private final Path requestedLogDir;
     private final int requestedPort;
     private final Duration startTimeout;
+    private final PortPicker portPicker;
 
     private Path logDir;
     private boolean ownsLogDir;
@@ -70,14 +71,50 @@ public final class EmbeddedKafka implements AutoCloseable {
         this.requestedLogDir = builder.logDir;
         this.requestedPort = builder.port;
         this.startTimeout = builder.startTimeout;
+        this.portPicker = builder.portPicker;
     }
+
+    /** Picks a port nothing listens on now; something else may take it before the broker binds it. */
+    @FunctionalInterface
+    interface PortPicker {
+        int pick() throws IOException;
+    }
+
+    /** Starts with ports it picked itself: another process may take one between picking and binding. */
+    private static final int START_ATTEMPTS = 3;
 
     public static Builder builder() {
         return new Builder();
     }
 
-    /** Formats the storage, starts the broker and waits until it answers; returns this. */
+    /**
+     * Formats the storage, starts the broker and waits until it answers; returns this. When a port it
+     * picked was taken before the broker bound it, it tries again with new ones (up to three times).
+     */
     public synchronized EmbeddedKafka start() {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return startOnce();
+            } catch (RuntimeException e) {
+                if (requestedPort != 0 || attempt == START_ATTEMPTS || !isBindFailure(e)) {
+                    throw e;
+                }
+                LOG.warn("Embedded Kafka could not bind a port it had picked (another process took it); trying again"
+                        + " with new ones: {}", e.getMessage());
+            }
+        }
+    }
+
+    private static boolean isBindFailure(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.net.BindException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private EmbeddedKafka startOnce() {
         if (server != null) {
             throw new IllegalStateException("Broker already started at " + bootstrapServers());
         }
@@ -90,8 +127,8 @@ public final class EmbeddedKafka implements AutoCloseable {
             shutdownHook = new Thread(this::close, "embedded-kafka-shutdown");
             Runtime.getRuntime().addShutdownHook(shutdownHook);
             Files.createDirectories(logDir);
-            port = requestedPort == 0 ? freePort() : requestedPort;
-            int controllerPort = freePort();
+            port = requestedPort == 0 ? portPicker.pick() : requestedPort;
+            int controllerPort = portPicker.pick();
             Map<String, String> config = brokerConfig(port, controllerPort);
             if (!Files.exists(logDir.resolve("meta.properties"))) {
                 // A kept log directory (optLogDir) is formatted once: formatting again with a new cluster id
@@ -290,8 +327,15 @@ public final class EmbeddedKafka implements AutoCloseable {
         private Path logDir;
         private int port;
         private Duration startTimeout = Duration.ofSeconds(60);
+        private PortPicker portPicker = EmbeddedKafka::freePort;
 
         private Builder() {}
+
+        /** How free ports are found; for tests of the retry. */
+        Builder optPortPicker(PortPicker portPicker) {
+            this.portPicker = portPicker;
+            return this;
+        }
 
         /** The client port on 127.0.0.1; 0 (the default) picks a free one. */
         public Builder optPort(int port) {

@@ -94,6 +94,28 @@ class EmbeddedKafkaITCase {
     }
 
     @Test
+    void aPickedPortTakenBeforeTheBrokerBindsItIsPickedAgain() throws Exception {
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+            java.util.concurrent.atomic.AtomicBoolean first = new java.util.concurrent.atomic.AtomicBoolean(true);
+            EmbeddedKafka.PortPicker picker = () -> {
+                if (first.getAndSet(false)) {
+                    return taken.getLocalPort(); // as if another process took it after it was picked
+                }
+                try (java.net.ServerSocket free = new java.net.ServerSocket(0, 1,
+                        java.net.InetAddress.getByName("127.0.0.1"))) {
+                    return free.getLocalPort();
+                }
+            };
+            try (EmbeddedKafka kafka = EmbeddedKafka.builder().optPortPicker(picker).build().start()) {
+                assertThat(kafka.bootstrapServers()).isNotEqualTo("127.0.0.1:" + taken.getLocalPort());
+                try (Admin admin = Admin.create(kafka.adminProperties())) {
+                    assertThat(admin.describeCluster().nodes().get()).hasSize(1);
+                }
+            }
+        }
+    }
+
+    @Test
     void closeRemovesItsTemporaryLogDirectory() {
         EmbeddedKafka kafka = EmbeddedKafka.builder().build().start();
         var dir = kafka.logDir();
