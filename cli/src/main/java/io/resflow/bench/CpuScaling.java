@@ -1,6 +1,7 @@
 package io.resflow.bench;
 
 import ai.djl.Device;
+import io.resflow.pipeline.scoring.ScorerSettings;
 import io.resflow.runtime.savedmodel.SavedModelClassifier;
 import io.resflow.runtime.savedmodel.SessionThreads;
 import java.nio.file.Path;
@@ -27,9 +28,8 @@ record CpuScaling(int batchSize, int pairs, double oneThread, double allCores, d
     /** {@code spinningBench}: the engine with TensorFlow's defaults, already open. */
     static CpuScaling measure(Path model, float[] inputs, RawEngineBenchmark spinningBench, int batchSize,
             long millisPerPoint, int pairs, Consumer<String> log) throws Exception {
-        // ResFlow's default: one thread per CPU in each pool (ScorerSettings), idle threads sleeping.
-        int cpus = Runtime.getRuntime().availableProcessors();
-        SessionThreads sleeping = SessionThreads.sharedCpu().withIntraOp(cpus).withInterOp(cpus);
+        // ResFlow's default: --inference-threads 0, idle threads sleeping.
+        SessionThreads sleeping = ScorerSettings.sessionThreads(0, false);
         try (SavedModelClassifier one = SavedModelClassifier.open(model, Device.cpu(),
                         sleeping.withIntraOp(1).withInterOp(1));
                 SavedModelClassifier all = SavedModelClassifier.open(model, Device.cpu(), sleeping)) {

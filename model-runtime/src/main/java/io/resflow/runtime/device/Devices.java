@@ -39,14 +39,14 @@ public final class Devices {
     public static Device forSlot(Engine engine, int slotIndex) {
         List<Device> gpus = gpus(engine);
         Device device = roundRobin(gpus, slotIndex);
-        if (gpus.isEmpty() && gpusExpected(System.getenv("NVIDIA_VISIBLE_DEVICES"))) {
+        String nvidiaVisibleDevices = System.getenv("NVIDIA_VISIBLE_DEVICES");
+        if (!gpus.isEmpty()) {
+            logGpuChoice(slotIndex, device, engine, gpus.size());
+        } else if (gpusExpected(nvidiaVisibleDevices)) {
             LOG.warn("Slot {} uses {}: NVIDIA_VISIBLE_DEVICES={} but the {} engine sees no GPU; {}", slotIndex, device,
-                    System.getenv("NVIDIA_VISIBLE_DEVICES"), engine.getEngineName(), WHAT_TO_CHECK);
-        } else if (gpus.isEmpty()) {
-            LOG.info("Slot {} uses {}: {} engine sees no GPU", slotIndex, device, engine.getEngineName());
+                    nvidiaVisibleDevices, engine.getEngineName(), WHAT_TO_CHECK);
         } else {
-            LOG.info("Slot {} uses {} ({} engine sees {} GPU(s); slots take them in turn)", slotIndex, device,
-                    engine.getEngineName(), gpus.size());
+            LOG.info("Slot {} uses {}: {} engine sees no GPU", slotIndex, device, engine.getEngineName());
         }
         return device;
     }
@@ -58,9 +58,13 @@ public final class Devices {
     public static Device requireGpu(Engine engine, int slotIndex) {
         List<Device> gpus = gpus(engine);
         Device device = requiredGpu(gpus, slotIndex, engine.getEngineName());
-        LOG.info("Slot {} uses {} ({} engine sees {} GPU(s); slots take them in turn)", slotIndex, device,
-                engine.getEngineName(), gpus.size());
+        logGpuChoice(slotIndex, device, engine, gpus.size());
         return device;
+    }
+
+    private static void logGpuChoice(int slotIndex, Device device, Engine engine, int gpus) {
+        LOG.info("Slot {} uses {} ({} engine sees {} GPU(s); slots take them in turn)", slotIndex, device,
+                engine.getEngineName(), gpus);
     }
 
     static Device requiredGpu(List<Device> gpus, int slotIndex, String engineName) {

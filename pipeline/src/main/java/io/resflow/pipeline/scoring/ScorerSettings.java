@@ -44,6 +44,11 @@ public record ScorerSettings(int maxBatchSize, Duration maxBatchDelay, int concu
      * lets run.
      */
     public SessionThreads sessionThreads() {
+        return sessionThreads(inferenceThreads, threadSpinning);
+    }
+
+    /** {@link #sessionThreads()} for an {@code --inference-threads} and spinning setting, on this JVM. */
+    public static SessionThreads sessionThreads(int inferenceThreads, boolean threadSpinning) {
         int threads = inferenceThreads == 0 ? Runtime.getRuntime().availableProcessors() : inferenceThreads;
         return SessionThreads.tensorFlowDefaults().withSpinning(threadSpinning).withIntraOp(threads)
                 .withInterOp(threads);

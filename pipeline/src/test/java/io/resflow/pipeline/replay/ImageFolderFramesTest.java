@@ -47,9 +47,9 @@ class ImageFolderFramesTest {
         for (String dir : new String[] {".ipynb_checkpoints", "bags", "coats"}) {
             Files.createDirectories(folder.resolve(dir));
         }
-        ImageIO.write(new BufferedImage(4, 4, BufferedImage.TYPE_BYTE_GRAY), "png", folder.resolve(".ipynb_checkpoints/old.png").toFile());
-        ImageIO.write(new BufferedImage(4, 4, BufferedImage.TYPE_BYTE_GRAY), "png", folder.resolve("bags/a.png").toFile());
-        ImageIO.write(new BufferedImage(4, 4, BufferedImage.TYPE_BYTE_GRAY), "png", folder.resolve("coats/b.PNG").toFile());
+        writeGreyPng(folder.resolve(".ipynb_checkpoints/old.png"));
+        writeGreyPng(folder.resolve("bags/a.png"));
+        writeGreyPng(folder.resolve("coats/b.PNG"));
         Files.write(folder.resolve("bags/._a.png"), new byte[] {0, 5, 22, 7}); // macOS AppleDouble: no image
 
         ImageFolderFrames frames = ImageFolderFrames.scan(folder);
@@ -66,8 +66,8 @@ class ImageFolderFramesTest {
         for (String dir : new String[] {"coats", "__MACOSX", "lost+found"}) {
             Files.createDirectories(folder.resolve(dir));
         }
-        ImageIO.write(new BufferedImage(4, 4, BufferedImage.TYPE_BYTE_GRAY), "png", folder.resolve("coats/b.png").toFile());
-        ImageIO.write(new BufferedImage(4, 4, BufferedImage.TYPE_BYTE_GRAY), "png", folder.resolve("__MACOSX/x.png").toFile());
+        writeGreyPng(folder.resolve("coats/b.png"));
+        writeGreyPng(folder.resolve("__MACOSX/x.png"));
 
         ImageFolderFrames frames = ImageFolderFrames.scan(folder, List.of("bags", "coats", "dresses"));
 
@@ -79,6 +79,11 @@ class ImageFolderFramesTest {
         assertThatThrownBy(() -> ImageFolderFrames.scan(folder, List.of("bags", "coats")))
                 .isInstanceOf(IOException.class)
                 .hasMessageContaining("'hats' is not one of the model's 2 class names [bags, coats]");
+    }
+
+    /** A 4x4 grey PNG, whatever the file's name says. */
+    private static void writeGreyPng(Path file) throws IOException {
+        ImageIO.write(new BufferedImage(4, 4, BufferedImage.TYPE_BYTE_GRAY), "png", file.toFile());
     }
 
     private static BufferedImage greyWithAlpha(int width, int height) {

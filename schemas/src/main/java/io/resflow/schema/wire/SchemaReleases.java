@@ -75,7 +75,8 @@ public final class SchemaReleases {
         return Map.copyOf(frozen);
     }
 
-    private static List<String> indexEntries() {
+    /** The release files releases/INDEX lists, oldest first. */
+    static List<String> indexEntries() {
         try (InputStream in = open("INDEX");
                 BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
             return reader.lines()
@@ -97,7 +98,8 @@ public final class SchemaReleases {
         }
     }
 
-    private static InputStream open(String fileName) {
+    /** A file of the releases folder. */
+    static InputStream open(String fileName) {
         InputStream in = SchemaReleases.class.getResourceAsStream(DIRECTORY + fileName);
         if (in == null) {
             throw new IllegalStateException("Missing resource " + DIRECTORY + fileName);

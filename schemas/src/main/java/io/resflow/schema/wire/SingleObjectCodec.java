@@ -112,9 +112,10 @@ public final class SingleObjectCodec<T extends SpecificRecord> implements Serial
             ByteArrayInputStream in = new ByteArrayInputStream(bytes);
             R record = decoder.decode(in, null);
             if (in.available() > 0) {
-                throw new WireFormatException(WireFormatException.Problem.CORRUPT_PAYLOAD, fingerprintOf(bytes),
+                long fingerprint = fingerprintOf(bytes);
+                throw new WireFormatException(WireFormatException.Problem.CORRUPT_PAYLOAD, fingerprint,
                         "Corrupt " + recordName + " body (" + bytes.length + " bytes, schema "
-                                + WireFormatException.hex(fingerprintOf(bytes)) + "): " + in.available()
+                                + WireFormatException.hex(fingerprint) + "): " + in.available()
                                 + " bytes after the end of the record", null);
             }
             return record;

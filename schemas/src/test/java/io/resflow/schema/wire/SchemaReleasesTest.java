@@ -112,9 +112,9 @@ class SchemaReleasesTest {
     void releasedSchemasAreFrozen() throws IOException {
         List<String> frozen = lines(SchemaReleasesTest.class.getResourceAsStream("frozen-releases.txt"));
         List<String> released = new ArrayList<>();
-        for (String file : lines(SchemaReleases.class.getResourceAsStream("/io/resflow/schema/releases/INDEX"))) {
+        for (String file : SchemaReleases.indexEntries()) {
             String text;
-            try (InputStream in = SchemaReleases.class.getResourceAsStream("/io/resflow/schema/releases/" + file)) {
+            try (InputStream in = SchemaReleases.open(file)) {
                 text = new String(in.readAllBytes(), StandardCharsets.UTF_8).replace("\r\n", "\n");
             }
             long fingerprint = SchemaNormalization.parsingFingerprint64(new Schema.Parser().parse(text));

@@ -97,22 +97,16 @@ public final class RoutePredictions extends ProcessFunction<ScoredFrame, Predict
             return;
         }
         if (scored.probabilities().length != labels.size()) {
-            scoringFailures.inc();
-            modelErrors.inc();
-            ctx.output(DEAD_LETTERS, new DeadLetterRecord(UID, ErrorKind.MODEL_ERROR, "the model returned "
-                    + scored.probabilities().length + " probabilities for " + labels.size() + " labels", now,
-                    scored.id(), scored.original()));
+            modelError(ctx, scored, now, "the model returned " + scored.probabilities().length + " probabilities for "
+                    + labels.size() + " labels");
             return;
         }
         int notANumber = firstNonFinite(scored.probabilities());
         if (notANumber >= 0) {
             // A NaN would be labelled, pass the confidence test (NaN < threshold is false) and turn its
             // window's mean score into NaN.
-            scoringFailures.inc();
-            modelErrors.inc();
-            ctx.output(DEAD_LETTERS, new DeadLetterRecord(UID, ErrorKind.MODEL_ERROR, "the model returned "
-                    + scored.probabilities()[notANumber] + " for label " + labels.get(notANumber), now, scored.id(),
-                    scored.original()));
+            modelError(ctx, scored, now, "the model returned " + scored.probabilities()[notANumber] + " for label "
+                    + labels.get(notANumber));
             return;
         }
         int[] top = TopClasses.topIndices(scored.probabilities(), topK);
@@ -144,6 +138,14 @@ public final class RoutePredictions extends ProcessFunction<ScoredFrame, Predict
         if (unsure || wrong) {
             ctx.output(RETRAINING, scored.original());
         }
+    }
+
+    /** A scored frame whose scores cannot be used: a MODEL_ERROR dead letter. */
+    private void modelError(Context ctx, ScoredFrame scored, long now, String message) {
+        scoringFailures.inc();
+        modelErrors.inc();
+        ctx.output(DEAD_LETTERS, new DeadLetterRecord(UID, ErrorKind.MODEL_ERROR, message, now, scored.id(),
+                scored.original()));
     }
 
     private static int firstNonFinite(float[] probabilities) {
