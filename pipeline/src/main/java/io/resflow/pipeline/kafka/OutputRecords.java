@@ -127,6 +127,8 @@ public final class OutputRecords {
         private static final long serialVersionUID = 1L;
         /** Room for the envelope's other fields and Kafka's record overhead. */
         static final int ENVELOPE_BYTES = 16 * 1024;
+        /** An image id no longer than this is always kept whole. */
+        static final int MAX_IMAGE_ID_CHARS = 1024;
         private final SingleObjectCodec<DeadLetter> codec = SingleObjectCodec.of(DeadLetter.class);
         private final int maxRecordBytes;
 
@@ -148,12 +150,13 @@ public final class OutputRecords {
             RawFrame original = d.original();
             byte[] value = original.value() == null ? new byte[0] : original.value();
             byte[] key = original.key();
+            String imageId = d.imageId();
             String message = d.message();
             // The key goes out twice: as the dead letter's own key (when not too large) and inside it.
             byte[] recordKey = recordKey(d, maxRecordBytes);
             long envelope = (recordKey == null ? 0L : recordKey.length) + (key == null ? 0L : key.length)
                     + utf8(message).length
-                    + (d.imageId() == null ? 0 : utf8(d.imageId()).length) + utf8(original.topic()).length
+                    + (imageId == null ? 0 : utf8(imageId).length) + utf8(original.topic()).length
                     + ENVELOPE_BYTES;
             if (envelope + value.length > maxRecordBytes) {
                 message = message + " (the original value of " + value.length + " bytes is left out: with it this dead"
@@ -161,9 +164,15 @@ public final class OutputRecords {
                         + original.topic() + "/" + original.partition() + "@" + original.offset()
                         + ", kept for as long as that topic's retention)";
                 value = new byte[0];
-                if (envelope > maxRecordBytes) {
+                if (envelope > maxRecordBytes && key != null) {
                     message = message + "; so is the original key of " + key.length + " bytes";
+                    envelope -= key.length;
                     key = null;
+                }
+                // What is left that a record can make large: its id (the message names no id).
+                if (envelope > maxRecordBytes && imageId != null && imageId.length() > MAX_IMAGE_ID_CHARS) {
+                    message = message + "; the image id is cut to its first " + MAX_IMAGE_ID_CHARS + " characters";
+                    imageId = imageId.substring(0, MAX_IMAGE_ID_CHARS);
                 }
             }
             return codec.encode(DeadLetter.newBuilder()
@@ -171,7 +180,7 @@ public final class OutputRecords {
                     .setErrorKind(d.errorKind())
                     .setMessage(message)
                     .setTime(Instant.ofEpochMilli(d.time()))
-                    .setImageId(d.imageId())
+                    .setImageId(imageId)
                     .setTopic(original.topic())
                     .setPartition(original.partition())
                     .setOffset(original.offset())

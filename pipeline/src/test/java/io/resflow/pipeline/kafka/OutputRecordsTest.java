@@ -54,6 +54,20 @@ class OutputRecordsTest {
         assertThat(letter.getMessage()).endsWith("; so is the original key of 95000 bytes");
     }
 
+    @Test
+    void aRecordWithoutAKeyButWithAHugeIdStillFitsTheLimit() {
+        // Used to fail with a NullPointerException (no key to leave out) on its way to a too-large record.
+        DeadLetterRecord hugeId = new DeadLetterRecord("decode-images", ErrorKind.WRONG_SHAPE, "bad frame", 0L,
+                "x".repeat(95_000), new RawFrame(null, new byte[10], "images", 3, 42, 0L));
+
+        byte[] wire = encoder.serialize(hugeId);
+        DeadLetter letter = codec.decode(wire);
+
+        assertThat(wire.length).isLessThan(LIMIT);
+        assertThat(letter.getImageId()).hasSize(OutputRecords.DeadLetterEncoder.MAX_IMAGE_ID_CHARS);
+        assertThat(letter.getMessage()).endsWith("; the image id is cut to its first 1024 characters");
+    }
+
     private static DeadLetterRecord deadLetter(byte[] value) {
         return deadLetter(new byte[] {1}, value);
     }
