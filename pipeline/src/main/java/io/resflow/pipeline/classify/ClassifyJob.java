@@ -13,6 +13,7 @@ import static io.resflow.pipeline.classify.ClassifyJobOptions.STATS_WINDOW;
 import static io.resflow.pipeline.classify.ClassifyJobOptions.TOP_K;
 
 import io.resflow.pipeline.classify.functions.CaptureTimes;
+import io.resflow.pipeline.classify.functions.ClockBoundedWatermarks;
 import io.resflow.pipeline.classify.functions.DecodeImages;
 import io.resflow.pipeline.classify.functions.LabelCounts;
 import io.resflow.pipeline.classify.functions.LateForStats;
@@ -29,6 +30,7 @@ import io.resflow.pipeline.images.ModelInputConverter;
 import io.resflow.pipeline.scoring.BatchScoringFunction;
 import io.resflow.runtime.metadata.InputSpec;
 import io.resflow.runtime.metadata.ModelMetadata;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.connector.sink2.Sink;
@@ -95,10 +97,12 @@ public final class ClassifyJob {
         // would copy each frame's bytes and model input at every step).
         env.getConfig().enableObjectReuse();
 
-        // Event time is assigned in the source, so watermarks are kept per Kafka partition (CaptureTimes).
+        // Event time is assigned in the source, so watermarks are kept per Kafka partition (CaptureTimes),
+        // and none runs ahead of the TaskManager's clock (ClockBoundedWatermarks).
+        Duration outOfOrderness = config.get(OUT_OF_ORDERNESS);
         DataStream<RawFrame> frames = env
                 .fromSource(source, WatermarkStrategy
-                        .<RawFrame>forBoundedOutOfOrderness(config.get(OUT_OF_ORDERNESS))
+                        .<RawFrame>forGenerator(context -> new ClockBoundedWatermarks<>(outOfOrderness))
                         .withTimestampAssigner(new CaptureTimes())
                         .withIdleness(config.get(IDLENESS)), "kafka-images")
                 .uid("kafka-images");

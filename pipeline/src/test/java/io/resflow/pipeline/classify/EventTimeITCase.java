@@ -39,16 +39,22 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Event time is kept per Kafka partition: one camera whose clock runs three hours ahead must not
- * make every other camera read by the same subtask late (their label-stats windows would be
- * dropped), nor stop the job: a broker refuses records stamped more than an hour ahead, so the
+ * One camera whose clock runs three hours ahead must not make the other cameras late (their frames
+ * would be labelled but dropped from label-stats windows): neither a camera in its own Kafka
+ * partition, nor one read by the same subtask from another partition. The dangerous moment is when
+ * the other partitions are idle, so that the fast camera's partition alone sets the watermark. Nor
+ * may the fast camera stop the job: a broker refuses records stamped more than an hour ahead, so the
  * outputs must not carry the capture time as their Kafka timestamp. A frame that is really too late
  * for its window is labelled and counted as {@code lateForStats}.
  */
 class EventTimeITCase {
 
     private static final int AHEAD = 30;
-    private static final int ON_TIME = 60;
+    /** Frames per on-time camera. */
+    private static final int ON_TIME = 30;
+    private static final String SHARES_PARTITION = "shares-partition";
+    private static final String OWN_PARTITION = "own-partition";
+    private static final Duration IDLENESS = Duration.ofSeconds(2);
 
     @Order(1)
     @RegisterExtension
@@ -76,17 +82,16 @@ class EventTimeITCase {
     void aCameraWithItsClockAheadDoesNotMakeTheOthersLate() throws Exception {
         FashionMnist mnist = FashionMnist.atDefaultLocation();
         CentroidSavedModel.export(mnist.load(FashionMnist.Split.TRAIN).head(1_000), modelDir);
-        DatasetFrames frames = new DatasetFrames(mnist.load(FashionMnist.Split.TEST).head(AHEAD + ON_TIME + 2),
+        DatasetFrames frames = new DatasetFrames(mnist.load(FashionMnist.Split.TEST).head(AHEAD + 2 * ON_TIME + 1),
                 ImageEncoding.PNG);
-        Instant start = Instant.now().minusSeconds(120);
 
         Configuration conf = new Configuration();
         conf.set(ClassifyJobOptions.BOOTSTRAP_SERVERS, KAFKA.bootstrapServers());
         conf.set(ClassifyJobOptions.MODEL_PATH, modelDir.toString());
         conf.set(ClassifyJobOptions.PARALLELISM, 1); // one subtask reads both partitions
         conf.set(ClassifyJobOptions.CHECKPOINT_INTERVAL, Duration.ofMillis(500));
-        // A partition without frames yet holds the watermark back for the whole test.
-        conf.set(ClassifyJobOptions.IDLENESS, Duration.ofMinutes(10));
+        conf.set(ClassifyJobOptions.IDLENESS, IDLENESS);
+        conf.set(ClassifyJobOptions.STATS_WINDOW, Duration.ofSeconds(5));
         ClassifyJobConfig config = ClassifyJobConfig.from(conf);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         new ClassifyJob(config).build(env, KafkaIo.source(config), KafkaIo.sinks(config));
@@ -97,33 +102,53 @@ class EventTimeITCase {
                         Topics.LABELS, Prediction.class);
                 CommittedTopicReader<LabelStats> stats = CommittedTopicReader.open(KAFKA.bootstrapServers(),
                         Topics.LABEL_STATS, LabelStats.class)) {
-            // Partition 0: a camera three hours ahead. Its frames are labelled before the other camera sends.
+            // Partition 0: a camera three hours ahead. Its frames are labelled before any other camera sends.
+            Instant ahead = Instant.now().plus(Duration.ofHours(3));
+            int n = 0;
             for (int i = 0; i < AHEAD; i++) {
-                send(producer, 0, "ahead", i, frames.frame(i), start.plus(Duration.ofHours(3)).plusMillis(100L * i));
+                send(producer, 0, "ahead", i, frames.frame(n++), ahead.plusMillis(100L * i));
             }
             labels.awaitCount(AHEAD, Duration.ofMinutes(2));
-            // Partition 1: on time, 30 s of frames, then one a minute later that moves its watermark past them.
+            // Partition 1 has had no frames for longer than the idle timeout: partition 0 alone sets the watermark.
+            Thread.sleep(3 * IDLENESS.toMillis());
+
+            // Then on-time cameras, captured as they send: first one in the fast camera's partition, then one
+            // in the idle partition.
             for (int i = 0; i < ON_TIME; i++) {
-                send(producer, 1, "on-time", i, frames.frame(AHEAD + i), start.plusMillis(500L * i));
+                send(producer, 0, SHARES_PARTITION, i, frames.frame(n++), Instant.now());
             }
-            send(producer, 1, "on-time", ON_TIME, frames.frame(AHEAD + ON_TIME), start.plusSeconds(60));
-            labels.awaitCount(AHEAD + ON_TIME + 1, Duration.ofMinutes(2));
-
-            // Every on-time frame is counted in a fired window: none was late.
-            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            long counted = 0;
-            while (counted < ON_TIME && System.nanoTime() < deadline) {
-                stats.pollFor(Duration.ofSeconds(1));
-                Map<Instant, Long> lastPerWindow = new HashMap<>();
-                stats.records().stream().filter(s -> s.getSource().equals("on-time"))
-                        .forEach(s -> lastPerWindow.put(s.getWindowStart(), s.getTotal()));
-                counted = lastPerWindow.values().stream().mapToLong(Long::longValue).sum();
+            labels.awaitCount(AHEAD + ON_TIME, Duration.ofMinutes(1));
+            for (int i = 0; i < ON_TIME; i++) {
+                send(producer, 1, OWN_PARTITION, i, frames.frame(n++), Instant.now());
             }
-            assertThat(counted).as("on-time frames counted in label-stats windows").isEqualTo(ON_TIME);
+            labels.awaitCount(AHEAD + 2 * ON_TIME, Duration.ofMinutes(1));
 
-            // Ten minutes behind its partition's watermark, far past the allowed 30 s: labelled, and counted as late.
-            send(producer, 1, "on-time", ON_TIME + 1, frames.frame(AHEAD + ON_TIME + 1), start.minusSeconds(600));
-            labels.awaitCount(AHEAD + ON_TIME + 2, Duration.ofMinutes(1));
+            // Every on-time frame of both cameras is counted in a fired window: none was late. A window fires
+            // once later frames move the watermark past it (idle partitions move none), so a camera in each
+            // partition keeps sending one frame a second, as real cameras do.
+            int ticks = 0;
+            for (String camera : new String[] {SHARES_PARTITION, OWN_PARTITION}) {
+                long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+                long counted = 0;
+                while (counted < ON_TIME && System.nanoTime() < deadline) {
+                    for (int partition = 0; partition < 2; partition++) {
+                        send(producer, partition, "ticker-" + partition, ticks, frames.frame(ticks % AHEAD), Instant.now());
+                    }
+                    ticks++;
+                    stats.pollFor(Duration.ofSeconds(1));
+                    Map<Instant, Long> lastPerWindow = new HashMap<>();
+                    stats.records().stream().filter(s -> s.getSource().equals(camera))
+                            .forEach(s -> lastPerWindow.put(s.getWindowStart(), s.getTotal()));
+                    counted = lastPerWindow.values().stream().mapToLong(Long::longValue).sum();
+                }
+                assertThat(counted).as("frames of camera %s counted in label-stats windows (%s late for stats)",
+                        camera, lateForStats(job)).isEqualTo(ON_TIME);
+            }
+            assertThat(lateForStats(job)).as("frames late for label-stats").isZero();
+
+            // Ten minutes behind the clock, far past the allowed 30 s: labelled, and counted as late.
+            send(producer, 1, OWN_PARTITION, ON_TIME, frames.frame(n), Instant.now().minusSeconds(600));
+            labels.awaitCount(AHEAD + 2 * ON_TIME + 2 * ticks + 1, Duration.ofMinutes(1));
             long lateDeadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
             while (lateForStats(job) < 1 && System.nanoTime() < lateDeadline) {
                 Thread.sleep(200);

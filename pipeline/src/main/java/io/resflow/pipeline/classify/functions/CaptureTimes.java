@@ -15,9 +15,9 @@ import org.apache.flink.api.common.eventtime.SerializableTimestampAssigner;
  * would make every later frame of its partition late.
  *
  * <p>It runs in the Kafka source, so watermarks are kept per partition and the source's watermark
- * is the lowest of them: a camera whose clock runs ahead moves only its own partition's, and the
- * other cameras read by the same subtask are not made late. Assigned after decoding, one watermark
- * per subtask followed the fastest camera. The price is a second Avro decode per frame, of the
+ * is the lowest of them. Assigned after decoding, one watermark per subtask followed the fastest
+ * camera. A camera whose clock runs ahead no longer moves even its own partition's watermark past the
+ * clock ({@link ClockBoundedWatermarks}), so the cameras that share its partition are not made late. The price is a second Avro decode per frame, of the
  * capture time alone: Avro walks the record but skips the image without copying it.
  */
 public final class CaptureTimes implements SerializableTimestampAssigner<RawFrame> {
