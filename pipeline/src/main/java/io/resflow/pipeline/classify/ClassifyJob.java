@@ -124,7 +124,7 @@ public final class ClassifyJob {
 
         SingleOutputStreamOperator<PredictionRecord> predictions = scored
                 .process(new RoutePredictions(model.name(), model.version(), model.labels(), config.get(TOP_K),
-                        config.get(CONFIDENCE_THRESHOLD).floatValue()))
+                        config.get(CONFIDENCE_THRESHOLD).floatValue(), KafkaIo.MAX_RECORD_BYTES))
                 .name("route-predictions").uid(RoutePredictions.UID);
 
         predictions.sinkTo(sinks.labels()).name("kafka-labels").uid("kafka-labels");

@@ -17,6 +17,10 @@ import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.api.common.serialization.SerializationSchema;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
+import org.apache.kafka.common.record.AbstractRecords;
+import org.apache.kafka.common.record.CompressionType;
+import org.apache.kafka.common.record.Record;
+import org.apache.kafka.common.record.RecordBatch;
 
 /**
  * How the job's records leave for Kafka: Avro single-object encoding of the released schemas,
@@ -47,6 +51,17 @@ public final class OutputRecords {
                         (SerializationSchema<DeadLetterRecord>) d -> DeadLetterEncoder.recordKey(d, maxRecordBytes))
                 .setValueSerializationSchema(new DeadLetterEncoder(maxRecordBytes))
                 .build());
+    }
+
+    /**
+     * Whether the retraining feed can carry {@code frame} as it arrived: no larger, by the Kafka
+     * producer's own estimate, than {@code maxRecordBytes}. A camera whose producer allows larger
+     * records can still publish one when compression brings its batch under the topic's limit;
+     * forwarding it would fail the sink's transaction, and the job, in every restart.
+     */
+    public static boolean fitsRetrainingFeed(RawFrame frame, int maxRecordBytes) {
+        return AbstractRecords.estimateSizeInBytesUpperBound(RecordBatch.CURRENT_MAGIC_VALUE, CompressionType.NONE,
+                frame.key(), frame.value(), Record.EMPTY_HEADERS) <= maxRecordBytes;
     }
 
     /** The retraining feed carries the original ImageRecord bytes, unchanged. */

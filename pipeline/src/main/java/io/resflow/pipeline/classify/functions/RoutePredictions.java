@@ -4,6 +4,7 @@ import io.resflow.pipeline.classify.records.DeadLetterRecord;
 import io.resflow.pipeline.classify.records.PredictionRecord;
 import io.resflow.pipeline.classify.records.RawFrame;
 import io.resflow.pipeline.classify.records.ScoredFrame;
+import io.resflow.pipeline.kafka.OutputRecords;
 import io.resflow.pipeline.metrics.PipelineMetrics;
 import io.resflow.pipeline.scoring.SharedBatchScorers;
 import io.resflow.runtime.scores.TopClasses;
@@ -22,7 +23,8 @@ import org.apache.flink.util.OutputTag;
 /**
  * Turns scores into labels, and routes: every scored frame to the labels; frames whose top-1 score
  * is under the confidence threshold, or whose ground truth disagrees with the label, also to the
- * retraining feed (with the original record and its bytes); failed scoring to dead letters.
+ * retraining feed (with the original record and its bytes); failed scoring to dead letters, and so
+ * is a frame for retraining that is too large for one record of the feed (it is still labelled).
  * Measures what the scorer did, per record, in this task's metric group.
  */
 public final class RoutePredictions extends ProcessFunction<ScoredFrame, PredictionRecord> {
@@ -41,6 +43,7 @@ public final class RoutePredictions extends ProcessFunction<ScoredFrame, Predict
     private final List<String> labels;
     private final int topK;
     private final float confidenceThreshold;
+    private final int maxRecordBytes;
 
     private transient Counter labelled;
     private transient Counter lowConfidence;
@@ -48,18 +51,21 @@ public final class RoutePredictions extends ProcessFunction<ScoredFrame, Predict
     private transient Counter scoringFailures;
     private transient Counter modelErrors;
     private transient Counter timeouts;
+    private transient Counter tooLargeForRetraining;
     private transient Histogram batchSize;
     private transient Histogram queueWaitMicros;
     private transient Histogram inferenceMicros;
     private transient Histogram endToEndMillis;
 
+    /** @param maxRecordBytes the largest record the retraining feed's producer may send */
     public RoutePredictions(String modelName, String modelVersion, List<String> labels, int topK,
-            float confidenceThreshold) {
+            float confidenceThreshold, int maxRecordBytes) {
         this.modelName = modelName;
         this.modelVersion = modelVersion;
         this.labels = List.copyOf(labels);
         this.topK = Math.min(topK, labels.size());
         this.confidenceThreshold = confidenceThreshold;
+        this.maxRecordBytes = maxRecordBytes;
     }
 
     @Override
@@ -72,6 +78,8 @@ public final class RoutePredictions extends ProcessFunction<ScoredFrame, Predict
         modelErrors = metrics.addGroup(PipelineMetrics.ERROR_KIND_GROUP, ErrorKind.MODEL_ERROR.name())
                 .counter(PipelineMetrics.DEAD_LETTERS);
         timeouts = metrics.addGroup(PipelineMetrics.ERROR_KIND_GROUP, ErrorKind.TIMEOUT.name())
+                .counter(PipelineMetrics.DEAD_LETTERS);
+        tooLargeForRetraining = metrics.addGroup(PipelineMetrics.ERROR_KIND_GROUP, ErrorKind.OTHER.name())
                 .counter(PipelineMetrics.DEAD_LETTERS);
         batchSize = metrics.histogram(PipelineMetrics.BATCH_SIZE, new DescriptiveStatisticsHistogram(HISTOGRAM_WINDOW));
         queueWaitMicros = metrics.histogram(PipelineMetrics.QUEUE_WAIT_MICROS, new DescriptiveStatisticsHistogram(HISTOGRAM_WINDOW));
@@ -136,8 +144,22 @@ public final class RoutePredictions extends ProcessFunction<ScoredFrame, Predict
             misclassified.inc();
         }
         if (unsure || wrong) {
-            ctx.output(RETRAINING, scored.original());
+            toRetraining(ctx, scored, now, "labelled " + topLabels[0] + " ("
+                    + (unsure ? "under the confidence threshold" : "not its ground truth") + ")");
         }
+    }
+
+    /** The frame as it arrived, for the retraining feed; a dead letter when one record of the feed cannot hold it. */
+    private void toRetraining(Context ctx, ScoredFrame scored, long now, String why) {
+        RawFrame original = scored.original();
+        if (OutputRecords.fitsRetrainingFeed(original, maxRecordBytes)) {
+            ctx.output(RETRAINING, original);
+            return;
+        }
+        tooLargeForRetraining.inc();
+        ctx.output(DEAD_LETTERS, new DeadLetterRecord(UID, ErrorKind.OTHER, why + ", but too large for the retraining"
+                + " feed: as it arrived (a " + (original.value() == null ? 0 : original.value().length) + "-byte value), it"
+                + " exceeds the " + maxRecordBytes + "-byte record limit of the job's Kafka producers", now, scored.id(), original));
     }
 
     /** A scored frame whose scores cannot be used: a MODEL_ERROR dead letter. */
