@@ -49,7 +49,7 @@ COPY . .
 RUN --mount=type=cache,target=/root/.m2 \
     set -eu; \
     ./mvnw -B -ntp -pl pipeline -am install -Dmaven.test.skip=true; \
-    ./mvnw -B -ntp -o -pl pipeline dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory=/out/deps; \
+    ./mvnw -B -ntp -pl pipeline dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory=/out/deps; \
     mkdir -p /out/usrlib /out/djl /out/natives; \
     cp "$(ls pipeline/target/resflow-pipeline-*.jar | grep -v -- '-tests.jar$')" /out/usrlib/resflow-pipeline.jar; \
     cd /out/deps; \

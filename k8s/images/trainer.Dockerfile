@@ -39,7 +39,7 @@ WORKDIR /src
 COPY . .
 RUN --mount=type=cache,target=/root/.m2 \
     set -eu; \
-    ./mvnw -B -ntp -pl cli -am package -Dmaven.test.skip=true; \
+    ./mvnw -B -ntp -pl cli -am package -DskipTests; \
     mkdir -p /out/lib /out/natives /out/cuda; \
     cp cli/target/lib/*.jar /out/lib/; \
     cp "$(ls cli/target/resflow-cli-*.jar | grep -v -- '-tests.jar$')" /out/lib/resflow-cli.jar; \
