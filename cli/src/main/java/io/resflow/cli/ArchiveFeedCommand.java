@@ -1,5 +1,6 @@
 package io.resflow.cli;
 
+import io.resflow.pipeline.kafka.KafkaPreflight;
 import io.resflow.pipeline.kafka.Topics;
 import io.resflow.schema.ImageRecord;
 import io.resflow.schema.wire.SingleObjectCodec;
@@ -53,6 +54,10 @@ final class ArchiveFeedCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (KafkaPreflight.missingTopics(bootstrapServers, topic).contains(topic)) {
+            // Kafka answers an unknown topic with no partitions: "nothing new" would hide a typo.
+            throw new IllegalArgumentException("topic '" + topic + "' does not exist at " + bootstrapServers);
+        }
         Properties props = new Properties();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         props.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);

@@ -5,10 +5,12 @@ import io.resflow.pipeline.classify.ClassifyJob;
 import io.resflow.pipeline.classify.ClassifyJobConfig;
 import io.resflow.pipeline.classify.ClassifyJobOptions;
 import io.resflow.pipeline.classify.KafkaIo;
+import io.resflow.pipeline.kafka.KafkaPreflight;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import org.apache.flink.api.common.JobExecutionResult;
@@ -52,6 +54,7 @@ final class ClassifyCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Configuration settings = JobOptionsCli.given(spec, ClassifyJobOptions.all());
         ClassifyJobConfig config = ClassifyJobConfig.from(settings);
+        checkKafka(config, jobManager == null);
         if (jobManager == null) {
             try (LocalFlink flink = LocalFlink.start(config.get(ClassifyJobOptions.PARALLELISM), metricsPorts,
                     webPorts)) {
@@ -71,6 +74,34 @@ final class ClassifyCommand implements Callable<Integer> {
                     jobJars()));
         }
         return 0;
+    }
+
+    /**
+     * Before any cluster starts: a job running in this JVM needs Kafka reachable from here. A remote
+     * cluster may reach an address this machine cannot (a Kubernetes service), so there it is a note.
+     * Missing topics are notes: the source picks up a topic created later, and brokers that create
+     * topics on first use create the outputs.
+     */
+    private static void checkKafka(ClassifyJobConfig config, boolean jobRunsHere) throws InterruptedException {
+        String servers = config.get(ClassifyJobOptions.BOOTSTRAP_SERVERS);
+        List<String> topics = List.of(config.get(ClassifyJobOptions.IMAGES_TOPIC),
+                config.get(ClassifyJobOptions.LABELS_TOPIC), config.get(ClassifyJobOptions.DEAD_LETTERS_TOPIC),
+                config.get(ClassifyJobOptions.RETRAINING_TOPIC), config.get(ClassifyJobOptions.LABEL_STATS_TOPIC));
+        Set<String> missing;
+        try {
+            missing = KafkaPreflight.missingTopics(servers, topics, KafkaPreflight.DEFAULT_TIMEOUT);
+        } catch (KafkaPreflight.KafkaUnreachableException e) {
+            if (jobRunsHere) {
+                throw e;
+            }
+            System.out.printf("Note: %s Submitting anyway: the Flink cluster may reach it.%n", e.getMessage());
+            return;
+        }
+        if (!missing.isEmpty()) {
+            System.out.printf("Note: Kafka at %s has no topic %s yet. The job reads the images topic once it exists"
+                    + " and writes the others where the broker creates topics on first use; elsewhere create them"
+                    + " first (k8s/base/kafka/topics.yaml has ResFlow's settings).%n", servers, String.join(", ", missing));
+        }
     }
 
     private static void run(ClassifyJobConfig config, StreamExecutionEnvironment env) throws Exception {

@@ -2,6 +2,7 @@ package io.resflow.cli;
 
 import io.resflow.datasets.FashionMnist;
 import io.resflow.runtime.metadata.ModelMetadata;
+import io.resflow.trainer.run.RunDescription;
 import io.resflow.trainer.run.TrainingRun;
 import io.resflow.trainer.training.LearningRateSchedule;
 import io.resflow.trainer.training.TrainingConfig;
@@ -20,6 +21,9 @@ final class DemoModel {
 
     static final String ARCHITECTURE = "resnet-20-v1-basic-A";
     static final int QUICK_BATCHES = 400;
+    static final String QUICK_MODEL_NAME = "fashion-resnet20-quick";
+    /** Where, next to {@code --model}, the quick model trains. */
+    static final String QUICK_RUN_FOLDER = "quick-training";
 
     private DemoModel() {}
 
@@ -41,15 +45,15 @@ final class DemoModel {
             return ModelMetadata.read(savedModel);
         }
         checkUsable(savedModel);
-        Path run = savedModel.toAbsolutePath().getParent().resolve("quick-training");
-        deleteRecursively(run);
+        Path run = savedModel.toAbsolutePath().getParent().resolve(QUICK_RUN_FOLDER);
+        clearEarlierQuickRun(run, savedModel);
         System.out.printf("      No model at %s yet: training a quick %s (%d batches of 128, one pass) ...%n",
                 savedModel, ARCHITECTURE, QUICK_BATCHES);
         TrainingRun.RunResult result = TrainingRun.builder()
                 .setArchitecture(ARCHITECTURE)
                 .setTrainingConfig(TrainingConfig.builder()
                         .setRunDirectory(run)
-                        .optModelName("fashion-resnet20-quick")
+                        .optModelName(QUICK_MODEL_NAME)
                         .optEpochs(1)
                         .optMaxBatchesPerEpoch(QUICK_BATCHES)
                         .optDecay(LearningRateSchedule.Decay.COSINE)
@@ -66,6 +70,31 @@ final class DemoModel {
         System.out.printf("      Trained in %.0f s, test accuracy %.4f; %s%n", result.training().wallTimeSeconds(),
                 result.training().testAccuracy(), result.export().get().parity().describe());
         return ModelMetadata.read(savedModel);
+    }
+
+    /**
+     * Clears what an earlier quick training left in {@code run} (one that stopped before its export
+     * moved away): an empty folder, or a run of the quick model by its {@code run.json}. Anything else
+     * there is the user's, and is refused rather than deleted.
+     */
+    static void clearEarlierQuickRun(Path run, Path savedModel) throws IOException {
+        if (!Files.exists(run)) {
+            return;
+        }
+        if (!isEmptyFolder(run) && !isQuickRun(run)) {
+            throw new IllegalArgumentException(run + " exists and is not an earlier demo training run: the demo trains"
+                    + " its quick model in that folder, next to --model " + savedModel + ". Move the folder away, or"
+                    + " give a --model in another folder");
+        }
+        deleteRecursively(run);
+    }
+
+    private static boolean isQuickRun(Path run) {
+        try {
+            return QUICK_MODEL_NAME.equals(RunDescription.read(run).modelName());
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
     }
 
     private static boolean isEmptyFolder(Path path) throws IOException {

@@ -1,5 +1,6 @@
 package io.resflow.cli;
 
+import io.resflow.pipeline.kafka.KafkaPreflight;
 import io.resflow.pipeline.kafka.Topics;
 import io.resflow.pipeline.replay.CameraFeedReplay;
 import io.resflow.pipeline.replay.FrameSource;
@@ -53,6 +54,11 @@ final class ReplayCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         List<String> modelLabels = labelsOf == null ? null : ModelMetadata.read(labelsOf).labels();
         FrameSource frames = FrameSources.open(source, encoding, modelLabels);
+        if (!KafkaPreflight.missingTopics(bootstrapServers, topic).isEmpty()) {
+            // Kafka's producer would wait a minute for the topic and then call it "not present in metadata".
+            System.out.printf("Note: Kafka at %s has no topic %s: it is created now if the broker creates topics on"
+                    + " first use, else the replay stops after a minute.%n", bootstrapServers, topic);
+        }
         CameraFeedReplay.Builder replay = CameraFeedReplay.builder()
                 .setBootstrapServers(bootstrapServers)
                 .setFrames(frames)
