@@ -29,6 +29,12 @@ import picocli.CommandLine.Spec;
         })
 public final class ResFlow implements Runnable {
 
+    /**
+     * The repository the launcher runs from (it sets {@code resflow.home}), so defaults such as the
+     * demo's model do not depend on the current directory; the current directory without the launcher.
+     */
+    static final String HOME = "${sys:resflow.home:-.}";
+
     @Spec
     CommandSpec spec;
 

@@ -9,10 +9,15 @@ import io.resflow.trainer.training.LearningRateSchedule;
 import io.resflow.trainer.training.TrainingConfig;
 import io.resflow.trainer.training.TrainingResult;
 import io.resflow.trainer.training.Warmup;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -107,6 +112,17 @@ final class TrainCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         // The architecture first: a wrong depth should not wait for the data to load.
         String description = architecture != null ? architecture : describe();
+        // Every option is checked before the data loads, which can take a while.
+        LearningRateSchedule.Decay decay = choice("--schedule", schedule, LearningRateSchedule.Decay.class);
+        Warmup warmupSchedule = warmup();
+        if (!(holdOut > 0 && holdOut < 1)) {
+            throw new IllegalArgumentException("--holdout " + holdOut + ": expected a share between 0 and 1, e.g. 0.1");
+        }
+        if (!resume && isNonEmptyFolder(output)) {
+            // Checkpoints, reports and the SavedModel would land among what is there (a SavedModel, say).
+            throw new IllegalArgumentException("--output " + output + " is not empty: give a new folder for this run,"
+                    + " or --resume to continue the run in it");
+        }
         TrainingData.Split split = TrainingData.load(data, imageSize, imageSize, channels, classes, holdOut, seed);
         TrainingConfig.Builder config = TrainingConfig.builder()
                 .setRunDirectory(output)
@@ -114,7 +130,7 @@ final class TrainCommand implements Callable<Integer> {
                 .optEpochs(epochs)
                 .optBatchSize(batchSize)
                 .optLearningRate(learningRate)
-                .optDecay(LearningRateSchedule.Decay.valueOf(schedule.toUpperCase(Locale.ROOT)))
+                .optDecay(decay)
                 .optSeed(seed)
                 .optMaxBatchesPerEpoch(maxBatches)
                 .optAugmentation(augment)
@@ -123,10 +139,8 @@ final class TrainCommand implements Callable<Integer> {
         if (pushgateway != null) {
             config.optPushgateway(pushgateway);
         }
-        if (warmup.equals("paper")) {
-            config.optWarmup(Warmup.paper110Layer());
-        } else if (!warmup.equals("none")) {
-            config.optWarmup(Warmup.linear(Integer.parseInt(warmup)));
+        if (warmupSchedule != null) {
+            config.optWarmup(warmupSchedule);
         }
         System.out.printf("Training %s on %s: %d training and %d held-out images, output in %s%n", description,
                 split.name(), split.train().size(), split.test().size(), output);
@@ -156,14 +170,50 @@ final class TrainCommand implements Callable<Integer> {
                 .setDepth(depth)
                 .setInputShape(channels, imageSize, imageSize)
                 .setNumClasses(2)
-                .optVersion(ResNetVersion.valueOf(version.toUpperCase(Locale.ROOT)))
+                .optVersion(choice("--resnet-version", version, ResNetVersion.class))
                 .optPlain(plain);
         if (unit != null) {
-            network.optUnit(UnitKind.valueOf(unit.toUpperCase(Locale.ROOT)));
+            network.optUnit(choice("--unit", unit, UnitKind.class));
         }
         if (shortcut != null) {
-            network.optShortcut(ShortcutOption.valueOf(shortcut.toUpperCase(Locale.ROOT)));
+            network.optShortcut(choice("--shortcut", shortcut, ShortcutOption.class));
         }
         return network.buildSpec().description();
+    }
+
+    /** The --warmup option, or null for none. */
+    private Warmup warmup() {
+        if (warmup.equals("none")) {
+            return null;
+        }
+        if (warmup.equals("paper")) {
+            return Warmup.paper110Layer();
+        }
+        try {
+            return Warmup.linear(Integer.parseInt(warmup));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--warmup " + warmup + ": expected none, paper or a number of iterations");
+        }
+    }
+
+    /** {@code value} as one of {@code type}'s constants, in any case; refused naming the choices. */
+    static <E extends Enum<E>> E choice(String option, String value, Class<E> type) {
+        for (E constant : type.getEnumConstants()) {
+            if (constant.name().equalsIgnoreCase(value)) {
+                return constant;
+            }
+        }
+        throw new IllegalArgumentException(option + " " + value + ": expected one of " + Arrays.stream(
+                type.getEnumConstants()).map(c -> c.name().length() == 1 ? c.name() : c.name().toLowerCase(Locale.ROOT))
+                .collect(Collectors.joining(", ")));
+    }
+
+    private static boolean isNonEmptyFolder(Path path) throws IOException {
+        if (!Files.isDirectory(path)) {
+            return false;
+        }
+        try (Stream<Path> entries = Files.list(path)) {
+            return entries.findAny().isPresent();
+        }
     }
 }

@@ -6,6 +6,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import picocli.CommandLine;
@@ -60,6 +61,32 @@ class ResFlowTest {
         Run run = run("train", "--depth", "21", "--output", "target/never-written");
         assertThat(run.exitCode()).isEqualTo(1);
         assertThat(run.err()).contains("resflow train:").contains("6n+2").contains("20");
+        assertThat(java.nio.file.Path.of("target/never-written")).doesNotExist();
+    }
+
+    @Test
+    void trainingIntoAFolderThatHoldsSomethingIsRefused(@TempDir java.nio.file.Path folder) throws Exception {
+        java.nio.file.Files.writeString(folder.resolve("saved_model.pb"), "someone's model");
+        Run run = run("train", "--output", folder.toString(), "--max-batches", "1");
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.err()).contains("--output " + folder + " is not empty").contains("--resume");
+        try (var entries = java.nio.file.Files.list(folder)) {
+            assertThat(entries).containsExactly(folder.resolve("saved_model.pb"));
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"--resnet-version=v3|--resnet-version v3: expected one of v1, v2",
+        "--unit=huge|--unit huge: expected one of basic, bottleneck",
+        "--shortcut=D|--shortcut D: expected one of A, B, C",
+        "--schedule=linear|--schedule linear: expected one of step, cosine",
+        "--warmup=soon|--warmup soon: expected none, paper or a number of iterations",
+        "--holdout=1.5|--holdout 1.5: expected a share between 0 and 1"})
+    void aWrongChoiceForTrainingIsRefusedNamingTheChoices(String caseText) {
+        String[] optionAndMessage = caseText.split("\\|");
+        Run run = run("train", optionAndMessage[0], "--output", "target/never-written");
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.err()).contains("resflow train: " + optionAndMessage[1]);
         assertThat(java.nio.file.Path.of("target/never-written")).doesNotExist();
     }
 

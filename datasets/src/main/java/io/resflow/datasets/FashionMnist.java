@@ -97,8 +97,9 @@ public final class FashionMnist {
     private Path require(Split split, String kind) throws IOException {
         return find(split, kind).orElseThrow(() -> new IOException(
                 "Fashion-MNIST " + split.filePrefix + "-" + kind + " not found in " + directory
-                        + ". Install it with: apt-get install dataset-fashion-mnist (or set -D"
-                        + DIRECTORY_PROPERTY + " to a folder holding the IDX files)"));
+                        + ". Install it with: apt-get install dataset-fashion-mnist, or point to a folder holding"
+                        + " the IDX files with RESFLOW_FASHION_MNIST_DIR (./resflow) or -D" + DIRECTORY_PROPERTY
+                        + " (elsewhere)"));
     }
 
     private Optional<Path> find(Split split, String kind) {
