@@ -79,6 +79,7 @@ final class DemoCommand implements Callable<Integer> {
         }
         // Refused now, not after training, the broker, the cluster and the job's warm-up.
         cameraFeed().checkFeed();
+        ClassifyJobConfig.checkSettings(jobSettings("127.0.0.1:9092"));
         FashionMnist mnist = FashionMnist.atDefaultLocation();
         LabelledImages test = mnist.load(FashionMnist.Split.TEST).head(images);
         System.out.printf("[1/4] Data: Fashion-MNIST test set from %s, %d images of %dx%d%n", mnist.directory(),
@@ -94,7 +95,7 @@ final class DemoCommand implements Callable<Integer> {
                 .optTopic(Topics.RETRAINING, 1).optTopic(Topics.LABEL_STATS, 1)
                 .build().start();
                 LocalFlink flink = LocalFlink.start(parallelism, metricsPorts, webPorts)) {
-            ClassifyJobConfig config = ClassifyJobConfig.from(jobSettings(kafka));
+            ClassifyJobConfig config = ClassifyJobConfig.from(jobSettings(kafka.bootstrapServers()));
             StreamExecutionEnvironment env = flink.environment();
             new ClassifyJob(config).build(env, KafkaIo.source(config), KafkaIo.sinks(config));
             JobClient job = env.executeAsync(ClassifyJob.JOB_NAME);
@@ -151,9 +152,9 @@ final class DemoCommand implements Callable<Integer> {
         return line.toString().trim();
     }
 
-    private Configuration jobSettings(EmbeddedKafka kafka) {
+    private Configuration jobSettings(String bootstrapServers) {
         Configuration conf = new Configuration();
-        conf.set(ClassifyJobOptions.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
+        conf.set(ClassifyJobOptions.BOOTSTRAP_SERVERS, bootstrapServers);
         conf.set(ClassifyJobOptions.MODEL_PATH, model.toAbsolutePath().toString());
         conf.set(ClassifyJobOptions.PARALLELISM, parallelism);
         conf.set(ClassifyJobOptions.MAX_BATCH_SIZE, maxBatchSize);

@@ -114,6 +114,18 @@ class ResFlowTest {
         assertThat(System.nanoTime() - start).as("no data, training, broker or cluster first").isLessThan(20_000_000_000L);
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"--max-batch-size", "--parallelism"})
+    void aBadJobSettingIsRefusedBeforeTheModelTrains(String option) {
+        long start = System.nanoTime();
+        Run run = run("demo", option, "0", "--model", "target/never-trained");
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.err()).contains("Cannot start the classify job: " + option + " must be at least 1");
+        assertThat(run.out()).doesNotContain("Model:");
+        assertThat(java.nio.file.Path.of("target/never-trained")).doesNotExist();
+        assertThat(System.nanoTime() - start).as("no data, training, broker or cluster first").isLessThan(20_000_000_000L);
+    }
+
     @Test
     void aModelPathHoldingSomethingElseIsRefusedBeforeTraining(@org.junit.jupiter.api.io.TempDir java.nio.file.Path run)
             throws Exception {

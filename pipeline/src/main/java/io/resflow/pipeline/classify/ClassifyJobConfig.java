@@ -49,6 +49,27 @@ public final class ClassifyJobConfig {
                 problems.add("model " + model.get() + " is not usable: " + e.getMessage());
             }
         }
+        problems.addAll(settingProblems(configuration, metadata));
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException("Cannot start the classify job: " + String.join("; ", problems));
+        }
+        return new ClassifyJobConfig(configuration, metadata);
+    }
+
+    /**
+     * Checks the settings that need neither the model nor Kafka, e.g. before the demo spends minutes
+     * training its model and starting a broker; {@link #from} checks them again, with the rest.
+     */
+    public static void checkSettings(Configuration configuration) {
+        List<String> problems = settingProblems(configuration, null);
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException("Cannot start the classify job: " + String.join("; ", problems));
+        }
+    }
+
+    /** @param metadata the model's, or null to skip the checks that need it */
+    private static List<String> settingProblems(Configuration configuration, ModelMetadata metadata) {
+        List<String> problems = new ArrayList<>();
         positive(configuration, ClassifyJobOptions.PARALLELISM, problems);
         positive(configuration, ClassifyJobOptions.MAX_BATCH_SIZE, problems);
         positive(configuration, ClassifyJobOptions.TOP_K, problems);
@@ -102,10 +123,7 @@ public final class ClassifyJobConfig {
             problems.add("--transaction-timeout must be at least twice --checkpoint-interval: a transaction stays open"
                     + " from one checkpoint until the next one commits it");
         }
-        if (!problems.isEmpty()) {
-            throw new IllegalArgumentException("Cannot start the classify job: " + String.join("; ", problems));
-        }
-        return new ClassifyJobConfig(configuration, metadata);
+        return problems;
     }
 
     /**
