@@ -31,7 +31,7 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--inference-threads", defaultValue = "0", description = "Threads in each of TensorFlow's CPU pools in the pipeline, 0 for one per CPU (default: ${DEFAULT-VALUE}).")
     int inferenceThreads;
 
-    @Option(names = "--inference-thread-spinning", defaultValue = "false", arity = "1", description = "Let TensorFlow's idle threads spin in the pipeline (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--inference-thread-spinning", defaultValue = "false", arity = "0..1", description = "Let TensorFlow's idle threads spin in the pipeline (default: ${DEFAULT-VALUE}).")
     boolean threadSpinning;
 
     @Option(names = "--sweep", split = ",", defaultValue = "1,2,4,8,16,32,64,128,256", description = "Raw engine batch sizes (default: ${DEFAULT-VALUE}).")
@@ -52,7 +52,7 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--parallelism", defaultValue = "2", description = "Flink parallelism (default: ${DEFAULT-VALUE}).")
     int parallelism;
 
-    @Option(names = "--checkpoint-interval", defaultValue = "PT1S", description = "Checkpoint interval of the measured jobs (ISO-8601; the job's own default is PT5S; default: ${DEFAULT-VALUE}).")
+    @Option(names = "--checkpoint-interval", defaultValue = "1 s", description = "Checkpoint interval of the measured jobs (the job's own default is 5 s; default: ${DEFAULT-VALUE}).")
     Duration checkpointInterval;
 
     @Option(names = "--latency-seconds", defaultValue = "20", description = "Sending time per latency run (default: ${DEFAULT-VALUE}).")

@@ -69,7 +69,7 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--web-port", defaultValue = "8081-8091", description = "Port (or range) of the Flink web UI (default: ${DEFAULT-VALUE}).")
     String webPorts;
 
-    @Option(names = "--timeout", defaultValue = "PT5M", description = "Give up waiting for labels after this long (ISO-8601, default: ${DEFAULT-VALUE}).")
+    @Option(names = "--timeout", defaultValue = "5 min", description = "Give up waiting for labels after this long (default: ${DEFAULT-VALUE}).")
     Duration timeout;
 
     @Override

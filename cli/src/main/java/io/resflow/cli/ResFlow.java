@@ -1,5 +1,7 @@
 package io.resflow.cli;
 
+import java.time.Duration;
+import org.apache.flink.util.TimeUtils;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -46,8 +48,22 @@ public final class ResFlow implements Runnable {
     public static CommandLine commandLine() {
         CommandLine commandLine = new CommandLine(new ResFlow());
         commandLine.setExecutionExceptionHandler(new FriendlyErrors());
+        // --encoding png as well as PNG; durations as the classify job's options take them ("5 s", "10ms",
+        // "2 min") or in ISO-8601 ("PT5M"), in every command.
+        commandLine.setCaseInsensitiveEnumValuesAllowed(true);
+        commandLine.registerConverter(Duration.class, ResFlow::duration);
         ClassifyCommand.addJobOptions(commandLine.getSubcommands().get("classify").getCommandSpec());
         return commandLine;
+    }
+
+    static Duration duration(String text) {
+        String trimmed = text.trim();
+        try {
+            return trimmed.regionMatches(true, 0, "P", 0, 1) ? Duration.parse(trimmed) : TimeUtils.parseDuration(trimmed);
+        } catch (RuntimeException e) {
+            throw new CommandLine.TypeConversionException("'" + text + "' is not a duration: give e.g. 5 s, 500 ms,"
+                    + " 2 min or PT5M");
+        }
     }
 
     @Override

@@ -91,6 +91,25 @@ class ResFlowTest {
     }
 
     @Test
+    void durationsAreTakenAsTheJobOptionsTakeThemOrInIso8601() {
+        assertThat(ResFlow.duration("5 s")).isEqualTo(java.time.Duration.ofSeconds(5));
+        assertThat(ResFlow.duration("500ms")).isEqualTo(java.time.Duration.ofMillis(500));
+        assertThat(ResFlow.duration("2 min")).isEqualTo(java.time.Duration.ofMinutes(2));
+        assertThat(ResFlow.duration("PT5M")).isEqualTo(java.time.Duration.ofMinutes(5));
+        Run run = run("demo", "--timeout", "soon");
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).contains("'soon' is not a duration: give e.g. 5 s, 500 ms, 2 min or PT5M");
+    }
+
+    @Test
+    void enumValuesAreTakenInAnyCase() {
+        CommandLine.ParseResult parsed = ResFlow.commandLine()
+                .parseArgs("replay", "--bootstrap-servers", "127.0.0.1:9092", "--encoding", "png");
+        Object encoding = parsed.subcommand().matchedOptionValue("--encoding", null);
+        assertThat(encoding).hasToString("PNG");
+    }
+
+    @Test
     void noCommandAsksForOne() {
         Run run = run();
         assertThat(run.exitCode()).isEqualTo(2);
