@@ -12,9 +12,11 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
 import java.util.stream.Stream;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -58,9 +60,9 @@ final class ClassifyCommand implements Callable<Integer> {
         if (jobManager == null) {
             try (LocalFlink flink = LocalFlink.start(config.get(ClassifyJobOptions.PARALLELISM), metricsPorts,
                     webPorts)) {
-                System.out.printf("Local Flink cluster: web UI on %s, Prometheus metrics on the first free port of"
-                        + " %s (/metrics)%n", flink.webUrl(), metricsPorts);
-                run(config, flink.environment());
+                System.out.printf("Local Flink cluster: web UI on %s, Prometheus metrics: %s%n", flink.webUrl(),
+                        flink.metricsUrl().orElse("none (every port of " + metricsPorts + " is taken)"));
+                awaitEnd(submit(config, flink.environment()));
             }
         } else {
             // The web UI's address works too: http://host:8081/ is host:8081.
@@ -70,8 +72,8 @@ final class ClassifyCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("--jobmanager must be host:port (the REST port, 8081 by default),"
                         + " got " + jobManager);
             }
-            run(config, StreamExecutionEnvironment.createRemoteEnvironment(hostPort[0], Integer.parseInt(hostPort[1]),
-                    jobJars()));
+            awaitEnd(submit(config, StreamExecutionEnvironment.createRemoteEnvironment(hostPort[0],
+                    Integer.parseInt(hostPort[1]), jobJars())));
         }
         return 0;
     }
@@ -104,12 +106,24 @@ final class ClassifyCommand implements Callable<Integer> {
         }
     }
 
-    private static void run(ClassifyJobConfig config, StreamExecutionEnvironment env) throws Exception {
+    private static JobClient submit(ClassifyJobConfig config, StreamExecutionEnvironment env) throws Exception {
         new ClassifyJob(config).build(env, KafkaIo.source(config), KafkaIo.sinks(config));
-        System.out.printf("Serving %s %s (%s) from %s: %s -> %s%n", config.metadata().name(), config.metadata().version(),
-                config.metadata().architecture(), config.modelPath(), config.get(ClassifyJobOptions.IMAGES_TOPIC),
-                config.get(ClassifyJobOptions.LABELS_TOPIC));
-        JobExecutionResult result = env.execute(ClassifyJob.JOB_NAME);
+        JobClient job = env.executeAsync(ClassifyJob.JOB_NAME);
+        System.out.printf("Serving %s %s (%s) from %s: %s -> %s (job %s)%n", config.metadata().name(),
+                config.metadata().version(), config.metadata().architecture(), config.modelPath(),
+                config.get(ClassifyJobOptions.IMAGES_TOPIC), config.get(ClassifyJobOptions.LABELS_TOPIC),
+                job.getJobID());
+        return job;
+    }
+
+    /** Until the job ends (a bounded one, or a cancelled or failed one); its failure is thrown as the job's own. */
+    private static void awaitEnd(JobClient job) throws Exception {
+        JobExecutionResult result;
+        try {
+            result = job.getJobExecutionResult().get();
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof Exception cause ? cause : e;
+        }
         System.out.printf("Job %s finished after %d s%n", result.getJobID(), result.getNetRuntime() / 1000);
     }
 

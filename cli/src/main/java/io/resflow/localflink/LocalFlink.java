@@ -1,6 +1,11 @@
 package io.resflow.localflink;
 
+import java.io.IOException;
+import java.net.ServerSocket;
 import java.net.URI;
+import java.util.Iterator;
+import java.util.Optional;
+import java.util.OptionalInt;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.configuration.TaskManagerOptions;
@@ -8,6 +13,7 @@ import org.apache.flink.core.plugin.PluginUtils;
 import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.util.NetUtils;
 
 /**
  * A Flink cluster inside this JVM (Flink's MiniCluster) with its web UI and the Prometheus
@@ -23,10 +29,12 @@ public final class LocalFlink implements AutoCloseable {
 
     private final MiniCluster cluster;
     private final URI restAddress;
+    private final OptionalInt metricsPort;
 
-    private LocalFlink(MiniCluster cluster, URI restAddress) {
+    private LocalFlink(MiniCluster cluster, URI restAddress, OptionalInt metricsPort) {
         this.cluster = cluster;
         this.restAddress = restAddress;
+        this.metricsPort = metricsPort;
     }
 
     /**
@@ -40,7 +48,11 @@ public final class LocalFlink implements AutoCloseable {
         conf.set(RestOptions.ADDRESS, "127.0.0.1");
         conf.set(RestOptions.BIND_PORT, webPorts);
         conf.setString("metrics.reporter.prom.factory.class", "org.apache.flink.metrics.prometheus.PrometheusReporterFactory");
-        conf.setString("metrics.reporter.prom.port", metricsPorts);
+        // The reporter takes the first free port of a range without saying which; picked here, the
+        // port is known (another process may hold the first one).
+        OptionalInt metricsPort = firstFreePort(metricsPorts);
+        conf.setString("metrics.reporter.prom.port",
+                metricsPort.isPresent() ? Integer.toString(metricsPort.getAsInt()) : metricsPorts);
         // A failing job is retried a few times, then stops with its error: never a restart loop.
         conf.setString("restart-strategy.type", "fixed-delay");
         conf.setString("restart-strategy.fixed-delay.attempts", "3");
@@ -52,7 +64,32 @@ public final class LocalFlink implements AutoCloseable {
                 .setPluginManager(PluginUtils.createPluginManagerFromRootFolder(conf))
                 .build());
         cluster.start();
-        return new LocalFlink(cluster, cluster.getRestAddress().get());
+        return new LocalFlink(cluster, cluster.getRestAddress().get(), metricsPort);
+    }
+
+    private static OptionalInt firstFreePort(String range) {
+        Iterator<Integer> ports;
+        try {
+            ports = NetUtils.getPortRangeFromString(range);
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("metrics port range " + range + ": " + e.getMessage(), e);
+        }
+        while (ports.hasNext()) {
+            int port = ports.next();
+            // Where the reporter binds: every interface.
+            try (ServerSocket probe = new ServerSocket(port)) {
+                return OptionalInt.of(port);
+            } catch (IOException taken) {
+                // Try the next one.
+            }
+        }
+        return OptionalInt.empty();
+    }
+
+    /** Prometheus' /metrics of this cluster, e.g. http://127.0.0.1:9249/metrics; empty when the whole range was taken. */
+    public Optional<String> metricsUrl() {
+        return metricsPort.isPresent()
+                ? Optional.of("http://127.0.0.1:" + metricsPort.getAsInt() + "/metrics") : Optional.empty();
     }
 
     /** The web UI, e.g. http://127.0.0.1:8081. */
