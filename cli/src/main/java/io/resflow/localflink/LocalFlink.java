@@ -6,6 +6,7 @@ import java.net.URI;
 import java.util.Iterator;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.concurrent.TimeUnit;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.configuration.TaskManagerOptions;
@@ -30,11 +31,13 @@ public final class LocalFlink implements AutoCloseable {
     private final MiniCluster cluster;
     private final URI restAddress;
     private final OptionalInt metricsPort;
+    private final Thread closeOnExit;
 
-    private LocalFlink(MiniCluster cluster, URI restAddress, OptionalInt metricsPort) {
+    private LocalFlink(MiniCluster cluster, URI restAddress, OptionalInt metricsPort, Thread closeOnExit) {
         this.cluster = cluster;
         this.restAddress = restAddress;
         this.metricsPort = metricsPort;
+        this.closeOnExit = closeOnExit;
     }
 
     /**
@@ -63,8 +66,24 @@ public final class LocalFlink implements AutoCloseable {
                 .setNumSlotsPerTaskManager(slots)
                 .setPluginManager(PluginUtils.createPluginManagerFromRootFolder(conf))
                 .build());
-        cluster.start();
-        return new LocalFlink(cluster, cluster.getRestAddress().get(), metricsPort);
+        // Ctrl-C ends the JVM without closing what try-with-resources holds: the cluster would leave its
+        // RPC system's jar (21 MB) and upload folder in the temp directory every time.
+        Thread closeOnExit = new Thread(() -> {
+            try {
+                cluster.closeAsync().get(30, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                // The JVM is ending either way.
+            }
+        }, "local-flink-shutdown");
+        Runtime.getRuntime().addShutdownHook(closeOnExit);
+        try {
+            cluster.start();
+            return new LocalFlink(cluster, cluster.getRestAddress().get(), metricsPort, closeOnExit);
+        } catch (Exception e) {
+            Runtime.getRuntime().removeShutdownHook(closeOnExit);
+            cluster.close();
+            throw e;
+        }
     }
 
     private static OptionalInt firstFreePort(String range) {
@@ -104,6 +123,12 @@ public final class LocalFlink implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
+        try {
+            Runtime.getRuntime().removeShutdownHook(closeOnExit);
+        } catch (IllegalStateException shuttingDown) {
+            // The hook closes the cluster.
+            return;
+        }
         cluster.close();
     }
 }
