@@ -9,11 +9,14 @@
 #   /opt/resflow/lib/          cli/target/lib and the launcher's jar, as `./mvnw -pl cli -am package`
 #                              leaves them (the same class path ./resflow runs with).
 #   /opt/resflow/jvm.options   the JVM options from the root pom (flink.jvm.opens), read with java @file.
-#   /opt/resflow/natives/...   TensorFlow's natives (the export's parity gate runs the SavedModel), unpacked
-#                              at build time and named by TENSORFLOW_LIBRARY_PATH.
+#   /opt/resflow/natives/...   TensorFlow's natives (the export's parity gate runs the SavedModel) and
+#                              PyTorch's (training), unpacked at build time and named by
+#                              TENSORFLOW_LIBRARY_PATH and PYTORCH_LIBRARY_PATH: left in their jars, DJL
+#                              unpacked PyTorch's into /tmp at every start (the home is not writable), about
+#                              3 GB for the CUDA build. Only DJL's 4 MB JNI library is unpacked at start.
 #   Fashion-MNIST              Debian's dataset-fashion-mnist, where the launcher looks for it.
-#   GPU variant                PyTorch's CUDA 12.4 natives (pytorch-native-cu124, which bundles its CUDA
-#                              libraries) instead of the CPU ones, and the CUDA 12.4 runtime library
+#   GPU variant                PyTorch's CUDA 12.4 natives (from pytorch-native-cu124, which bundles its
+#                              CUDA libraries) instead of the CPU ones, and the CUDA 12.4 runtime library
 #                              (libcudart) from NVIDIA's image: DJL decides whether there is a GPU, and
 #                              whether the cu124 natives fit, by loading the system's libcudart and asking
 #                              it; the NVIDIA container toolkit mounts only the driver (libcuda). Without it
@@ -40,7 +43,7 @@ COPY . .
 RUN --mount=type=cache,target=/root/.m2 \
     set -eu; \
     ./mvnw -B -ntp -pl cli -am package -DskipTests; \
-    mkdir -p /out/lib /out/natives /out/cuda; \
+    mkdir -p /out/lib /out/natives /out/cuda /out/pytorch-cpu /out/pytorch-cu124; \
     cp cli/target/lib/*.jar /out/lib/; \
     cp "$(ls cli/target/resflow-cli-*.jar | grep -v -- '-tests.jar$')" /out/lib/resflow-cli.jar; \
     cp cli/target/jvm.options /out/jvm.options; \
@@ -50,17 +53,29 @@ RUN --mount=type=cache,target=/root/.m2 \
     test -f /out/natives/libjnitensorflow.so; \
     ./mvnw -B -ntp dependency:copy \
       -Dartifact=ai.djl.pytorch:pytorch-native-cu124:${PYTORCH_NATIVE_VERSION}:jar:linux-x86_64 \
-      -DoutputDirectory=/out/cuda
+      -DoutputDirectory=/out/cuda; \
+    for flavor in cpu cu124; do \
+      native_jar="$(find /out/lib /out/cuda -name "pytorch-native-${flavor}-*.jar")"; \
+      (cd /tmp && jar xf "$native_jar" pytorch && mv "pytorch/${flavor}/linux-x86_64/"* "/out/pytorch-${flavor}/" \
+        && rm -r pytorch); \
+      rm "$native_jar"; \
+      test -f "/out/pytorch-${flavor}/libtorch.so"; \
+    done
 
 FROM ${RUNTIME_IMAGE} AS cpu
 ARG TENSORFLOW_NATIVE_VERSION
+ARG PYTORCH_NATIVE_VERSION
 RUN set -eu; \
     apt-get update; \
     apt-get install -y --no-install-recommends openjdk-17-jre-headless dataset-fashion-mnist; \
     rm -rf /var/lib/apt/lists/*; \
     useradd --system --uid 10001 --home-dir /opt/resflow resflow
-ENV TENSORFLOW_LIBRARY_PATH=/opt/resflow/natives/tensorflow-${TENSORFLOW_NATIVE_VERSION}-cu121-linux-x86_64
+ENV TENSORFLOW_LIBRARY_PATH=/opt/resflow/natives/tensorflow-${TENSORFLOW_NATIVE_VERSION}-cu121-linux-x86_64 \
+    PYTORCH_LIBRARY_PATH=/opt/resflow/natives/pytorch-${PYTORCH_NATIVE_VERSION}-cpu \
+    PYTORCH_VERSION=${PYTORCH_NATIVE_VERSION} \
+    PYTORCH_FLAVOR=cpu
 COPY --from=build /out/natives/ ${TENSORFLOW_LIBRARY_PATH}/
+COPY --from=build /out/pytorch-cpu/ ${PYTORCH_LIBRARY_PATH}/
 COPY --from=build /out/jvm.options /opt/resflow/jvm.options
 COPY --from=build /out/lib/ /opt/resflow/lib/
 WORKDIR /opt/resflow
@@ -73,9 +88,12 @@ CMD ["--help"]
 
 # GPU: the CPU image with PyTorch's CUDA natives in place of the CPU ones, and CUDA's runtime library.
 FROM cpu AS gpu
+ARG PYTORCH_NATIVE_VERSION
 USER root
-RUN rm /opt/resflow/lib/pytorch-native-cpu-*.jar
-COPY --from=build /out/cuda/ /opt/resflow/lib/
+RUN rm -r "${PYTORCH_LIBRARY_PATH}"
+ENV PYTORCH_LIBRARY_PATH=/opt/resflow/natives/pytorch-${PYTORCH_NATIVE_VERSION}-cu124 \
+    PYTORCH_FLAVOR=cu124
+COPY --from=build /out/pytorch-cu124/ ${PYTORCH_LIBRARY_PATH}/
 COPY --from=cuda-runtime /usr/local/cuda/lib64/libcudart.so.12* /usr/local/lib/resflow-cuda/
 # JNA loads "cudart" as libcudart.so; glibc 2.36 here runs a library built for Ubuntu 22.04's 2.35.
 RUN set -eu; \
@@ -84,6 +102,5 @@ RUN set -eu; \
     echo /usr/local/lib/resflow-cuda > /etc/ld.so.conf.d/resflow-cuda.conf; \
     ldconfig
 ENV NVIDIA_VISIBLE_DEVICES=all \
-    NVIDIA_DRIVER_CAPABILITIES=compute,utility \
-    PYTORCH_FLAVOR=cu124
+    NVIDIA_DRIVER_CAPABILITIES=compute,utility
 USER 10001
