@@ -198,6 +198,8 @@ final class DemoCommand implements Callable<Integer> {
         }
         // Anything beyond the expected count would be a duplicate: one more checkpoint to show it.
         Thread.sleep(1_500);
+        // The last progress line was up to 2 s old: end the progress with where it ended.
+        System.out.println("      " + view.statusLine());
         return view.outputs() >= expected;
     }
 
