@@ -49,11 +49,12 @@ public final class ClockBoundedWatermarks<T> implements WatermarkGenerator<T> {
 
     @Override
     public void onPeriodicEmit(WatermarkOutput output) {
-        long bounded = Math.min(newestCaptureTime, clock.getAsLong()) - outOfOrdernessMillis - 1;
         // A clock stepped back (NTP) must not move the watermark back.
-        if (bounded > emitted) {
-            emitted = bounded;
-            output.emitWatermark(new Watermark(bounded));
+        emitted = Math.max(emitted, Math.min(newestCaptureTime, clock.getAsLong()) - outOfOrdernessMillis - 1);
+        // Emitted every period even when unchanged, as Flink's own generators do: a watermark is what
+        // marks a partition that went idle active again (WatermarksWithIdleness), frames alone do not.
+        if (emitted > Long.MIN_VALUE) {
+            output.emitWatermark(new Watermark(emitted));
         }
     }
 }

@@ -6,9 +6,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.flink.api.common.eventtime.Watermark;
 import org.apache.flink.api.common.eventtime.WatermarkOutput;
+import org.apache.flink.api.common.eventtime.WatermarksWithIdleness;
+import org.apache.flink.util.clock.ManualClock;
 import org.junit.jupiter.api.Test;
 
 class ClockBoundedWatermarksTest {
@@ -53,7 +56,26 @@ class ClockBoundedWatermarksTest {
         clock.set(NOW + 1_000);
         watermarks.onPeriodicEmit(output);
 
-        assertThat(output.watermarks).containsExactly(NOW - 2_001, NOW + 1_000 - 2_001);
+        assertThat(output.watermarks).containsExactly(NOW - 2_001, NOW - 2_001, NOW + 1_000 - 2_001);
+    }
+
+    @Test
+    void aPartitionThatWentIdleIsActiveAgainWithItsNextFrameEvenAnOlderOne() {
+        // Not at 0: Flink's idleness timer reads a start time of 0 as "not started".
+        ManualClock idleClock = new ManualClock(TimeUnit.SECONDS.toNanos(1));
+        WatermarksWithIdleness<String> withIdleness =
+                new WatermarksWithIdleness<>(watermarks, Duration.ofSeconds(5), idleClock);
+        withIdleness.onEvent("a", NOW - 1_000, output);
+        withIdleness.onPeriodicEmit(output);
+        withIdleness.onPeriodicEmit(output); // no frame since the last period: the idle timeout starts
+        idleClock.advanceTime(6, TimeUnit.SECONDS);
+        withIdleness.onPeriodicEmit(output);
+        assertThat(output.idle).as("idle after 5 s without frames").isTrue();
+
+        // Older than the newest so far: the watermark does not move, but the partition counts again.
+        withIdleness.onEvent("b", NOW - 3_000, output);
+        withIdleness.onPeriodicEmit(output);
+        assertThat(output.idle).isFalse();
     }
 
     @Test
@@ -69,18 +91,25 @@ class ClockBoundedWatermarksTest {
                 .isInstanceOf(IllegalArgumentException.class);
     }
 
+    /** Like Flink's per-split output: idle until the next watermark or markActive. */
     private static final class Emitted implements WatermarkOutput {
         final List<Long> watermarks = new ArrayList<>();
+        boolean idle;
 
         @Override
         public void emitWatermark(Watermark watermark) {
             watermarks.add(watermark.getTimestamp());
+            idle = false;
         }
 
         @Override
-        public void markIdle() {}
+        public void markIdle() {
+            idle = true;
+        }
 
         @Override
-        public void markActive() {}
+        public void markActive() {
+            idle = false;
+        }
     }
 }
