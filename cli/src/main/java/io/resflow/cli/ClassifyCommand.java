@@ -9,7 +9,9 @@ import io.resflow.pipeline.kafka.KafkaPreflight;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
@@ -85,25 +87,31 @@ final class ClassifyCommand implements Callable<Integer> {
      * topics on first use create the outputs.
      */
     private static void checkKafka(ClassifyJobConfig config, boolean jobRunsHere) throws InterruptedException {
-        String servers = config.get(ClassifyJobOptions.BOOTSTRAP_SERVERS);
         List<String> topics = List.of(config.get(ClassifyJobOptions.IMAGES_TOPIC),
                 config.get(ClassifyJobOptions.LABELS_TOPIC), config.get(ClassifyJobOptions.DEAD_LETTERS_TOPIC),
                 config.get(ClassifyJobOptions.RETRAINING_TOPIC), config.get(ClassifyJobOptions.LABEL_STATS_TOPIC));
+        kafkaNote(config.get(ClassifyJobOptions.BOOTSTRAP_SERVERS), topics, jobRunsHere, KafkaPreflight.DEFAULT_TIMEOUT)
+                .ifPresent(System.out::println);
+    }
+
+    /** What to tell the user about Kafka before the job starts, if anything; throws when the job cannot run. */
+    static Optional<String> kafkaNote(String servers, List<String> topics, boolean jobRunsHere, Duration timeout)
+            throws InterruptedException {
         Set<String> missing;
         try {
-            missing = KafkaPreflight.missingTopics(servers, topics, KafkaPreflight.DEFAULT_TIMEOUT);
+            missing = KafkaPreflight.missingTopics(servers, topics, timeout);
         } catch (KafkaPreflight.KafkaUnreachableException e) {
             if (jobRunsHere) {
                 throw e;
             }
-            System.out.printf("Note: %s Submitting anyway: the Flink cluster may reach it.%n", e.getMessage());
-            return;
+            return Optional.of("Note: " + e.getMessage() + " Submitting anyway: the Flink cluster may reach it.");
         }
-        if (!missing.isEmpty()) {
-            System.out.printf("Note: Kafka at %s has no topic %s yet. The job reads the images topic once it exists"
-                    + " and writes the others where the broker creates topics on first use; elsewhere create them"
-                    + " first (k8s/base/kafka/topics.yaml has ResFlow's settings).%n", servers, String.join(", ", missing));
+        if (missing.isEmpty()) {
+            return Optional.empty();
         }
+        return Optional.of(String.format("Note: Kafka at %s has no topic %s yet. The job reads the images topic once it"
+                + " exists and writes the others where the broker creates topics on first use; elsewhere create them"
+                + " first (k8s/base/kafka/topics.yaml has ResFlow's settings).", servers, String.join(", ", missing)));
     }
 
     private static JobClient submit(ClassifyJobConfig config, StreamExecutionEnvironment env) throws Exception {

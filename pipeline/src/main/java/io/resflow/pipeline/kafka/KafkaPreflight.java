@@ -9,6 +9,7 @@ import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -22,6 +23,9 @@ import org.apache.kafka.common.KafkaException;
  */
 public final class KafkaPreflight {
 
+    /** host:port, the host a name, IPv4 or bracketed IPv6 address. */
+    private static final Pattern HOST_AND_PORT = Pattern.compile("(\\[[0-9a-fA-F:.]+]|[^\\s:,\\[\\]]+):\\d{1,5}");
+
     /** Long enough for a broker under load or a slow DNS lookup; short enough for a person to wait. */
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(15);
 
@@ -34,6 +38,12 @@ public final class KafkaPreflight {
      */
     public static Set<String> missingTopics(String bootstrapServers, Collection<String> topics, Duration timeout)
             throws InterruptedException {
+        for (String server : bootstrapServers.split(",", -1)) {
+            if (!HOST_AND_PORT.matcher(server.trim()).matches()) {
+                throw new IllegalArgumentException("--bootstrap-servers " + bootstrapServers + ": '" + server.trim()
+                        + "' is not host:port");
+            }
+        }
         Properties props = new Properties();
         props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, Math.toIntExact(timeout.toMillis()));
@@ -42,7 +52,8 @@ public final class KafkaPreflight {
         try {
             admin = Admin.create(props);
         } catch (KafkaException e) {
-            throw new IllegalArgumentException("--bootstrap-servers " + bootstrapServers + ": " + rootMessage(e), e);
+            // The addresses are well-formed (checked above), so: no name resolves from here.
+            throw new KafkaUnreachableException(bootstrapServers, e);
         }
         try {
             Set<String> existing = admin.listTopics().names().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -70,6 +81,11 @@ public final class KafkaPreflight {
     /** No broker at the given address answered in time. */
     public static final class KafkaUnreachableException extends RuntimeException {
         private static final long serialVersionUID = 1L;
+
+        KafkaUnreachableException(String bootstrapServers, KafkaException cause) {
+            super("Kafka at " + bootstrapServers + " cannot be reached from this machine (" + rootMessage(cause)
+                    + "): is that host name right, and one this machine can resolve?", cause);
+        }
 
         KafkaUnreachableException(String bootstrapServers, Duration timeout, Exception cause) {
             super("Kafka at " + bootstrapServers + " did not answer within " + timeout.toSeconds() + " s"

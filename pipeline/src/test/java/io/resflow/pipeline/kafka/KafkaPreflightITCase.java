@@ -36,9 +36,19 @@ class KafkaPreflightITCase {
     }
 
     @Test
+    void aHostNameThatDoesNotResolveHereIsUnreachableNotAWrongArgument() {
+        // Like a Kubernetes service name seen from outside the cluster.
+        assertThatThrownBy(() -> KafkaPreflight.missingTopics("resflow-kafka-bootstrap.invalid:9092", "images"))
+                .isInstanceOf(KafkaPreflight.KafkaUnreachableException.class)
+                .hasMessageStartingWith("Kafka at resflow-kafka-bootstrap.invalid:9092 cannot be reached from this machine");
+    }
+
+    @Test
     void anAddressThatIsNoHostAndPortIsRefusedAsAnArgument() {
         assertThatThrownBy(() -> KafkaPreflight.missingTopics("localhost", "images"))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageStartingWith("--bootstrap-servers localhost: ");
+                .hasMessage("--bootstrap-servers localhost: 'localhost' is not host:port");
+        assertThatThrownBy(() -> KafkaPreflight.missingTopics("127.0.0.1:9092,", "images"))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 }
