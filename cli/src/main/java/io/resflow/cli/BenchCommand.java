@@ -19,7 +19,7 @@ import picocli.CommandLine.Option;
                 + " BENCHMARKS.md and its plots.")
 final class BenchCommand implements Callable<Integer> {
 
-    @Option(names = "--model", defaultValue = ResFlow.HOME + "/runs/demo/model", description = "SavedModel to measure; trained quickly when missing (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--model", defaultValue = ResFlow.LAUNCHER_ROOT + "/runs/demo/model", description = "SavedModel to measure; trained quickly when missing (default: ${DEFAULT-VALUE}).")
     Path model;
 
     @Option(names = "--batch-size", defaultValue = "64", description = "The pipeline's max batch size, compared with the raw engine at the same size (default: ${DEFAULT-VALUE}).")
@@ -61,10 +61,10 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--load", split = ",", defaultValue = "0.5,0.9", description = "Offered load as fractions of the measured maximum (default: ${DEFAULT-VALUE}).")
     List<Double> load;
 
-    @Option(names = "--report", defaultValue = ResFlow.HOME + "/BENCHMARKS.md", description = "Markdown report to write (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--report", defaultValue = ResFlow.LAUNCHER_ROOT + "/BENCHMARKS.md", description = "Markdown report to write (default: ${DEFAULT-VALUE}).")
     Path report;
 
-    @Option(names = "--plots", defaultValue = ResFlow.HOME + "/docs/benchmarks", description = "Folder for the PNG plots (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--plots", defaultValue = ResFlow.LAUNCHER_ROOT + "/docs/benchmarks", description = "Folder for the PNG plots (default: ${DEFAULT-VALUE}).")
     Path plots;
 
     @Override

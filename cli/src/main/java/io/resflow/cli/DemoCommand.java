@@ -45,7 +45,7 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--images", defaultValue = "2000", description = "How many Fashion-MNIST test images to stream (default: ${DEFAULT-VALUE}, at most 10000).")
     int images;
 
-    @Option(names = "--model", defaultValue = ResFlow.HOME + "/runs/demo/model", description = "SavedModel to serve; trained quickly when missing (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--model", defaultValue = ResFlow.LAUNCHER_ROOT + "/runs/demo/model", description = "SavedModel to serve; trained quickly when missing (default: ${DEFAULT-VALUE}).")
     Path model;
 
     @Option(names = "--cameras", defaultValue = "4", description = "Simulated cameras (default: ${DEFAULT-VALUE}).")

@@ -35,7 +35,7 @@ public final class ResFlow implements Runnable {
      * The repository the launcher runs from (it sets {@code resflow.home}), so defaults such as the
      * demo's model do not depend on the current directory; the current directory without the launcher.
      */
-    static final String HOME = "${sys:resflow.home:-.}";
+    static final String LAUNCHER_ROOT = "${sys:resflow.home:-.}";
 
     @Spec
     CommandSpec spec;
@@ -58,12 +58,22 @@ public final class ResFlow implements Runnable {
 
     static Duration duration(String text) {
         String trimmed = text.trim();
+        Duration duration;
         try {
-            return trimmed.regionMatches(true, 0, "P", 0, 1) ? Duration.parse(trimmed) : TimeUtils.parseDuration(trimmed);
+            // Flink reads a bare number as milliseconds: "--timeout 300" would be 300 ms. A unit is required.
+            if (trimmed.matches("\\d+")) {
+                throw new IllegalArgumentException("no unit");
+            }
+            duration = trimmed.regionMatches(true, 0, "P", 0, 1) ? Duration.parse(trimmed)
+                    : TimeUtils.parseDuration(trimmed);
         } catch (RuntimeException e) {
             throw new CommandLine.TypeConversionException("'" + text + "' is not a duration: give e.g. 5 s, 500 ms,"
                     + " 2 min or PT5M");
         }
+        if (duration.isNegative()) {
+            throw new CommandLine.TypeConversionException("'" + text + "' is negative: a duration here is 0 or more");
+        }
+        return duration;
     }
 
     @Override

@@ -118,6 +118,11 @@ final class TrainCommand implements Callable<Integer> {
         if (!(holdOut > 0 && holdOut < 1)) {
             throw new IllegalArgumentException("--holdout " + holdOut + ": expected a share between 0 and 1, e.g. 0.1");
         }
+        if (resume && Files.exists(output.resolve(TrainingRun.SAVED_MODEL))) {
+            throw new IllegalArgumentException("the run in " + output + " is finished and exported ("
+                    + output.resolve(TrainingRun.SAVED_MODEL) + "): nothing to resume; train a new model into another"
+                    + " --output");
+        }
         if (!resume && isNonEmptyFolder(output)) {
             // Checkpoints, reports and the SavedModel would land among what is there (a SavedModel, say).
             throw new IllegalArgumentException("--output " + output + " is not empty: give a new folder for this run,"

@@ -3,10 +3,13 @@ package io.resflow.localflink;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.configuration.TaskManagerOptions;
@@ -52,10 +55,12 @@ public final class LocalFlink implements AutoCloseable {
         conf.set(RestOptions.BIND_PORT, webPorts);
         conf.setString("metrics.reporter.prom.factory.class", "org.apache.flink.metrics.prometheus.PrometheusReporterFactory");
         // The reporter takes the first free port of a range without saying which; picked here, the
-        // port is known (another process may hold the first one).
-        OptionalInt metricsPort = firstFreePort(metricsPorts);
-        conf.setString("metrics.reporter.prom.port",
-                metricsPort.isPresent() ? Integer.toString(metricsPort.getAsInt()) : metricsPorts);
+        // port is known (another process may hold the first one). The reporter still gets the rest of
+        // the range, in case another process takes the picked port before the reporter binds it.
+        List<Integer> freeFirst = freeFirst(metricsPorts);
+        OptionalInt metricsPort = freeFirst.isEmpty() ? OptionalInt.empty() : OptionalInt.of(freeFirst.get(0));
+        conf.setString("metrics.reporter.prom.port", freeFirst.isEmpty() ? metricsPorts
+                : freeFirst.stream().map(String::valueOf).collect(Collectors.joining(",")));
         // A failing job is retried a few times, then stops with its error: never a restart loop.
         conf.setString("restart-strategy.type", "fixed-delay");
         conf.setString("restart-strategy.fixed-delay.attempts", "3");
@@ -86,23 +91,28 @@ public final class LocalFlink implements AutoCloseable {
         }
     }
 
-    private static OptionalInt firstFreePort(String range) {
+    /** The ports of {@code range} from the first free one on (where the reporter binds: every interface). */
+    private static List<Integer> freeFirst(String range) {
         Iterator<Integer> ports;
         try {
             ports = NetUtils.getPortRangeFromString(range);
         } catch (RuntimeException e) {
             throw new IllegalArgumentException("metrics port range " + range + ": " + e.getMessage(), e);
         }
+        List<Integer> fromFirstFree = new ArrayList<>();
         while (ports.hasNext()) {
             int port = ports.next();
-            // Where the reporter binds: every interface.
-            try (ServerSocket probe = new ServerSocket(port)) {
-                return OptionalInt.of(port);
-            } catch (IOException taken) {
-                // Try the next one.
+            if (fromFirstFree.isEmpty()) {
+                try (ServerSocket probe = new ServerSocket(port)) {
+                    fromFirstFree.add(port);
+                } catch (IOException taken) {
+                    // Try the next one.
+                }
+            } else {
+                fromFirstFree.add(port);
             }
         }
-        return OptionalInt.empty();
+        return fromFirstFree;
     }
 
     /** Prometheus' /metrics of this cluster, e.g. http://127.0.0.1:9249/metrics; empty when the whole range was taken. */

@@ -96,6 +96,10 @@ class ResFlowTest {
         assertThat(ResFlow.duration("500ms")).isEqualTo(java.time.Duration.ofMillis(500));
         assertThat(ResFlow.duration("2 min")).isEqualTo(java.time.Duration.ofMinutes(2));
         assertThat(ResFlow.duration("PT5M")).isEqualTo(java.time.Duration.ofMinutes(5));
+        for (String notADuration : new String[] {"300", "-5 s", "PT-5S"}) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> ResFlow.duration(notADuration))
+                    .as(notADuration).isInstanceOf(CommandLine.TypeConversionException.class);
+        }
         Run run = run("demo", "--timeout", "soon");
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.err()).contains("'soon' is not a duration: give e.g. 5 s, 500 ms, 2 min or PT5M");
@@ -107,6 +111,27 @@ class ResFlowTest {
                 .parseArgs("replay", "--bootstrap-servers", "127.0.0.1:9092", "--encoding", "png");
         Object encoding = parsed.subcommand().matchedOptionValue("--encoding", null);
         assertThat(encoding).hasToString("PNG");
+    }
+
+    @Test
+    void kafkaThatThisMachineCannotReachIsANoteForARemoteClusterAndAnErrorForALocalOne() throws Exception {
+        // A Kubernetes service name, which resolves only inside the cluster the job is submitted to.
+        String servers = "resflow-kafka-bootstrap.invalid:9092";
+        assertThat(ClassifyCommand.kafkaNote(servers, List.of("images"), false, java.time.Duration.ofSeconds(2)))
+                .hasValueSatisfying(note -> assertThat(note).startsWith("Note: Kafka at " + servers)
+                        .endsWith("Submitting anyway: the Flink cluster may reach it."));
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                () -> ClassifyCommand.kafkaNote(servers, List.of("images"), true, java.time.Duration.ofSeconds(2)))
+                .isInstanceOf(io.resflow.pipeline.kafka.KafkaPreflight.KafkaUnreachableException.class);
+    }
+
+    @Test
+    void resumingARunThatIsAlreadyExportedIsRefusedBeforeTheDataLoads(@TempDir java.nio.file.Path runFolder)
+            throws Exception {
+        java.nio.file.Files.createDirectories(runFolder.resolve("saved-model"));
+        Run run = run("train", "--resume", "--output", runFolder.toString(), "--max-batches", "1");
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.err()).contains("is finished and exported").contains("nothing to resume");
     }
 
     @Test
