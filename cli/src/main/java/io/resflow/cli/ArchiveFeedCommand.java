@@ -5,6 +5,7 @@ import io.resflow.pipeline.kafka.Topics;
 import io.resflow.schema.ImageRecord;
 import io.resflow.schema.wire.SingleObjectCodec;
 import io.resflow.schema.wire.WireFormatException;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -16,6 +17,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.stream.Stream;
 import org.apache.avro.file.CodecFactory;
 import org.apache.avro.file.DataFileWriter;
 import org.apache.avro.specific.SpecificDatumWriter;
@@ -51,6 +53,11 @@ final class ArchiveFeedCommand implements Callable<Integer> {
 
     @Option(names = "--output", required = true, description = "Folder for the Avro files.")
     Path output;
+
+    @Option(names = "--retention", paramLabel = "<duration>", description = "Delete this topic's archive files in"
+            + " --output last written longer ago than this, e.g. 30 d; the trainer reads the whole folder, so this is"
+            + " the window it retrains on (default: keep every file).")
+    Duration retention;
 
     @Override
     public Integer call() throws Exception {
@@ -115,6 +122,30 @@ final class ArchiveFeedCommand implements Callable<Integer> {
         }
         System.out.printf("ARCHIVED records=%d unreadable=%d file=%s%n", archived, unreadable,
                 archived == 0 ? "(none, nothing new)" : target);
+        if (retention != null) {
+            int removed = removeOlderThan(Instant.now().minus(retention));
+            System.out.printf("Removed %d archive file(s) of %s last written more than %s ago%n", removed, topic,
+                    retention);
+        }
         return 0;
+    }
+
+    /** This topic's archive files in {@code output} last written before {@code cutoff}. */
+    private int removeOlderThan(Instant cutoff) throws IOException {
+        int removed = 0;
+        try (Stream<Path> files = Files.list(output)) {
+            for (Path file : files.filter(f -> isArchiveOf(topic, f)).toList()) {
+                if (Files.getLastModifiedTime(file).toInstant().isBefore(cutoff)) {
+                    Files.delete(file);
+                    removed++;
+                }
+            }
+        }
+        return removed;
+    }
+
+    private static boolean isArchiveOf(String topic, Path file) {
+        String name = file.getFileName().toString();
+        return name.startsWith(topic + "-") && name.endsWith(".avro") && Files.isRegularFile(file);
     }
 }

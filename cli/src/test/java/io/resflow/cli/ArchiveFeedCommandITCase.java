@@ -61,6 +61,24 @@ class ArchiveFeedCommandITCase {
     }
 
     @Test
+    void retentionDeletesTheTopicsArchiveFilesWrittenLongerAgo() throws Exception {
+        Path old = Files.writeString(archive.resolve(Topics.RETRAINING + "-2026-01-01T00-00-00Z.avro"), "old");
+        Files.setLastModifiedTime(old, java.nio.file.attribute.FileTime.from(
+                java.time.Instant.now().minus(java.time.Duration.ofDays(40))));
+        Path recent = Files.writeString(archive.resolve(Topics.RETRAINING + "-2026-11-20T00-00-00Z.avro"), "recent");
+        Files.setLastModifiedTime(recent, java.nio.file.attribute.FileTime.from(
+                java.time.Instant.now().minus(java.time.Duration.ofDays(3))));
+        Path otherTopic = Files.writeString(archive.resolve("labels-2026-01-01T00-00-00Z.avro"), "not ours");
+        Files.setLastModifiedTime(otherTopic, Files.getLastModifiedTime(old));
+
+        assertThat(archive("--output", archive.toString(), "--retention", "30 d")).isZero();
+
+        assertThat(old).doesNotExist();
+        assertThat(recent).exists();
+        assertThat(otherTopic).exists();
+    }
+
+    @Test
     void aTopicThatDoesNotExistIsAnErrorNotAnEmptyArchive() throws Exception {
         assertThat(archive("--output", archive.toString(), "--topic", "retrainign")).isEqualTo(1);
         assertThat(files()).isEmpty();
