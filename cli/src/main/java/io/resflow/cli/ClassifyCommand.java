@@ -6,6 +6,7 @@ import io.resflow.pipeline.classify.ClassifyJobConfig;
 import io.resflow.pipeline.classify.ClassifyJobOptions;
 import io.resflow.pipeline.classify.KafkaIo;
 import io.resflow.pipeline.kafka.KafkaPreflight;
+import io.resflow.pipeline.metrics.JobTotals;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -132,7 +133,8 @@ final class ClassifyCommand implements Callable<Integer> {
         } catch (ExecutionException e) {
             throw e.getCause() instanceof Exception cause ? cause : e;
         }
-        System.out.printf("Job %s finished after %d s%n", result.getJobID(), result.getNetRuntime() / 1000);
+        System.out.printf("Job %s finished after %d s: %s%n", result.getJobID(), result.getNetRuntime() / 1000,
+                JobTotals.describe(result));
     }
 
     /** The launcher's jars minus Flink's own, which the cluster provides (but not its Kafka connector). */

@@ -9,6 +9,7 @@ import io.resflow.pipeline.kafka.CommittedTopicReader;
 import io.resflow.pipeline.kafka.Topics;
 import io.resflow.pipeline.replay.CameraFeedReplay;
 import io.resflow.pipeline.replay.DatasetFrames;
+import io.resflow.pipeline.replay.ReplayReport;
 import io.resflow.schema.ImageEncoding;
 import io.resflow.schema.Prediction;
 import java.io.ByteArrayOutputStream;
@@ -20,7 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
-/** `resflow classify --bounded` on a local cluster against a real broker: what a user sees, and the labels. */
+/** `resflow classify --bounded` on a local cluster against a real broker: what a user sees, the labels, the totals. */
 class ClassifyCommandITCase {
 
     private static final int FRAMES = 40;
@@ -37,11 +38,14 @@ class ClassifyCommandITCase {
     void aBoundedRunLabelsWhatIsOnTheTopicAndSaysWhereItsMetricsAre() throws Exception {
         FashionMnist mnist = FashionMnist.atDefaultLocation();
         CentroidSavedModel.export(mnist.load(FashionMnist.Split.TRAIN).head(1_000), model);
-        CameraFeedReplay.builder()
+        ReplayReport sent = CameraFeedReplay.builder()
                 .setBootstrapServers(KAFKA.bootstrapServers())
                 .setFrames(new DatasetFrames(mnist.load(FashionMnist.Split.TEST).head(FRAMES), ImageEncoding.PNG))
+                .optCorruptEvery(10)
                 .build()
                 .run();
+        long corrupt = sent.corrupt();
+        assertThat(corrupt).isPositive();
 
         PrintStream originalOut = System.out;
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
@@ -58,11 +62,12 @@ class ClassifyCommandITCase {
         originalOut.print(out);
 
         assertThat(exitCode).isZero();
-        assertThat(out).contains("Prometheus metrics: http://127.0.0.1:192").containsPattern("Job \\S+ finished after");
+        assertThat(out).contains("Prometheus metrics: http://127.0.0.1:192")
+                .containsPattern("Job \\S+ finished after \\d+ s: labels=" + (FRAMES - corrupt) + " dead_letters=" + corrupt);
         try (CommittedTopicReader<Prediction> labels = CommittedTopicReader.open(KAFKA.bootstrapServers(),
                 Topics.LABELS, Prediction.class)) {
-            labels.awaitCount(FRAMES, Duration.ofSeconds(30));
-            assertThat(labels.records()).hasSize(FRAMES);
+            labels.awaitCount((int) (FRAMES - corrupt), Duration.ofSeconds(30));
+            assertThat(labels.records()).hasSize((int) (FRAMES - corrupt));
         }
     }
 }

@@ -6,6 +6,7 @@ import io.resflow.pipeline.classify.records.RawFrame;
 import io.resflow.pipeline.images.ImageCodec;
 import io.resflow.pipeline.images.ImageSizeException;
 import io.resflow.pipeline.images.UndecodableImageException;
+import io.resflow.pipeline.metrics.JobTotals;
 import io.resflow.pipeline.metrics.PipelineMetrics;
 import io.resflow.schema.ErrorKind;
 import io.resflow.schema.ImageEncoding;
@@ -14,6 +15,7 @@ import io.resflow.schema.wire.SingleObjectCodec;
 import io.resflow.schema.wire.WireFormatException;
 import java.util.EnumMap;
 import java.util.Map;
+import org.apache.flink.api.common.accumulators.LongCounter;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
@@ -44,6 +46,7 @@ public final class DecodeImages extends ProcessFunction<RawFrame, DecodedImage> 
 
     private transient Counter framesIn;
     private transient Map<ErrorKind, Counter> rejected;
+    private transient LongCounter deadLetterTotal;
 
     @Override
     public void open(OpenContext openContext) {
@@ -53,6 +56,7 @@ public final class DecodeImages extends ProcessFunction<RawFrame, DecodedImage> 
             rejected.put(kind, getRuntimeContext().getMetricGroup().addGroup(PipelineMetrics.ERROR_KIND_GROUP, kind.name())
                     .counter(PipelineMetrics.DEAD_LETTERS));
         }
+        deadLetterTotal = JobTotals.deadLetters(getRuntimeContext(), UID);
     }
 
     @Override
@@ -151,6 +155,7 @@ public final class DecodeImages extends ProcessFunction<RawFrame, DecodedImage> 
 
     private void reject(Context ctx, RawFrame raw, String imageId, ErrorKind kind, String message) {
         rejected.get(kind).inc();
+        deadLetterTotal.add(1L);
         ctx.output(DEAD_LETTERS, new DeadLetterRecord(UID, kind, message, System.currentTimeMillis(), imageId, raw));
     }
 }

@@ -4,8 +4,10 @@ import io.resflow.pipeline.classify.records.DeadLetterRecord;
 import io.resflow.pipeline.classify.records.DecodedImage;
 import io.resflow.pipeline.classify.records.ModelInput;
 import io.resflow.pipeline.images.ModelInputConverter;
+import io.resflow.pipeline.metrics.JobTotals;
 import io.resflow.pipeline.metrics.PipelineMetrics;
 import io.resflow.schema.ErrorKind;
+import org.apache.flink.api.common.accumulators.LongCounter;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
@@ -28,6 +30,7 @@ public final class PreprocessImages extends ProcessFunction<DecodedImage, ModelI
     private final boolean resize;
 
     private transient Counter wrongShapes;
+    private transient LongCounter deadLetterTotal;
 
     public PreprocessImages(ModelInputConverter converter, boolean resize) {
         this.converter = converter;
@@ -39,12 +42,14 @@ public final class PreprocessImages extends ProcessFunction<DecodedImage, ModelI
         wrongShapes = getRuntimeContext().getMetricGroup()
                 .addGroup(PipelineMetrics.ERROR_KIND_GROUP, ErrorKind.WRONG_SHAPE.name())
                 .counter(PipelineMetrics.DEAD_LETTERS);
+        deadLetterTotal = JobTotals.deadLetters(getRuntimeContext(), UID);
     }
 
     @Override
     public void processElement(DecodedImage image, Context ctx, Collector<ModelInput> out) {
         if (!resize && !converter.matchesSize(image.height(), image.width())) {
             wrongShapes.inc();
+            deadLetterTotal.add(1L);
             ctx.output(DEAD_LETTERS, new DeadLetterRecord(UID, ErrorKind.WRONG_SHAPE, "image is " + image.height() + "x"
                     + image.width() + ", the model takes another size and resizing is off", System.currentTimeMillis(),
                     image.id(), image.original()));

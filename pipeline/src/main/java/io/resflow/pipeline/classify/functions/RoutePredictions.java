@@ -5,12 +5,14 @@ import io.resflow.pipeline.classify.records.PredictionRecord;
 import io.resflow.pipeline.classify.records.RawFrame;
 import io.resflow.pipeline.classify.records.ScoredFrame;
 import io.resflow.pipeline.kafka.OutputRecords;
+import io.resflow.pipeline.metrics.JobTotals;
 import io.resflow.pipeline.metrics.PipelineMetrics;
 import io.resflow.pipeline.scoring.SharedBatchScorers;
 import io.resflow.runtime.scores.TopClasses;
 import io.resflow.schema.ErrorKind;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.apache.flink.api.common.accumulators.LongCounter;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Histogram;
@@ -52,6 +54,8 @@ public final class RoutePredictions extends ProcessFunction<ScoredFrame, Predict
     private transient Counter modelErrors;
     private transient Counter timeouts;
     private transient Counter tooLargeForRetraining;
+    private transient LongCounter labelTotal;
+    private transient LongCounter deadLetterTotal;
     private transient Histogram batchSize;
     private transient Histogram queueWaitMicros;
     private transient Histogram inferenceMicros;
@@ -81,6 +85,8 @@ public final class RoutePredictions extends ProcessFunction<ScoredFrame, Predict
                 .counter(PipelineMetrics.DEAD_LETTERS);
         tooLargeForRetraining = metrics.addGroup(PipelineMetrics.ERROR_KIND_GROUP, ErrorKind.OTHER.name())
                 .counter(PipelineMetrics.DEAD_LETTERS);
+        labelTotal = JobTotals.labels(getRuntimeContext());
+        deadLetterTotal = JobTotals.deadLetters(getRuntimeContext(), UID);
         batchSize = metrics.histogram(PipelineMetrics.BATCH_SIZE, new DescriptiveStatisticsHistogram(HISTOGRAM_WINDOW));
         queueWaitMicros = metrics.histogram(PipelineMetrics.QUEUE_WAIT_MICROS, new DescriptiveStatisticsHistogram(HISTOGRAM_WINDOW));
         inferenceMicros = metrics.histogram(PipelineMetrics.INFERENCE_MICROS, new DescriptiveStatisticsHistogram(HISTOGRAM_WINDOW));
@@ -100,6 +106,7 @@ public final class RoutePredictions extends ProcessFunction<ScoredFrame, Predict
             scoringFailures.inc();
             // Kept apart so an alert on model errors does not fire when the job is merely behind.
             (scored.failureKind() == ErrorKind.TIMEOUT ? timeouts : modelErrors).inc();
+            deadLetterTotal.add(1L);
             ctx.output(DEAD_LETTERS, new DeadLetterRecord(UID, scored.failureKind(), scored.failure(), now,
                     scored.id(), scored.original()));
             return;
@@ -129,6 +136,7 @@ public final class RoutePredictions extends ProcessFunction<ScoredFrame, Predict
                 modelName, modelVersion, top, topLabels, topScores, scored.groundTruthLabel(), scored.batchSize(),
                 scored.queueWaitMicros(), scored.inferenceMicros(), endToEndMicros);
         labelled.inc();
+        labelTotal.add(1L);
         batchSize.update(scored.batchSize());
         queueWaitMicros.update(scored.queueWaitMicros());
         inferenceMicros.update(scored.inferenceMicros());
@@ -157,6 +165,7 @@ public final class RoutePredictions extends ProcessFunction<ScoredFrame, Predict
             return;
         }
         tooLargeForRetraining.inc();
+        deadLetterTotal.add(1L);
         ctx.output(DEAD_LETTERS, new DeadLetterRecord(UID, ErrorKind.OTHER, why + ", but too large for the retraining"
                 + " feed: as it arrived (a " + (original.value() == null ? 0 : original.value().length) + "-byte value), it"
                 + " exceeds the " + maxRecordBytes + "-byte record limit of the job's Kafka producers", now, scored.id(), original));
@@ -166,6 +175,7 @@ public final class RoutePredictions extends ProcessFunction<ScoredFrame, Predict
     private void modelError(Context ctx, ScoredFrame scored, long now, String message) {
         scoringFailures.inc();
         modelErrors.inc();
+        deadLetterTotal.add(1L);
         ctx.output(DEAD_LETTERS, new DeadLetterRecord(UID, ErrorKind.MODEL_ERROR, message, now, scored.id(),
                 scored.original()));
     }
