@@ -148,6 +148,9 @@ public final class PipelineOperatorMetrics {
             if (method.getName().equals("getMetricGroup")) {
                 return metrics;
             }
+            if (method.getName().equals("addAccumulator")) {
+                return null; // a job's end totals (JobTotals), not metrics
+            }
             if (method.getDeclaringClass() == Object.class) {
                 return method.getName().equals("toString") ? "RuntimeContext of " + function.getSimpleName()
                         : method.getName().equals("hashCode") ? System.identityHashCode(proxy) : proxy == args[0];
