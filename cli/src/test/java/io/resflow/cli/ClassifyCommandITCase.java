@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.resflow.datasets.FashionMnist;
 import io.resflow.kafka.embedded.EmbeddedKafkaExtension;
 import io.resflow.pipeline.classify.CentroidSavedModel;
+import io.resflow.pipeline.classify.ClassifyTopics;
 import io.resflow.pipeline.kafka.CommittedTopicReader;
 import io.resflow.pipeline.kafka.Topics;
 import io.resflow.pipeline.replay.CameraFeedReplay;
@@ -27,9 +28,7 @@ class ClassifyCommandITCase {
     private static final int FRAMES = 40;
 
     @RegisterExtension
-    static final EmbeddedKafkaExtension KAFKA = new EmbeddedKafkaExtension(b -> b
-            .optTopic(Topics.IMAGES, 2).optTopic(Topics.LABELS, 1).optTopic(Topics.DEAD_LETTERS, 1)
-            .optTopic(Topics.RETRAINING, 1).optTopic(Topics.LABEL_STATS, 1));
+    static final EmbeddedKafkaExtension KAFKA = new EmbeddedKafkaExtension(ClassifyTopics.withPartitions(2, 1));
 
     @TempDir
     static Path model;

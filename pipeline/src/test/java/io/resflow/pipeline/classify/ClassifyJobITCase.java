@@ -57,12 +57,7 @@ class ClassifyJobITCase {
 
     @Order(1)
     @RegisterExtension
-    static final EmbeddedKafkaExtension KAFKA = new EmbeddedKafkaExtension(b -> b
-            .optTopic(Topics.IMAGES, 2)
-            .optTopic(Topics.LABELS, 2)
-            .optTopic(Topics.DEAD_LETTERS, 1)
-            .optTopic(Topics.RETRAINING, 1)
-            .optTopic(Topics.LABEL_STATS, 1));
+    static final EmbeddedKafkaExtension KAFKA = new EmbeddedKafkaExtension(ClassifyTopics.withPartitions(2, 2));
 
     @Order(2)
     @RegisterExtension

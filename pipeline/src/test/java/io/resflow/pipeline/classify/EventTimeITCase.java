@@ -58,12 +58,7 @@ class EventTimeITCase {
 
     @Order(1)
     @RegisterExtension
-    static final EmbeddedKafkaExtension KAFKA = new EmbeddedKafkaExtension(b -> b
-            .optTopic(Topics.IMAGES, 2)
-            .optTopic(Topics.LABELS, 1)
-            .optTopic(Topics.DEAD_LETTERS, 1)
-            .optTopic(Topics.RETRAINING, 1)
-            .optTopic(Topics.LABEL_STATS, 1));
+    static final EmbeddedKafkaExtension KAFKA = new EmbeddedKafkaExtension(ClassifyTopics.withPartitions(2, 1));
 
     private static final InMemoryReporter METRICS = InMemoryReporter.createWithRetainedMetrics();
 
