@@ -105,10 +105,8 @@ public final class RoutePredictions extends ProcessFunction<ScoredFrame, Predict
         if (scored.failed()) {
             scoringFailures.inc();
             // Kept apart so an alert on model errors does not fire when the job is merely behind.
-            (scored.failureKind() == ErrorKind.TIMEOUT ? timeouts : modelErrors).inc();
-            deadLetterTotal.add(1L);
-            ctx.output(DEAD_LETTERS, new DeadLetterRecord(UID, scored.failureKind(), scored.failure(), now,
-                    scored.id(), scored.original()));
+            deadLetter(ctx, scored.failureKind() == ErrorKind.TIMEOUT ? timeouts : modelErrors, new DeadLetterRecord(
+                    UID, scored.failureKind(), scored.failure(), now, scored.id(), scored.original()));
             return;
         }
         if (scored.probabilities().length != labels.size()) {
@@ -164,20 +162,24 @@ public final class RoutePredictions extends ProcessFunction<ScoredFrame, Predict
             ctx.output(RETRAINING, original);
             return;
         }
-        tooLargeForRetraining.inc();
-        deadLetterTotal.add(1L);
-        ctx.output(DEAD_LETTERS, new DeadLetterRecord(UID, ErrorKind.OTHER, why + ", but too large for the retraining"
-                + " feed: as it arrived (a " + (original.value() == null ? 0 : original.value().length) + "-byte value), it"
-                + " exceeds the " + maxRecordBytes + "-byte record limit of the job's Kafka producers", now, scored.id(), original));
+        deadLetter(ctx, tooLargeForRetraining, new DeadLetterRecord(UID, ErrorKind.OTHER, why + ", but too large for the"
+                + " retraining feed: as it arrived (a " + (original.value() == null ? 0 : original.value().length)
+                + "-byte value), it exceeds the " + maxRecordBytes + "-byte record limit of the job's Kafka producers",
+                now, scored.id(), original));
     }
 
     /** A scored frame whose scores cannot be used: a MODEL_ERROR dead letter. */
     private void modelError(Context ctx, ScoredFrame scored, long now, String message) {
         scoringFailures.inc();
-        modelErrors.inc();
-        deadLetterTotal.add(1L);
-        ctx.output(DEAD_LETTERS, new DeadLetterRecord(UID, ErrorKind.MODEL_ERROR, message, now, scored.id(),
+        deadLetter(ctx, modelErrors, new DeadLetterRecord(UID, ErrorKind.MODEL_ERROR, message, now, scored.id(),
                 scored.original()));
+    }
+
+    /** Every dead letter of this operator leaves here: counted by its kind and in the job's totals. */
+    private void deadLetter(Context ctx, Counter ofItsKind, DeadLetterRecord deadLetter) {
+        ofItsKind.inc();
+        deadLetterTotal.add(1L);
+        ctx.output(DEAD_LETTERS, deadLetter);
     }
 
     private static int firstNonFinite(float[] probabilities) {
