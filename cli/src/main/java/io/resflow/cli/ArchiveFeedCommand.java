@@ -82,10 +82,6 @@ final class ArchiveFeedCommand implements Callable<Integer> {
                 new ByteArrayDeserializer())) {
             List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
                     .map(p -> new TopicPartition(topic, p.partition())).toList();
-            if (partitions.isEmpty()) {
-                // Kafka answers an unknown topic with no partitions: "nothing new" would hide a typo.
-                throw new IllegalArgumentException("topic '" + topic + "' does not exist at " + bootstrapServers);
-            }
             consumer.assign(partitions);
             Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(Set.copyOf(partitions));
             for (TopicPartition partition : partitions) {
