@@ -1,6 +1,7 @@
 package io.resflow.cli;
 
 import io.resflow.datasets.FashionMnist;
+import io.resflow.runtime.files.Folders;
 import io.resflow.runtime.metadata.ModelMetadata;
 import io.resflow.trainer.run.RunDescription;
 import io.resflow.trainer.run.TrainingRun;
@@ -98,12 +99,7 @@ final class DemoModel {
     }
 
     private static boolean isEmptyFolder(Path path) throws IOException {
-        if (!Files.isDirectory(path)) {
-            return false;
-        }
-        try (Stream<Path> entries = Files.list(path)) {
-            return entries.findAny().isEmpty();
-        }
+        return Files.isDirectory(path) && !Folders.hasEntries(path);
     }
 
     private static void deleteRecursively(Path dir) throws IOException {

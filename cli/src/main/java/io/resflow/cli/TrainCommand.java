@@ -1,5 +1,6 @@
 package io.resflow.cli;
 
+import io.resflow.runtime.files.Folders;
 import io.resflow.trainer.resnet.ResNet;
 import io.resflow.trainer.resnet.ResNetVersion;
 import io.resflow.trainer.resnet.ShortcutOption;
@@ -9,7 +10,6 @@ import io.resflow.trainer.training.LearningRateSchedule;
 import io.resflow.trainer.training.TrainingConfig;
 import io.resflow.trainer.training.TrainingResult;
 import io.resflow.trainer.training.Warmup;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -17,7 +17,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -123,7 +122,7 @@ final class TrainCommand implements Callable<Integer> {
                     + output.resolve(TrainingRun.SAVED_MODEL) + "): nothing to resume; train a new model into another"
                     + " --output");
         }
-        if (!resume && isNonEmptyFolder(output)) {
+        if (!resume && Folders.hasEntries(output)) {
             // Checkpoints, reports and the SavedModel would land among what is there (a SavedModel, say).
             throw new IllegalArgumentException("--output " + output + " is not empty: give a new folder for this run,"
                     + " or --resume to continue the run in it");
@@ -211,14 +210,5 @@ final class TrainCommand implements Callable<Integer> {
         throw new IllegalArgumentException(option + " " + value + ": expected one of " + Arrays.stream(
                 type.getEnumConstants()).map(c -> c.name().length() == 1 ? c.name() : c.name().toLowerCase(Locale.ROOT))
                 .collect(Collectors.joining(", ")));
-    }
-
-    private static boolean isNonEmptyFolder(Path path) throws IOException {
-        if (!Files.isDirectory(path)) {
-            return false;
-        }
-        try (Stream<Path> entries = Files.list(path)) {
-            return entries.findAny().isPresent();
-        }
     }
 }

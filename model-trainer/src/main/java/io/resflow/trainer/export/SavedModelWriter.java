@@ -1,5 +1,6 @@
 package io.resflow.trainer.export;
 
+import io.resflow.runtime.files.Folders;
 import io.resflow.runtime.metadata.InputSpec;
 import io.resflow.runtime.metadata.ModelMetadata;
 import io.resflow.runtime.tensorflow.TensorFlowRuntime;
@@ -68,10 +69,8 @@ final class SavedModelWriter {
             if (!Files.isDirectory(directory)) {
                 throw new IOException(directory + " is a file; the SavedModel needs a new or empty folder");
             }
-            try (var entries = Files.list(directory)) {
-                if (entries.findAny().isPresent()) {
-                    throw new IOException(directory + " is not empty; the SavedModel needs a new or empty folder");
-                }
+            if (Folders.hasEntries(directory)) {
+                throw new IOException(directory + " is not empty; the SavedModel needs a new or empty folder");
             }
         }
     }
