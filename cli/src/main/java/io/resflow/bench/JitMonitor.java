@@ -9,29 +9,34 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * How busy the JIT compiler was in a window of wall-clock time. On two cores the compiler threads
- * compete with TensorFlow for the CPU, so a throughput measured while the JVM still compiles Kafka's
- * and Flink's code paths says more about warm-up than about the pipeline; every measured window
- * reports this number next to its throughput.
+ * compete with TensorFlow for the CPU, so a throughput measured while the JVM still compiles
+ * Kafka's and Flink's code paths says more about warm-up than about the pipeline; every measured
+ * window reports this number next to its throughput.
  */
 final class JitMonitor implements AutoCloseable {
 
     private static final long SAMPLE_MILLIS = 200;
 
     private final CompilationMXBean compiler = ManagementFactory.getCompilationMXBean();
+
     /** Wall-clock millis to the JVM's accumulated compile millis at that moment. */
     private final ConcurrentSkipListMap<Long, Long> samples = new ConcurrentSkipListMap<>();
-    private final ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "bench-jit-monitor");
-        t.setDaemon(true);
-        return t;
-    });
+
+    private final ScheduledExecutorService sampler =
+            Executors.newSingleThreadScheduledExecutor(
+                    r -> {
+                        Thread t = new Thread(r, "bench-jit-monitor");
+                        t.setDaemon(true);
+                        return t;
+                    });
 
     private JitMonitor() {}
 
     static JitMonitor start() {
         JitMonitor monitor = new JitMonitor();
         if (monitor.compiler.isCompilationTimeMonitoringSupported()) {
-            monitor.sampler.scheduleAtFixedRate(monitor::sample, 0, SAMPLE_MILLIS, TimeUnit.MILLISECONDS);
+            monitor.sampler.scheduleAtFixedRate(
+                    monitor::sample, 0, SAMPLE_MILLIS, TimeUnit.MILLISECONDS);
         }
         return monitor;
     }

@@ -16,7 +16,9 @@ public final class Percentiles {
         return sorted[Math.max(0, Math.min(sorted.length - 1, index))];
     }
 
-    /** The median of {@code values} (the mean of the middle two for an even count); NaN when empty. */
+    /**
+     * The median of {@code values} (the mean of the middle two for an even count); NaN when empty.
+     */
     public static double median(double[] values) {
         if (values.length == 0) {
             return Double.NaN;

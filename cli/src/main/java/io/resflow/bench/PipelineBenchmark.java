@@ -35,11 +35,17 @@ final class PipelineBenchmark {
 
     /**
      * One stretch of a throughput run: the frames published under one run id. Its rate counts only
-     * the labels scored after the last frame was in Kafka, while the job works off a backlog; the raw
-     * engine was measured just before and just after it, while the job stood idle.
+     * the labels scored after the last frame was in Kafka, while the job works off a backlog; the
+     * raw engine was measured just before and just after it, while the job stood idle.
      */
-    record Segment(String name, long labels, double imagesPerSecond, double meanBatchSize, double jitLoad,
-            double rawBefore, double rawAfter) {
+    record Segment(
+            String name,
+            long labels,
+            double imagesPerSecond,
+            double meanBatchSize,
+            double jitLoad,
+            double rawBefore,
+            double rawAfter) {
 
         double rawImagesPerSecond() {
             return (rawBefore + rawAfter) / 2;
@@ -50,16 +56,22 @@ final class PipelineBenchmark {
         }
 
         Segment withRaw(double before, double after) {
-            return new Segment(name, labels, imagesPerSecond, meanBatchSize, jitLoad, before, after);
+            return new Segment(
+                    name, labels, imagesPerSecond, meanBatchSize, jitLoad, before, after);
         }
     }
 
     /** One long-running job's segments: warm-up, then measured between raw-engine measurements. */
-    record Throughput(int maxBatchSize, ImageEncoding encoding, List<Segment> warmUp, List<Segment> measured) {
+    record Throughput(
+            int maxBatchSize,
+            ImageEncoding encoding,
+            List<Segment> warmUp,
+            List<Segment> measured) {
 
         /** The median segment: one disturbed segment does not move it. */
         double imagesPerSecond() {
-            return Percentiles.median(measured.stream().mapToDouble(Segment::imagesPerSecond).toArray());
+            return Percentiles.median(
+                    measured.stream().mapToDouble(Segment::imagesPerSecond).toArray());
         }
 
         /** The median of the segments' own ratios to the raw engine measured around each. */
@@ -68,7 +80,8 @@ final class PipelineBenchmark {
         }
 
         double rawImagesPerSecond() {
-            return Percentiles.median(measured.stream().mapToDouble(Segment::rawImagesPerSecond).toArray());
+            return Percentiles.median(
+                    measured.stream().mapToDouble(Segment::rawImagesPerSecond).toArray());
         }
 
         double meanBatchSize() {
@@ -80,28 +93,39 @@ final class PipelineBenchmark {
         }
 
         /**
-         * The median over measured rounds of this run's segment ÷ {@code other}'s segment of the same
-         * round (the two ran back to back in an interleaved run), of the value {@code of} picks.
+         * The median over measured rounds of this run's segment ÷ {@code other}'s segment of the
+         * same round (the two ran back to back in an interleaved run), of the value {@code of}
+         * picks.
          */
         double pairedRatio(Throughput other, ToDoubleFunction<Segment> of) {
             if (measured.size() != other.measured().size()) {
-                throw new IllegalArgumentException(measured.size() + " segments paired with " + other.measured().size());
+                throw new IllegalArgumentException(
+                        measured.size() + " segments paired with " + other.measured().size());
             }
             double[] ratios = new double[measured.size()];
             for (int i = 0; i < ratios.length; i++) {
-                ratios[i] = of.applyAsDouble(measured.get(i)) / of.applyAsDouble(other.measured().get(i));
+                ratios[i] =
+                        of.applyAsDouble(measured.get(i))
+                                / of.applyAsDouble(other.measured().get(i));
             }
             return Percentiles.median(ratios);
         }
     }
 
     /**
-     * One latency run. {@code rateWhileSending} counts every label scored between the measured frames'
-     * first and last capture, while the cameras competed for the CPU: under overload the job is still
-     * working off earlier frames then, and this is the rate it keeps up with cameras sending.
+     * One latency run. {@code rateWhileSending} counts every label scored between the measured
+     * frames' first and last capture, while the cameras competed for the CPU: under overload the
+     * job is still working off earlier frames then, and this is the rate it keeps up with cameras
+     * sending.
      */
-    record Latency(double offeredRate, long labels, double rateWhileSending, double p50Millis, double p99Millis,
-            double meanBatchSize, double jitLoad) {}
+    record Latency(
+            double offeredRate,
+            long labels,
+            double rateWhileSending,
+            double p50Millis,
+            double p99Millis,
+            double meanBatchSize,
+            double jitLoad) {}
 
     private static final Duration LATENCY_WARM_UP = Duration.ofSeconds(5);
 
@@ -119,10 +143,17 @@ final class PipelineBenchmark {
     private final int parallelism;
     private final Duration checkpointInterval;
     private int run;
-    private final Map<ImageEncoding, PreEncodedFrames> encodedFrames = new EnumMap<>(ImageEncoding.class);
+    private final Map<ImageEncoding, PreEncodedFrames> encodedFrames =
+            new EnumMap<>(ImageEncoding.class);
 
-    PipelineBenchmark(EmbeddedKafka kafka, LocalFlink flink, JitMonitor jit, Path model, LabelledImages images,
-            int parallelism, Duration checkpointInterval) {
+    PipelineBenchmark(
+            EmbeddedKafka kafka,
+            LocalFlink flink,
+            JitMonitor jit,
+            Path model,
+            LabelledImages images,
+            int parallelism,
+            Duration checkpointInterval) {
         this.kafka = kafka;
         this.flink = flink;
         this.jit = jit;
@@ -132,19 +163,28 @@ final class PipelineBenchmark {
         this.checkpointInterval = checkpointInterval;
     }
 
-    /** One job of an interleaved throughput run, and how to measure the raw engine at its batch size. */
-    record RunSetup(ScorerSettings scorer, ImageEncoding encoding, int framesPerSegment, Callable<Double> rawEngine) {}
+    /**
+     * One job of an interleaved throughput run, and how to measure the raw engine at its batch
+     * size.
+     */
+    record RunSetup(
+            ScorerSettings scorer,
+            ImageEncoding encoding,
+            int framesPerSegment,
+            Callable<Double> rawEngine) {}
 
     /**
-     * Throughput at steady state, side by side with the raw engine and with each other. One unbounded
-     * job per configuration runs on the cluster, and the jobs take turns: segments of frames are
-     * published to one job at a time and awaited, so only one works at a time. Warm-up rounds go on
-     * until {@code warmUp} has passed and every job's JIT compiling has calmed down (see {@link
-     * #warmingUp}); then {@code segments} measured rounds, in which every segment runs between two
-     * measurements of the bare engine at its batch size, taken while all jobs idle. Segments of one
-     * round are minutes apart at most, so their ratios are not moved by the machine's own drift.
+     * Throughput at steady state, side by side with the raw engine and with each other. One
+     * unbounded job per configuration runs on the cluster, and the jobs take turns: segments of
+     * frames are published to one job at a time and awaited, so only one works at a time. Warm-up
+     * rounds go on until {@code warmUp} has passed and every job's JIT compiling has calmed down
+     * (see {@link #warmingUp}); then {@code segments} measured rounds, in which every segment runs
+     * between two measurements of the bare engine at its batch size, taken while all jobs idle.
+     * Segments of one round are minutes apart at most, so their ratios are not moved by the
+     * machine's own drift.
      */
-    List<Throughput> throughput(List<RunSetup> setups, Duration warmUp, int segments) throws Exception {
+    List<Throughput> throughput(List<RunSetup> setups, Duration warmUp, int segments)
+            throws Exception {
         List<RunningJob> jobs = new ArrayList<>();
         Exception failure = null;
         try {
@@ -170,8 +210,15 @@ final class PipelineBenchmark {
                     job.measured.add(segment.withRaw(before, job.setup.rawEngine().call()));
                 }
             }
-            return jobs.stream().map(job -> new Throughput(job.setup.scorer().maxBatchSize(), job.setup.encoding(),
-                    job.warmUp, job.measured)).toList();
+            return jobs.stream()
+                    .map(
+                            job ->
+                                    new Throughput(
+                                            job.setup.scorer().maxBatchSize(),
+                                            job.setup.encoding(),
+                                            job.warmUp,
+                                            job.measured))
+                    .toList();
         } catch (Exception e) {
             failure = e;
             throw e;
@@ -187,9 +234,16 @@ final class PipelineBenchmark {
     private static void stopAll(List<RunningJob> jobs, Exception failure) throws Exception {
         Exception cleanUp = null;
         for (RunningJob job : jobs) {
-            for (Callable<Void> step : List.<Callable<Void>>of(
-                    () -> { JobEnds.cancelIfRunning(job.client); return null; },
-                    () -> { job.labels.close(); return null; })) {
+            for (Callable<Void> step :
+                    List.<Callable<Void>>of(
+                            () -> {
+                                JobEnds.cancelIfRunning(job.client);
+                                return null;
+                            },
+                            () -> {
+                                job.labels.close();
+                                return null;
+                            })) {
                 try {
                     step.call();
                 } catch (Exception e) {
@@ -208,7 +262,9 @@ final class PipelineBenchmark {
         }
     }
 
-    /** One job of an interleaved run while it runs: where its frames go, its labels, its segments. */
+    /**
+     * One job of an interleaved run while it runs: where its frames go, its labels, its segments.
+     */
     private final class RunningJob {
 
         private final RunSetup setup;
@@ -218,7 +274,11 @@ final class PipelineBenchmark {
         private final List<Segment> warmUp = new ArrayList<>();
         private final List<Segment> measured = new ArrayList<>();
 
-        RunningJob(RunSetup setup, String topic, JobClient client, CommittedTopicReader<Prediction> labels) {
+        RunningJob(
+                RunSetup setup,
+                String topic,
+                JobClient client,
+                CommittedTopicReader<Prediction> labels) {
             this.setup = setup;
             this.topic = topic;
             this.client = client;
@@ -226,31 +286,52 @@ final class PipelineBenchmark {
         }
 
         Segment segment(String name) {
-            return PipelineBenchmark.this.segment(topic, name, setup.framesPerSegment(), setup.encoding(), labels);
+            return PipelineBenchmark.this.segment(
+                    topic, name, setup.framesPerSegment(), setup.encoding(), labels);
         }
     }
 
-    private Segment segment(String topic, String name, int frames, ImageEncoding encoding,
+    private Segment segment(
+            String topic,
+            String name,
+            int frames,
+            ImageEncoding encoding,
             CommittedTopicReader<Prediction> labels) {
         String runId = topic + "-" + name;
         int expected = labels.records().size() + frames;
         replay(topic, runId, encoding, frames, 0);
         long published = System.currentTimeMillis();
         labels.awaitCount(expected, Duration.ofMinutes(3));
-        // Labels scored while the frames were still being published compete with the publisher for the CPU.
-        List<Prediction> backlog = labels.records().stream()
-                .filter(p -> p.getImageId().startsWith(runId + "-") && p.getScoredTime().toEpochMilli() >= published)
-                .toList();
-        long last = backlog.stream().mapToLong(p -> p.getScoredTime().toEpochMilli()).max().orElse(published);
+        // Labels scored while the frames were still being published compete with the publisher for
+        // the CPU.
+        List<Prediction> backlog =
+                labels.records().stream()
+                        .filter(
+                                p ->
+                                        p.getImageId().startsWith(runId + "-")
+                                                && p.getScoredTime().toEpochMilli() >= published)
+                        .toList();
+        long last =
+                backlog.stream()
+                        .mapToLong(p -> p.getScoredTime().toEpochMilli())
+                        .max()
+                        .orElse(published);
         double seconds = Math.max(1, last - published) / 1000.0;
-        return new Segment(name, backlog.size(), backlog.size() / seconds, meanBatch(backlog),
-                jit.load(published, last), Double.NaN, Double.NaN);
+        return new Segment(
+                name,
+                backlog.size(),
+                backlog.size() / seconds,
+                meanBatch(backlog),
+                jit.load(published, last),
+                Double.NaN,
+                Double.NaN);
     }
 
     /**
      * End-to-end latency (capture to label) while cameras send at a steady {@code rate}. Frames are
-     * PNG-encoded before any sending, so the simulated cameras spend little of the CPU the job needs.
-     * At a rate beyond what the job sustains, the achieved rate is its maximum with cameras sending.
+     * PNG-encoded before any sending, so the simulated cameras spend little of the CPU the job
+     * needs. At a rate beyond what the job sustains, the achieved rate is its maximum with cameras
+     * sending.
      */
     Latency latency(ScorerSettings scorer, double rate, Duration duration) throws Exception {
         String topic = nextTopic();
@@ -260,52 +341,92 @@ final class PipelineBenchmark {
             int warmUp = 100;
             replay(topic, topic + "-warmup", ImageEncoding.PNG, warmUp, 0);
             reader.awaitCount(warmUp, Duration.ofMinutes(2));
-            // Then a few seconds at the offered rate: the job's first seconds still compile and fill buffers.
-            int atRate = (int) Math.min(images.size(), Math.round(rate * LATENCY_WARM_UP.toSeconds()));
+            // Then a few seconds at the offered rate: the job's first seconds still compile and
+            // fill buffers.
+            int atRate =
+                    (int) Math.min(images.size(), Math.round(rate * LATENCY_WARM_UP.toSeconds()));
             replay(topic, topic + "-warmup-at-rate", ImageEncoding.PNG, atRate, rate);
             warmUp += atRate;
             int frames = (int) Math.min(images.size(), Math.round(rate * duration.toSeconds()));
             replay(topic, topic + "-measured", ImageEncoding.PNG, frames, rate);
             List<Prediction> all = reader.awaitCount(warmUp + frames, Duration.ofMinutes(3));
-            List<Prediction> labels = all.stream().filter(p -> p.getImageId().startsWith(topic + "-measured")).toList();
-            long[] micros = labels.stream().mapToLong(p -> p.getLatency().getEndToEndMicros()).sorted().toArray();
-            long firstCapture = labels.stream().mapToLong(p -> p.getCaptureTime().toEpochMilli()).min().orElse(0);
-            long lastScored = labels.stream().mapToLong(p -> p.getScoredTime().toEpochMilli()).max().orElse(0);
-            long lastCapture = labels.stream().mapToLong(p -> p.getCaptureTime().toEpochMilli()).max().orElse(0);
-            // Every label counts here, also the warm-up's: under overload the job is still working those off.
-            long whileSending = all.stream().mapToLong(p -> p.getScoredTime().toEpochMilli())
-                    .filter(t -> t >= firstCapture && t <= lastCapture).count();
-            return new Latency(rate, labels.size(), whileSending / (Math.max(1, lastCapture - firstCapture) / 1000.0),
-                    Percentiles.of(micros, 0.50) / 1000.0, Percentiles.of(micros, 0.99) / 1000.0, meanBatch(labels),
+            List<Prediction> labels =
+                    all.stream()
+                            .filter(p -> p.getImageId().startsWith(topic + "-measured"))
+                            .toList();
+            long[] micros =
+                    labels.stream()
+                            .mapToLong(p -> p.getLatency().getEndToEndMicros())
+                            .sorted()
+                            .toArray();
+            long firstCapture =
+                    labels.stream()
+                            .mapToLong(p -> p.getCaptureTime().toEpochMilli())
+                            .min()
+                            .orElse(0);
+            long lastScored =
+                    labels.stream()
+                            .mapToLong(p -> p.getScoredTime().toEpochMilli())
+                            .max()
+                            .orElse(0);
+            long lastCapture =
+                    labels.stream()
+                            .mapToLong(p -> p.getCaptureTime().toEpochMilli())
+                            .max()
+                            .orElse(0);
+            // Every label counts here, also the warm-up's: under overload the job is still working
+            // those off.
+            long whileSending =
+                    all.stream()
+                            .mapToLong(p -> p.getScoredTime().toEpochMilli())
+                            .filter(t -> t >= firstCapture && t <= lastCapture)
+                            .count();
+            return new Latency(
+                    rate,
+                    labels.size(),
+                    whileSending / (Math.max(1, lastCapture - firstCapture) / 1000.0),
+                    Percentiles.of(micros, 0.50) / 1000.0,
+                    Percentiles.of(micros, 0.99) / 1000.0,
+                    meanBatch(labels),
                     jit.load(firstCapture, lastScored));
         } finally {
-            JobEnds.cancelIfRunning(job); // a failed job cannot be cancelled, and its own error is the one to see
+            JobEnds.cancelIfRunning(
+                    job); // a failed job cannot be cancelled, and its own error is the one to see
         }
     }
 
     /**
-     * Sends the first {@code count} frames in {@code encoding} from 4 cameras at {@code rate} in all
-     * (0: as fast as the broker takes them).
+     * Sends the first {@code count} frames in {@code encoding} from 4 cameras at {@code rate} in
+     * all (0: as fast as the broker takes them).
      */
-    private void replay(String topic, String runId, ImageEncoding encoding, int count, double rate) {
+    private void replay(
+            String topic, String runId, ImageEncoding encoding, int count, double rate) {
         int cameras = 4;
-        CameraFeedReplay.builder().setBootstrapServers(kafka.bootstrapServers()).setFrames(frames(encoding))
-                .optLimit(count).optTopic(topic).optCameras(cameras).optFramesPerSecond(rate / cameras)
-                .optRunId(runId).build().run();
+        CameraFeedReplay.builder()
+                .setBootstrapServers(kafka.bootstrapServers())
+                .setFrames(frames(encoding))
+                .optLimit(count)
+                .optTopic(topic)
+                .optCameras(cameras)
+                .optFramesPerSecond(rate / cameras)
+                .optRunId(runId)
+                .build()
+                .run();
     }
 
     /**
-     * The test images in {@code encoding}, encoded once per benchmark: every segment and latency run
-     * sends from them, and the simulated cameras spend no CPU on encoding while the job runs.
+     * The test images in {@code encoding}, encoded once per benchmark: every segment and latency
+     * run sends from them, and the simulated cameras spend no CPU on encoding while the job runs.
      */
     private PreEncodedFrames frames(ImageEncoding encoding) {
-        return encodedFrames.computeIfAbsent(encoding, e -> PreEncodedFrames.of(new DatasetFrames(images, e)));
+        return encodedFrames.computeIfAbsent(
+                encoding, e -> PreEncodedFrames.of(new DatasetFrames(images, e)));
     }
 
     /**
      * Warm-up goes on for at least {@code warmUp}, then until a segment ran with the JIT compiler
-     * nearly idle, but no longer than {@link #WARM_UP_LIMIT} times {@code warmUp}. The first job on a
-     * fresh JVM still had the compiler on a fifth of a core after two minutes, taken from the job
+     * nearly idle, but no longer than {@link #WARM_UP_LIMIT} times {@code warmUp}. The first job on
+     * a fresh JVM still had the compiler on a fifth of a core after two minutes, taken from the job
      * but not from the raw engine measured while the job idles.
      */
     static boolean warmingUp(long elapsedNanos, Duration warmUp, Segment last) {
@@ -355,7 +476,6 @@ final class PipelineBenchmark {
         conf.set(ClassifyJobOptions.CHECKPOINT_INTERVAL, checkpointInterval);
         return conf;
     }
-
 
     private CommittedTopicReader<Prediction> labelReader(String topic) {
         return CommittedTopicReader.open(kafka.bootstrapServers(), topic, Prediction.class);

@@ -9,8 +9,8 @@ import java.util.concurrent.Future;
 
 /**
  * The engine's own batched throughput: {@link SavedModelClassifier#predict} on ready-made inputs,
- * including the copy into and out of TensorFlow, nothing else. The ceiling the pipeline is
- * measured against.
+ * including the copy into and out of TensorFlow, nothing else. The ceiling the pipeline is measured
+ * against.
  */
 final class RawEngineBenchmark {
 
@@ -33,7 +33,9 @@ final class RawEngineBenchmark {
         return measure(batchSize, 1);
     }
 
-    /** {@code concurrency} callers predicting side by side, as the pipeline's concurrent batches do. */
+    /**
+     * {@code concurrency} callers predicting side by side, as the pipeline's concurrent batches do.
+     */
     Point measure(int batchSize, int concurrency) {
         ExecutorService callers = Executors.newFixedThreadPool(concurrency);
         try {
@@ -41,7 +43,9 @@ final class RawEngineBenchmark {
             long start = System.nanoTime();
             for (int c = 0; c < concurrency; c++) {
                 int offset = c * batchSize;
-                scored.add(callers.submit(() -> predictUntil(batchSize, offset, start + nanosPerPoint)));
+                scored.add(
+                        callers.submit(
+                                () -> predictUntil(batchSize, offset, start + nanosPerPoint)));
             }
             long total = 0;
             for (Future<Long> f : scored) {
@@ -50,7 +54,8 @@ final class RawEngineBenchmark {
             double seconds = (System.nanoTime() - start) / 1e9;
             return new Point(batchSize, concurrency, total / seconds);
         } catch (Exception e) {
-            throw new IllegalStateException("Raw engine benchmark at batch " + batchSize + " failed", e);
+            throw new IllegalStateException(
+                    "Raw engine benchmark at batch " + batchSize + " failed", e);
         } finally {
             callers.shutdownNow();
         }
@@ -62,7 +67,9 @@ final class RawEngineBenchmark {
         int next = first % available;
         // Warm-up: TensorFlow specialises kernels to each new batch shape on first use.
         for (int i = 0; i < 3; i++) {
-            model.predict(fill(batch, batchSize, (next + i * batchSize) % available, available), batchSize);
+            model.predict(
+                    fill(batch, batchSize, (next + i * batchSize) % available, available),
+                    batchSize);
         }
         long scored = 0;
         while (System.nanoTime() < deadline) {
@@ -75,7 +82,11 @@ final class RawEngineBenchmark {
 
     private float[] fill(float[] batch, int batchSize, int first, int available) {
         for (int i = 0; i < batchSize; i++) {
-            System.arraycopy(images, ((first + i) % available) * valuesPerImage, batch, i * valuesPerImage,
+            System.arraycopy(
+                    images,
+                    ((first + i) % available) * valuesPerImage,
+                    batch,
+                    i * valuesPerImage,
                     valuesPerImage);
         }
         return batch;

@@ -32,38 +32,57 @@ import picocli.CommandLine.Option;
 
 /**
  * Turns the retraining topic into files the trainer reads ({@code train --data avro:DIR}): reads
- * from the group's committed offsets up to the end offsets at start, writes one Avro container
- * file of ImageRecords, and commits the offsets only after the file is complete and in place. A
- * crash before the commit archives the same records again next time (at least once); the file of
- * the crashed run never appears, because it is written under a temporary name first.
+ * from the group's committed offsets up to the end offsets at start, writes one Avro container file
+ * of ImageRecords, and commits the offsets only after the file is complete and in place. A crash
+ * before the commit archives the same records again next time (at least once); the file of the
+ * crashed run never appears, because it is written under a temporary name first.
  */
-@Command(name = "archive-feed", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Archive the retraining topic into an Avro file of labelled ImageRecords for ./resflow train"
-                + " --data avro:DIR.")
+@Command(
+        name = "archive-feed",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description =
+                "Archive the retraining topic into an Avro file of labelled ImageRecords for"
+                        + " ./resflow train --data avro:DIR.")
 final class ArchiveFeedCommand implements Callable<Integer> {
 
-    @Option(names = "--bootstrap-servers", required = true, description = "Kafka bootstrap servers.")
+    @Option(
+            names = "--bootstrap-servers",
+            required = true,
+            description = "Kafka bootstrap servers.")
     String bootstrapServers;
 
-    @Option(names = "--topic", defaultValue = Topics.RETRAINING, description = "Topic to archive (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--topic",
+            defaultValue = Topics.RETRAINING,
+            description = "Topic to archive (default: ${DEFAULT-VALUE}).")
     String topic;
 
-    @Option(names = "--group-id", defaultValue = "resflow-archive-feed", description = "Consumer group that remembers what was archived (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--group-id",
+            defaultValue = "resflow-archive-feed",
+            description =
+                    "Consumer group that remembers what was archived (default: ${DEFAULT-VALUE}).")
     String groupId;
 
     @Option(names = "--output", required = true, description = "Folder for the Avro files.")
     Path output;
 
-    @Option(names = "--retention", paramLabel = "<duration>", description = "Delete this topic's archive files in"
-            + " --output last written longer ago than this, e.g. 30 d; the trainer reads the whole folder, so this is"
-            + " the window it retrains on (default: keep every file).")
+    @Option(
+            names = "--retention",
+            paramLabel = "<duration>",
+            description =
+                    "Delete this topic's archive files in --output last written longer ago than"
+                            + " this, e.g. 30 d; the trainer reads the whole folder, so this is the"
+                            + " window it retrains on (default: keep every file).")
     Duration retention;
 
     @Override
     public Integer call() throws Exception {
         if (KafkaPreflight.missingTopics(bootstrapServers, topic).contains(topic)) {
             // Kafka answers an unknown topic with no partitions: "nothing new" would hide a typo.
-            throw new IllegalArgumentException("topic '" + topic + "' does not exist at " + bootstrapServers);
+            throw new IllegalArgumentException(
+                    "topic '" + topic + "' does not exist at " + bootstrapServers);
         }
         Properties props = new Properties();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
@@ -74,16 +93,21 @@ final class ArchiveFeedCommand implements Callable<Integer> {
         props.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");
         SingleObjectCodec<ImageRecord> codec = SingleObjectCodec.of(ImageRecord.class);
         Files.createDirectories(output);
-        Path target = output.resolve(topic + "-" + Instant.now().toString().replace(':', '-') + ".avro");
+        Path target =
+                output.resolve(topic + "-" + Instant.now().toString().replace(':', '-') + ".avro");
         Path partial = output.resolve("." + target.getFileName() + ".partial");
         long archived = 0;
         long unreadable = 0;
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(),
-                new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
-                    .map(p -> new TopicPartition(topic, p.partition())).toList();
+        try (KafkaConsumer<byte[], byte[]> consumer =
+                new KafkaConsumer<>(
+                        props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions =
+                    consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
+                            .map(p -> new TopicPartition(topic, p.partition()))
+                            .toList();
             consumer.assign(partitions);
-            Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(Set.copyOf(partitions));
+            Map<TopicPartition, OffsetAndMetadata> committed =
+                    consumer.committed(Set.copyOf(partitions));
             for (TopicPartition partition : partitions) {
                 OffsetAndMetadata offset = committed.get(partition);
                 if (offset == null) {
@@ -94,11 +118,13 @@ final class ArchiveFeedCommand implements Callable<Integer> {
             }
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
             Map<TopicPartition, OffsetAndMetadata> done = new HashMap<>();
-            try (DataFileWriter<ImageRecord> writer = new DataFileWriter<>(new SpecificDatumWriter<>(ImageRecord.class))) {
+            try (DataFileWriter<ImageRecord> writer =
+                    new DataFileWriter<>(new SpecificDatumWriter<>(ImageRecord.class))) {
                 writer.setCodec(CodecFactory.deflateCodec(6));
                 writer.create(ImageRecord.getClassSchema(), partial.toFile());
                 while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
-                    for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofSeconds(1))) {
+                    for (ConsumerRecord<byte[], byte[]> record :
+                            consumer.poll(Duration.ofSeconds(1))) {
                         try {
                             writer.append(codec.decode(record.value()));
                             archived++;
@@ -116,12 +142,14 @@ final class ArchiveFeedCommand implements Callable<Integer> {
             }
             consumer.commitSync(done);
         }
-        System.out.printf("ARCHIVED records=%d unreadable=%d file=%s%n", archived, unreadable,
-                archived == 0 ? "(none, nothing new)" : target);
+        System.out.printf(
+                "ARCHIVED records=%d unreadable=%d file=%s%n",
+                archived, unreadable, archived == 0 ? "(none, nothing new)" : target);
         if (retention != null) {
             int removed = removeOlderThan(Instant.now().minus(retention));
-            System.out.printf("Removed %d archive file(s) of %s last written more than %s ago%n", removed, topic,
-                    retention);
+            System.out.printf(
+                    "Removed %d archive file(s) of %s last written more than %s ago%n",
+                    removed, topic, retention);
         }
         return 0;
     }

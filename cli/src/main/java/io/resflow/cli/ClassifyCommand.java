@@ -26,29 +26,44 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-@Command(name = "classify", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(
+        name = "classify",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
         description = {
-            "Run the classification job: images from Kafka, batched ResNet scoring, labels, dead letters, retraining"
-                    + " feed and label statistics back to Kafka (exactly once).",
-            "Without --jobmanager a Flink cluster runs in this JVM, with its web UI and Prometheus /metrics.",
+            "Run the classification job: images from Kafka, batched ResNet scoring, labels, dead"
+                + " letters, retraining feed and label statistics back to Kafka (exactly once).",
+            "Without --jobmanager a Flink cluster runs in this JVM, with its web UI and Prometheus"
+                    + " /metrics.",
             ""
         })
 final class ClassifyCommand implements Callable<Integer> {
 
-    @Spec
-    CommandSpec spec;
+    @Spec CommandSpec spec;
 
-    @Option(names = "--jobmanager", paramLabel = "<host:port>",
-            description = "REST address of a Flink cluster to submit to. The model directory must be readable at the"
-                    + " same path on its TaskManagers; see k8s/README.md for the production set-up.")
+    @Option(
+            names = "--jobmanager",
+            paramLabel = "<host:port>",
+            description =
+                    "REST address of a Flink cluster to submit to. The model directory must be"
+                        + " readable at the same path on its TaskManagers; see k8s/README.md for"
+                        + " the production set-up.")
     String jobManager;
 
-    @Option(names = "--metrics-port", defaultValue = "9249-9259",
-            description = "Local cluster only: port (or range) of the Prometheus /metrics endpoint (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--metrics-port",
+            defaultValue = "9249-9259",
+            description =
+                    "Local cluster only: port (or range) of the Prometheus /metrics endpoint"
+                            + " (default: ${DEFAULT-VALUE}).")
     String metricsPorts;
 
-    @Option(names = "--web-port", defaultValue = "8081-8091",
-            description = "Local cluster only: port (or range) of the Flink web UI (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--web-port",
+            defaultValue = "8081-8091",
+            description =
+                    "Local cluster only: port (or range) of the Flink web UI (default:"
+                            + " ${DEFAULT-VALUE}).")
     String webPorts;
 
     static void addJobOptions(CommandSpec classify) {
@@ -61,10 +76,14 @@ final class ClassifyCommand implements Callable<Integer> {
         ClassifyJobConfig config = ClassifyJobConfig.from(settings);
         checkKafka(config, jobManager == null);
         if (jobManager == null) {
-            try (LocalFlink flink = LocalFlink.start(config.get(ClassifyJobOptions.PARALLELISM), metricsPorts,
-                    webPorts)) {
-                System.out.printf("Local Flink cluster: web UI on %s, Prometheus metrics: %s%n", flink.webUrl(),
-                        flink.metricsUrl().orElse("none (every port of " + metricsPorts + " is taken)"));
+            try (LocalFlink flink =
+                    LocalFlink.start(
+                            config.get(ClassifyJobOptions.PARALLELISM), metricsPorts, webPorts)) {
+                System.out.printf(
+                        "Local Flink cluster: web UI on %s, Prometheus metrics: %s%n",
+                        flink.webUrl(),
+                        flink.metricsUrl()
+                                .orElse("none (every port of " + metricsPorts + " is taken)"));
                 awaitEnd(submit(config, flink.environment()));
             }
         } else {
@@ -72,31 +91,49 @@ final class ClassifyCommand implements Callable<Integer> {
             String address = jobManager.replaceFirst("^https?://", "").replaceFirst("/+$", "");
             String[] hostPort = address.split(":", 2);
             if (hostPort.length != 2 || !hostPort[1].matches("\\d{1,5}")) {
-                throw new IllegalArgumentException("--jobmanager must be host:port (the REST port, 8081 by default),"
-                        + " got " + jobManager);
+                throw new IllegalArgumentException(
+                        "--jobmanager must be host:port (the REST port, 8081 by default),"
+                                + " got "
+                                + jobManager);
             }
-            awaitEnd(submit(config, StreamExecutionEnvironment.createRemoteEnvironment(hostPort[0],
-                    Integer.parseInt(hostPort[1]), jobJars())));
+            awaitEnd(
+                    submit(
+                            config,
+                            StreamExecutionEnvironment.createRemoteEnvironment(
+                                    hostPort[0], Integer.parseInt(hostPort[1]), jobJars())));
         }
         return 0;
     }
 
     /**
-     * Before any cluster starts: a job running in this JVM needs Kafka reachable from here. A remote
-     * cluster may reach an address this machine cannot (a Kubernetes service), so there it is a note.
-     * Missing topics are notes: the source picks up a topic created later, and brokers that create
-     * topics on first use create the outputs.
+     * Before any cluster starts: a job running in this JVM needs Kafka reachable from here. A
+     * remote cluster may reach an address this machine cannot (a Kubernetes service), so there it
+     * is a note. Missing topics are notes: the source picks up a topic created later, and brokers
+     * that create topics on first use create the outputs.
      */
-    private static void checkKafka(ClassifyJobConfig config, boolean jobRunsHere) throws InterruptedException {
-        List<String> topics = List.of(config.get(ClassifyJobOptions.IMAGES_TOPIC),
-                config.get(ClassifyJobOptions.LABELS_TOPIC), config.get(ClassifyJobOptions.DEAD_LETTERS_TOPIC),
-                config.get(ClassifyJobOptions.RETRAINING_TOPIC), config.get(ClassifyJobOptions.LABEL_STATS_TOPIC));
-        kafkaNote(config.get(ClassifyJobOptions.BOOTSTRAP_SERVERS), topics, jobRunsHere, KafkaPreflight.DEFAULT_TIMEOUT)
+    private static void checkKafka(ClassifyJobConfig config, boolean jobRunsHere)
+            throws InterruptedException {
+        List<String> topics =
+                List.of(
+                        config.get(ClassifyJobOptions.IMAGES_TOPIC),
+                        config.get(ClassifyJobOptions.LABELS_TOPIC),
+                        config.get(ClassifyJobOptions.DEAD_LETTERS_TOPIC),
+                        config.get(ClassifyJobOptions.RETRAINING_TOPIC),
+                        config.get(ClassifyJobOptions.LABEL_STATS_TOPIC));
+        kafkaNote(
+                        config.get(ClassifyJobOptions.BOOTSTRAP_SERVERS),
+                        topics,
+                        jobRunsHere,
+                        KafkaPreflight.DEFAULT_TIMEOUT)
                 .ifPresent(System.out::println);
     }
 
-    /** What to tell the user about Kafka before the job starts, if anything; throws when the job cannot run. */
-    static Optional<String> kafkaNote(String servers, List<String> topics, boolean jobRunsHere, Duration timeout)
+    /**
+     * What to tell the user about Kafka before the job starts, if anything; throws when the job
+     * cannot run.
+     */
+    static Optional<String> kafkaNote(
+            String servers, List<String> topics, boolean jobRunsHere, Duration timeout)
             throws InterruptedException {
         Set<String> missing;
         try {
@@ -105,27 +142,43 @@ final class ClassifyCommand implements Callable<Integer> {
             if (jobRunsHere) {
                 throw e;
             }
-            return Optional.of("Note: " + e.getMessage() + " Submitting anyway: the Flink cluster may reach it.");
+            return Optional.of(
+                    "Note: "
+                            + e.getMessage()
+                            + " Submitting anyway: the Flink cluster may reach it.");
         }
         if (missing.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(String.format("Note: Kafka at %s has no topic %s yet. The job reads the images topic once it"
-                + " exists and writes the others where the broker creates topics on first use; elsewhere create them"
-                + " first (k8s/base/kafka/topics.yaml has ResFlow's settings).", servers, String.join(", ", missing)));
+        return Optional.of(
+                String.format(
+                        "Note: Kafka at %s has no topic %s yet. The job reads the images topic once"
+                            + " it exists and writes the others where the broker creates topics on"
+                            + " first use; elsewhere create them first (k8s/base/kafka/topics.yaml"
+                            + " has ResFlow's settings).",
+                        servers, String.join(", ", missing)));
     }
 
-    private static JobClient submit(ClassifyJobConfig config, StreamExecutionEnvironment env) throws Exception {
+    private static JobClient submit(ClassifyJobConfig config, StreamExecutionEnvironment env)
+            throws Exception {
         new ClassifyJob(config).build(env, KafkaIo.source(config), KafkaIo.sinks(config));
         JobClient job = env.executeAsync(ClassifyJob.JOB_NAME);
-        System.out.printf("Serving %s %s (%s) from %s: %s -> %s (job %s)%n", config.metadata().name(),
-                config.metadata().version(), config.metadata().architecture(), config.modelPath(),
-                config.get(ClassifyJobOptions.IMAGES_TOPIC), config.get(ClassifyJobOptions.LABELS_TOPIC),
+        System.out.printf(
+                "Serving %s %s (%s) from %s: %s -> %s (job %s)%n",
+                config.metadata().name(),
+                config.metadata().version(),
+                config.metadata().architecture(),
+                config.modelPath(),
+                config.get(ClassifyJobOptions.IMAGES_TOPIC),
+                config.get(ClassifyJobOptions.LABELS_TOPIC),
                 job.getJobID());
         return job;
     }
 
-    /** Until the job ends (a bounded one, or a cancelled or failed one); its failure is thrown as the job's own. */
+    /**
+     * Until the job ends (a bounded one, or a cancelled or failed one); its failure is thrown as
+     * the job's own.
+     */
     private static void awaitEnd(JobClient job) throws Exception {
         JobExecutionResult result;
         try {
@@ -133,20 +186,36 @@ final class ClassifyCommand implements Callable<Integer> {
         } catch (ExecutionException e) {
             throw e.getCause() instanceof Exception cause ? cause : e;
         }
-        System.out.printf("Job %s finished after %d s: %s%n", result.getJobID(), result.getNetRuntime() / 1000,
-                JobTotals.describe(result));
+        System.out.printf(
+                "Job %s finished after %d s: %s%n",
+                result.getJobID(), result.getNetRuntime() / 1000, JobTotals.describe(result));
     }
 
-    /** The launcher's jars minus Flink's own, which the cluster provides (but not its Kafka connector). */
+    /**
+     * The launcher's jars minus Flink's own, which the cluster provides (but not its Kafka
+     * connector).
+     */
     private static String[] jobJars() throws URISyntaxException, java.io.IOException {
-        Path cliJar = Path.of(ClassifyCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        Path cliJar =
+                Path.of(
+                        ClassifyCommand.class
+                                .getProtectionDomain()
+                                .getCodeSource()
+                                .getLocation()
+                                .toURI());
         Path lib = cliJar.getParent().resolve("lib");
         try (Stream<Path> jars = Files.list(lib)) {
-            List<String> shipped = jars.filter(p -> {
-                String name = p.getFileName().toString();
-                return !name.startsWith("flink-") || name.startsWith("flink-connector-kafka");
-            }).map(Path::toString).toList();
-            return Stream.concat(Stream.of(cliJar.toString()), shipped.stream()).toArray(String[]::new);
+            List<String> shipped =
+                    jars.filter(
+                                    p -> {
+                                        String name = p.getFileName().toString();
+                                        return !name.startsWith("flink-")
+                                                || name.startsWith("flink-connector-kafka");
+                                    })
+                            .map(Path::toString)
+                            .toList();
+            return Stream.concat(Stream.of(cliJar.toString()), shipped.stream())
+                    .toArray(String[]::new);
         }
     }
 }

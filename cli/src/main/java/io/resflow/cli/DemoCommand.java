@@ -31,106 +31,182 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * The README's main command: everything on one machine, for real. A KRaft Kafka broker and a
- * Flink cluster start inside this JVM; a ResNet is trained when there is none yet; simulated
- * cameras stream the Fashion-MNIST test set with corrupt frames mixed in; the classify job labels
- * them exactly once while a downstream consumer watches; one SUMMARY line ends it.
+ * The README's main command: everything on one machine, for real. A KRaft Kafka broker and a Flink
+ * cluster start inside this JVM; a ResNet is trained when there is none yet; simulated cameras
+ * stream the Fashion-MNIST test set with corrupt frames mixed in; the classify job labels them
+ * exactly once while a downstream consumer watches; one SUMMARY line ends it.
  */
-@Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Run ResFlow on one machine with embedded defaults: a Kafka broker and a Flink cluster started"
-                + " for you, a quick ResNet trained when none exists, Fashion-MNIST frames from simulated cameras,"
-                + " labels watched live, and a summary.")
+@Command(
+        name = "demo",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description =
+                "Run ResFlow on one machine with embedded defaults: a Kafka broker and a Flink"
+                        + " cluster started for you, a quick ResNet trained when none exists,"
+                        + " Fashion-MNIST frames from simulated cameras, labels watched live, and a"
+                        + " summary.")
 final class DemoCommand implements Callable<Integer> {
 
-    @Option(names = "--images", defaultValue = "2000", description = "How many Fashion-MNIST test images to stream (default: ${DEFAULT-VALUE}, at most 10000).")
+    @Option(
+            names = "--images",
+            defaultValue = "2000",
+            description =
+                    "How many Fashion-MNIST test images to stream (default: ${DEFAULT-VALUE}, at"
+                            + " most 10000).")
     int images;
 
-    @Option(names = "--model", defaultValue = ResFlow.LAUNCHER_ROOT + "/runs/demo/model", description = "SavedModel to serve; trained quickly when missing (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--model",
+            defaultValue = ResFlow.LAUNCHER_ROOT + "/runs/demo/model",
+            description =
+                    "SavedModel to serve; trained quickly when missing (default:"
+                            + " ${DEFAULT-VALUE}).")
     Path model;
 
-    @Option(names = "--cameras", defaultValue = "4", description = "Simulated cameras (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--cameras",
+            defaultValue = "4",
+            description = "Simulated cameras (default: ${DEFAULT-VALUE}).")
     int cameras;
 
-    @Option(names = "--fps", defaultValue = "50", description = "Frames per second per camera; 0 = as fast as possible (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--fps",
+            defaultValue = "50",
+            description =
+                    "Frames per second per camera; 0 = as fast as possible (default:"
+                            + " ${DEFAULT-VALUE}).")
     double fps;
 
-    @Option(names = "--corrupt-every", defaultValue = "50", description = "Plant a corrupt frame every N frames; 0 = none (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--corrupt-every",
+            defaultValue = "50",
+            description =
+                    "Plant a corrupt frame every N frames; 0 = none (default: ${DEFAULT-VALUE}).")
     int corruptEvery;
 
-    @Option(names = "--parallelism", defaultValue = "2", description = "Flink parallelism (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--parallelism",
+            defaultValue = "2",
+            description = "Flink parallelism (default: ${DEFAULT-VALUE}).")
     int parallelism;
 
-    @Option(names = "--max-batch-size", defaultValue = "64", description = "Largest scoring batch (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--max-batch-size",
+            defaultValue = "64",
+            description = "Largest scoring batch (default: ${DEFAULT-VALUE}).")
     int maxBatchSize;
 
-    @Option(names = "--metrics-port", defaultValue = "9249-9259", description = "Port (or range) of Prometheus /metrics (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--metrics-port",
+            defaultValue = "9249-9259",
+            description = "Port (or range) of Prometheus /metrics (default: ${DEFAULT-VALUE}).")
     String metricsPorts;
 
-    @Option(names = "--web-port", defaultValue = "8081-8091", description = "Port (or range) of the Flink web UI (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--web-port",
+            defaultValue = "8081-8091",
+            description = "Port (or range) of the Flink web UI (default: ${DEFAULT-VALUE}).")
     String webPorts;
 
-    @Option(names = "--timeout", defaultValue = "5 min", description = "Give up waiting for labels after this long (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--timeout",
+            defaultValue = "5 min",
+            description = "Give up waiting for labels after this long (default: ${DEFAULT-VALUE}).")
     Duration timeout;
 
     @Override
     public Integer call() throws Exception {
         if (images < 1 || images > 10_000) {
-            throw new IllegalArgumentException("--images must be 1..10000 (the Fashion-MNIST test set), got " + images);
+            throw new IllegalArgumentException(
+                    "--images must be 1..10000 (the Fashion-MNIST test set), got " + images);
         }
         // Refused now, not after training, the broker, the cluster and the job's warm-up.
         cameraFeed().checkFeed();
         ClassifyJobConfig.checkSettings(jobSettings("127.0.0.1:9092"));
         FashionMnist mnist = FashionMnist.atDefaultLocation();
         LabelledImages test = mnist.load(FashionMnist.Split.TEST).head(images);
-        System.out.printf("[1/4] Data: Fashion-MNIST test set from %s, %d images of %dx%d%n", mnist.directory(),
-                test.size(), test.height(), test.width());
+        System.out.printf(
+                "[1/4] Data: Fashion-MNIST test set from %s, %d images of %dx%d%n",
+                mnist.directory(), test.size(), test.height(), test.width());
 
         ModelMetadata metadata = DemoModel.ensure(model, mnist);
-        System.out.printf("[2/4] Model: %s %s (%s, %,d parameters%s) at %s%n", metadata.name(), metadata.version(),
-                metadata.architecture(), metadata.parameterCount(), metadata.testAccuracy().isPresent()
-                        ? String.format(", test accuracy %.4f", metadata.testAccuracy().getAsDouble()) : "", model);
+        System.out.printf(
+                "[2/4] Model: %s %s (%s, %,d parameters%s) at %s%n",
+                metadata.name(),
+                metadata.version(),
+                metadata.architecture(),
+                metadata.parameterCount(),
+                metadata.testAccuracy().isPresent()
+                        ? String.format(
+                                ", test accuracy %.4f", metadata.testAccuracy().getAsDouble())
+                        : "",
+                model);
 
-        try (EmbeddedKafka kafka = EmbeddedKafka.builder()
-                .optTopic(Topics.IMAGES, 4).optTopic(Topics.LABELS, 4).optTopic(Topics.DEAD_LETTERS, 1)
-                .optTopic(Topics.RETRAINING, 1).optTopic(Topics.LABEL_STATS, 1)
-                .build().start();
+        try (EmbeddedKafka kafka =
+                        EmbeddedKafka.builder()
+                                .optTopic(Topics.IMAGES, 4)
+                                .optTopic(Topics.LABELS, 4)
+                                .optTopic(Topics.DEAD_LETTERS, 1)
+                                .optTopic(Topics.RETRAINING, 1)
+                                .optTopic(Topics.LABEL_STATS, 1)
+                                .build()
+                                .start();
                 LocalFlink flink = LocalFlink.start(parallelism, metricsPorts, webPorts)) {
-            ClassifyJobConfig config = ClassifyJobConfig.from(jobSettings(kafka.bootstrapServers()));
+            ClassifyJobConfig config =
+                    ClassifyJobConfig.from(jobSettings(kafka.bootstrapServers()));
             StreamExecutionEnvironment env = flink.environment();
             new ClassifyJob(config).build(env, KafkaIo.source(config), KafkaIo.sinks(config));
             JobClient job = env.executeAsync(ClassifyJob.JOB_NAME);
-            System.out.printf("[3/4] Running: Kafka at %s, Flink job %s (parallelism %d)%n", kafka.bootstrapServers(),
-                    job.getJobID(), parallelism);
+            System.out.printf(
+                    "[3/4] Running: Kafka at %s, Flink job %s (parallelism %d)%n",
+                    kafka.bootstrapServers(), job.getJobID(), parallelism);
             FlinkRest rest = new FlinkRest();
             String webUrl = flink.webUrl();
             if (!rest.awaitAllTasksRunning(webUrl, job.getJobID(), Duration.ofMinutes(2))) {
-                throw new IllegalStateException(JobEnds.hasEnded(job)
-                        ? "the classify job ended before it ran: " + JobEnds.whyItEnded(job)
-                        : "the classify job did not start within 2 minutes; see " + webUrl);
+                throw new IllegalStateException(
+                        JobEnds.hasEnded(job)
+                                ? "the classify job ended before it ran: " + JobEnds.whyItEnded(job)
+                                : "the classify job did not start within 2 minutes; see " + webUrl);
             }
             // Another ResFlow process may hold the first port: this job's reporter names the job.
-            Optional<String> metricsUrl = rest.firstAnswering(metricsPorts, "/metrics", job.getJobID().toString())
-                    .map(u -> u + "/metrics");
-            System.out.printf("      Flink web UI: %s   Prometheus metrics: %s%n", webUrl,
-                    metricsUrl.orElse("(no reporter answered on " + metricsPorts + "; is FLINK_PLUGINS_DIR set?)"));
+            Optional<String> metricsUrl =
+                    rest.firstAnswering(metricsPorts, "/metrics", job.getJobID().toString())
+                            .map(u -> u + "/metrics");
+            System.out.printf(
+                    "      Flink web UI: %s   Prometheus metrics: %s%n",
+                    webUrl,
+                    metricsUrl.orElse(
+                            "(no reporter answered on "
+                                    + metricsPorts
+                                    + "; is FLINK_PLUGINS_DIR set?)"));
             System.out.println("      All operators running, model loaded and warmed up.");
-            try (LiveView view = new LiveView(kafka.bootstrapServers(), Topics.LABELS, Topics.DEAD_LETTERS,
-                    test.classNames()).start()) {
+            try (LiveView view =
+                    new LiveView(
+                                    kafka.bootstrapServers(),
+                                    Topics.LABELS,
+                                    Topics.DEAD_LETTERS,
+                                    test.classNames())
+                            .start()) {
                 ReplayReport sent = replay(kafka, test);
-                System.out.printf("[4/4] Sent %d frames (%d corrupt on purpose) in %.1f s; waiting for every label ...%n",
+                System.out.printf(
+                        "[4/4] Sent %d frames (%d corrupt on purpose) in %.1f s; waiting for every"
+                                + " label ...%n",
                         sent.sent(), sent.corrupt(), sent.elapsed().toMillis() / 1000.0);
                 boolean complete = awaitOutputs(view, sent.sent(), job);
                 metricsUrl.ifPresent(url -> System.out.println("Prometheus: " + scrape(rest, url)));
                 if (JobEnds.hasEnded(job)) {
-                    System.out.println("The classify job ended while frames were due: " + JobEnds.whyItEnded(job));
+                    System.out.println(
+                            "The classify job ended while frames were due: "
+                                    + JobEnds.whyItEnded(job));
                 }
                 JobEnds.cancelIfRunning(job);
                 System.out.println("Labels by class:");
                 System.out.print(view.labelHistogram());
                 System.out.println(view.statusLine());
                 if (!complete) {
-                    System.out.printf("Timed out after %s: %d of %d frames came out%n", timeout, view.outputs(),
-                            sent.sent());
+                    System.out.printf(
+                            "Timed out after %s: %d of %d frames came out%n",
+                            timeout, view.outputs(), sent.sent());
                 }
                 System.out.println(view.summary(sent.sent()));
                 return complete && view.duplicates() == 0 ? 0 : 1;
@@ -140,13 +216,21 @@ final class DemoCommand implements Callable<Integer> {
 
     /** What the job reported through Flink's Prometheus reporter, summed over subtasks. */
     private static String scrape(FlinkRest rest, String metricsUrl) {
-        List<String> metrics = List.of(PipelineMetrics.FRAMES_IN, PipelineMetrics.FRAMES_LABELLED,
-                PipelineMetrics.DEAD_LETTERS, PipelineMetrics.LOW_CONFIDENCE, PipelineMetrics.MISCLASSIFIED);
-        Map<String, Double> sums = rest.scrapeSums(metricsUrl,
-                metrics.stream().map(PipelineMetrics::prometheusName).toList());
+        List<String> metrics =
+                List.of(
+                        PipelineMetrics.FRAMES_IN,
+                        PipelineMetrics.FRAMES_LABELLED,
+                        PipelineMetrics.DEAD_LETTERS,
+                        PipelineMetrics.LOW_CONFIDENCE,
+                        PipelineMetrics.MISCLASSIFIED);
+        Map<String, Double> sums =
+                rest.scrapeSums(
+                        metricsUrl, metrics.stream().map(PipelineMetrics::prometheusName).toList());
         StringBuilder line = new StringBuilder();
         for (String metric : metrics) {
-            line.append(metric).append('=').append(Math.round(sums.get(PipelineMetrics.prometheusName(metric))))
+            line.append(metric)
+                    .append('=')
+                    .append(Math.round(sums.get(PipelineMetrics.prometheusName(metric))))
                     .append(' ');
         }
         return line.toString().trim();
@@ -167,19 +251,24 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     private ReplayReport replay(EmbeddedKafka kafka, LabelledImages test) {
-        CameraFeedReplay.Builder replay = cameraFeed()
-                .setBootstrapServers(kafka.bootstrapServers())
-                .setFrames(new DatasetFrames(test, ImageEncoding.PNG));
+        CameraFeedReplay.Builder replay =
+                cameraFeed()
+                        .setBootstrapServers(kafka.bootstrapServers())
+                        .setFrames(new DatasetFrames(test, ImageEncoding.PNG));
         try (ProgressBar bar = Progress.bar("cameras -> kafka", test.size(), "frames")) {
             return replay.optProgress(Progress.stepTo(bar)).build().run();
         }
     }
 
     private CameraFeedReplay.Builder cameraFeed() {
-        return CameraFeedReplay.builder().optCameras(cameras).optFramesPerSecond(fps).optCorruptEvery(corruptEvery);
+        return CameraFeedReplay.builder()
+                .optCameras(cameras)
+                .optFramesPerSecond(fps)
+                .optCorruptEvery(corruptEvery);
     }
 
-    private boolean awaitOutputs(LiveView view, long expected, JobClient job) throws InterruptedException {
+    private boolean awaitOutputs(LiveView view, long expected, JobClient job)
+            throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         long lastPrint = 0;
         long lastJobCheck = System.nanoTime();
@@ -204,6 +293,7 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     static boolean exists(Path savedModel) {
-        return Files.isRegularFile(savedModel.resolve("saved_model.pb")) && Files.isRegularFile(ModelMetadata.file(savedModel));
+        return Files.isRegularFile(savedModel.resolve("saved_model.pb"))
+                && Files.isRegularFile(ModelMetadata.file(savedModel));
     }
 }

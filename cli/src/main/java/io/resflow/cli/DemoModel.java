@@ -23,22 +23,30 @@ final class DemoModel {
     static final String ARCHITECTURE = "resnet-20-v1-basic-A";
     static final int QUICK_BATCHES = 400;
     static final String QUICK_MODEL_NAME = "fashion-resnet20-quick";
+
     /** Where, next to {@code --model}, the quick model trains. */
     static final String QUICK_RUN_FOLDER = "quick-training";
 
     private DemoModel() {}
 
     /**
-     * Refuses a path that holds something other than a SavedModel, before minutes of training
-     * whose export could not be moved there; an absent path or an empty folder is fine.
+     * Refuses a path that holds something other than a SavedModel, before minutes of training whose
+     * export could not be moved there; an absent path or an empty folder is fine.
      */
     private static void checkUsable(Path savedModel) throws IOException {
-        if (DemoCommand.exists(savedModel) || !Files.exists(savedModel) || isEmptyFolder(savedModel)) {
+        if (DemoCommand.exists(savedModel)
+                || !Files.exists(savedModel)
+                || isEmptyFolder(savedModel)) {
             return;
         }
-        throw new IllegalArgumentException("--model " + savedModel + " exists but is not a SavedModel (no "
-                + "saved_model.pb with " + ModelMetadata.file(savedModel).getFileName() + "): give a SavedModel "
-                + "folder (a training run's is <run>/saved-model), or a path that does not exist yet to train one there");
+        throw new IllegalArgumentException(
+                "--model "
+                        + savedModel
+                        + " exists but is not a SavedModel (no "
+                        + "saved_model.pb with "
+                        + ModelMetadata.file(savedModel).getFileName()
+                        + "): give a SavedModel folder (a training run's is <run>/saved-model), or"
+                        + " a path that does not exist yet to train one there");
     }
 
     static ModelMetadata ensure(Path savedModel, FashionMnist mnist) throws Exception {
@@ -48,44 +56,57 @@ final class DemoModel {
         checkUsable(savedModel);
         Path run = savedModel.toAbsolutePath().getParent().resolve(QUICK_RUN_FOLDER);
         clearEarlierQuickRun(run, savedModel);
-        System.out.printf("      No model at %s yet: training a quick %s (%d batches of 128, one pass) ...%n",
+        System.out.printf(
+                "      No model at %s yet: training a quick %s (%d batches of 128, one pass) ...%n",
                 savedModel, ARCHITECTURE, QUICK_BATCHES);
-        TrainingRun.RunResult result = TrainingRun.builder()
-                .setArchitecture(ARCHITECTURE)
-                .setTrainingConfig(TrainingConfig.builder()
-                        .setRunDirectory(run)
-                        .optModelName(QUICK_MODEL_NAME)
-                        .optEpochs(1)
-                        .optMaxBatchesPerEpoch(QUICK_BATCHES)
-                        .optDecay(LearningRateSchedule.Decay.COSINE)
-                        // Too short a run to gain from augmentation.
-                        .optAugmentation(false)
-                        .build())
-                .setData(mnist.load(FashionMnist.Split.TRAIN), mnist.load(FashionMnist.Split.TEST), "fashion-mnist")
-                .build()
-                .run();
+        TrainingRun.RunResult result =
+                TrainingRun.builder()
+                        .setArchitecture(ARCHITECTURE)
+                        .setTrainingConfig(
+                                TrainingConfig.builder()
+                                        .setRunDirectory(run)
+                                        .optModelName(QUICK_MODEL_NAME)
+                                        .optEpochs(1)
+                                        .optMaxBatchesPerEpoch(QUICK_BATCHES)
+                                        .optDecay(LearningRateSchedule.Decay.COSINE)
+                                        // Too short a run to gain from augmentation.
+                                        .optAugmentation(false)
+                                        .build())
+                        .setData(
+                                mnist.load(FashionMnist.Split.TRAIN),
+                                mnist.load(FashionMnist.Split.TEST),
+                                "fashion-mnist")
+                        .build()
+                        .run();
         Path exported = result.export().orElseThrow().directory();
         Files.createDirectories(savedModel.toAbsolutePath().getParent());
         Files.deleteIfExists(savedModel.toAbsolutePath()); // an empty folder, see checkUsable
         Files.move(exported, savedModel.toAbsolutePath());
-        System.out.printf("      Trained in %.0f s, test accuracy %.4f; %s%n", result.training().wallTimeSeconds(),
-                result.training().testAccuracy(), result.export().get().parity().describe());
+        System.out.printf(
+                "      Trained in %.0f s, test accuracy %.4f; %s%n",
+                result.training().wallTimeSeconds(),
+                result.training().testAccuracy(),
+                result.export().get().parity().describe());
         return ModelMetadata.read(savedModel);
     }
 
     /**
      * Clears what an earlier quick training left in {@code run} (one that stopped before its export
-     * moved away): an empty folder, or a run of the quick model by its {@code run.json}. Anything else
-     * there is the user's, and is refused rather than deleted.
+     * moved away): an empty folder, or a run of the quick model by its {@code run.json}. Anything
+     * else there is the user's, and is refused rather than deleted.
      */
     static void clearEarlierQuickRun(Path run, Path savedModel) throws IOException {
         if (!Files.exists(run)) {
             return;
         }
         if (!isEmptyFolder(run) && !isQuickRun(run)) {
-            throw new IllegalArgumentException(run + " exists and is not an earlier demo training run: the demo trains"
-                    + " its quick model in that folder, next to --model " + savedModel + ". Move the folder away, or"
-                    + " give a --model in another folder");
+            throw new IllegalArgumentException(
+                    run
+                            + " exists and is not an earlier demo training run: the demo trains"
+                            + " its quick model in that folder, next to --model "
+                            + savedModel
+                            + ". Move the folder away, or"
+                            + " give a --model in another folder");
         }
         deleteRecursively(run);
     }

@@ -17,9 +17,13 @@ import org.apache.flink.api.common.JobStatus;
 /** A few read-only calls to a local Flink cluster's REST API and Prometheus reporter. */
 final class FlinkRest {
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(300)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofMillis(300)).build();
 
-    /** The first port of {@code range} ("9249-9259" or "9249") where {@code path} answers 200 with {@code marker}. */
+    /**
+     * The first port of {@code range} ("9249-9259" or "9249") where {@code path} answers 200 with
+     * {@code marker}.
+     */
     Optional<String> firstAnswering(String range, String path, String marker) {
         String[] bounds = range.split("-");
         int first = Integer.parseInt(bounds[0].trim());
@@ -36,11 +40,12 @@ final class FlinkRest {
 
     /**
      * Waits until every subtask of the job is RUNNING, i.e. every operator has opened (the scorer
-     * has loaded and warmed up its model), so frames sent from now on measure the pipeline, not
-     * its start-up. Gives up early, returning false, when the same answer says the job has ended
+     * has loaded and warmed up its model), so frames sent from now on measure the pipeline, not its
+     * start-up. Gives up early, returning false, when the same answer says the job has ended
      * (failed, cancelled or finished).
      */
-    boolean awaitAllTasksRunning(String webUrl, JobID job, Duration timeout) throws InterruptedException {
+    boolean awaitAllTasksRunning(String webUrl, JobID job, Duration timeout)
+            throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             Optional<String> body = get(webUrl + "/jobs/" + job);
@@ -59,7 +64,8 @@ final class FlinkRest {
     }
 
     private static boolean hasEnded(JsonObject job) {
-        return job.has("state") && JobStatus.valueOf(job.get("state").getAsString()).isGloballyTerminalState();
+        return job.has("state")
+                && JobStatus.valueOf(job.get("state").getAsString()).isGloballyTerminalState();
     }
 
     private static boolean allRunning(JsonObject job) {
@@ -84,27 +90,49 @@ final class FlinkRest {
     Map<String, Double> scrapeSums(String metricsUrl, java.util.List<String> seriesNames) {
         Map<String, Double> sums = new java.util.LinkedHashMap<>();
         seriesNames.forEach(name -> sums.put(name, 0.0));
-        get(metricsUrl).ifPresent(body -> body.lines()
-                .filter(line -> !line.startsWith("#"))
-                .forEach(line -> {
-                    int brace = line.indexOf('{');
-                    int space = line.lastIndexOf(' ');
-                    String name = line.substring(0, brace >= 0 ? brace : Math.max(0, line.indexOf(' ')));
-                    if (sums.containsKey(name) && space > 0) {
-                        try {
-                            sums.merge(name, Double.parseDouble(line.substring(space + 1)), Double::sum);
-                        } catch (NumberFormatException e) {
-                            // NaN and friends from empty histograms: nothing to add
-                        }
-                    }
-                }));
+        get(metricsUrl)
+                .ifPresent(
+                        body ->
+                                body.lines()
+                                        .filter(line -> !line.startsWith("#"))
+                                        .forEach(
+                                                line -> {
+                                                    int brace = line.indexOf('{');
+                                                    int space = line.lastIndexOf(' ');
+                                                    String name =
+                                                            line.substring(
+                                                                    0,
+                                                                    brace >= 0
+                                                                            ? brace
+                                                                            : Math.max(
+                                                                                    0,
+                                                                                    line.indexOf(
+                                                                                            ' ')));
+                                                    if (sums.containsKey(name) && space > 0) {
+                                                        try {
+                                                            sums.merge(
+                                                                    name,
+                                                                    Double.parseDouble(
+                                                                            line.substring(
+                                                                                    space + 1)),
+                                                                    Double::sum);
+                                                        } catch (NumberFormatException e) {
+                                                            // NaN and friends from empty
+                                                            // histograms: nothing to add
+                                                        }
+                                                    }
+                                                }));
         return sums;
     }
 
     private Optional<String> get(String url) {
         try {
-            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(url))
-                    .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response =
+                    http.send(
+                            HttpRequest.newBuilder(URI.create(url))
+                                    .timeout(Duration.ofSeconds(2))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
             return response.statusCode() == 200 ? Optional.of(response.body()) : Optional.empty();
         } catch (IOException e) {
             return Optional.empty();

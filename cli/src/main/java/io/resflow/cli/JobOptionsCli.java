@@ -19,20 +19,31 @@ final class JobOptionsCli {
 
     static void addTo(CommandSpec spec, List<ConfigOption<?>> options) {
         for (ConfigOption<?> option : options) {
-            String defaultText = option.hasDefaultValue() ? " (default: " + format(option.defaultValue()) + ")" : "";
-            OptionSpec.Builder cliOption = OptionSpec.builder("--" + option.key())
-                    .paramLabel("<" + option.key() + ">")
-                    .type(String.class)
-                    .description(new HtmlFormatter().format(option.description()).replaceAll("<[^>]+>", "") + defaultText);
+            String defaultText =
+                    option.hasDefaultValue()
+                            ? " (default: " + format(option.defaultValue()) + ")"
+                            : "";
+            OptionSpec.Builder cliOption =
+                    OptionSpec.builder("--" + option.key())
+                            .paramLabel("<" + option.key() + ">")
+                            .type(String.class)
+                            .description(
+                                    new HtmlFormatter()
+                                                    .format(option.description())
+                                                    .replaceAll("<[^>]+>", "")
+                                            + defaultText);
             if (option.defaultValue() instanceof Boolean) {
-                // A switch as users expect one: "--bounded" alone means true; "--bounded false" still works.
+                // A switch as users expect one: "--bounded" alone means true; "--bounded false"
+                // still works.
                 cliOption.arity("0..1").fallbackValue("true");
             }
             spec.addOption(cliOption.build());
         }
     }
 
-    /** The options the user gave, as a Flink configuration (typed parsing happens on {@code get}). */
+    /**
+     * The options the user gave, as a Flink configuration (typed parsing happens on {@code get}).
+     */
     static Configuration given(CommandSpec spec, List<ConfigOption<?>> options) {
         Map<String, String> values = new HashMap<>();
         for (ConfigOption<?> option : options) {

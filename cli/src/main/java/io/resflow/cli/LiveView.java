@@ -21,9 +21,9 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
- * Watches the labels and dead-letter topics as a downstream consumer would (read_committed, so
- * it sees exactly what the exactly-once sinks committed), prints a status line while the demo
- * runs, and keeps what the summary needs.
+ * Watches the labels and dead-letter topics as a downstream consumer would (read_committed, so it
+ * sees exactly what the exactly-once sinks committed), prints a status line while the demo runs,
+ * and keeps what the summary needs.
  */
 final class LiveView implements AutoCloseable {
 
@@ -47,7 +47,11 @@ final class LiveView implements AutoCloseable {
     private long lastScoredMillis;
     private long batchSizeSum;
 
-    LiveView(String bootstrapServers, String labelsTopic, String deadLettersTopic, List<String> classNames) {
+    LiveView(
+            String bootstrapServers,
+            String labelsTopic,
+            String deadLettersTopic,
+            List<String> classNames) {
         this.bootstrapServers = bootstrapServers;
         this.labelsTopic = labelsTopic;
         this.deadLettersTopic = deadLettersTopic;
@@ -68,14 +72,19 @@ final class LiveView implements AutoCloseable {
         props.put(ConsumerConfig.GROUP_ID_CONFIG, "resflow-demo-live-view");
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        props.put(
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG,
+                ByteArrayDeserializer.class.getName());
+        props.put(
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,
+                ByteArrayDeserializer.class.getName());
         AvroSerde<Prediction> predictions = AvroSerde.of(Prediction.class);
         AvroSerde<DeadLetter> letters = AvroSerde.of(DeadLetter.class);
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props)) {
             consumer.subscribe(List.of(labelsTopic, deadLettersTopic));
             while (running.get()) {
-                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                for (ConsumerRecord<byte[], byte[]> record :
+                        consumer.poll(Duration.ofMillis(200))) {
                     synchronized (this) {
                         if (record.topic().equals(labelsTopic)) {
                             add(predictions.deserialize(record.topic(), record.value()));
@@ -114,8 +123,13 @@ final class LiveView implements AutoCloseable {
     }
 
     synchronized String statusLine() {
-        return String.format("labels %d (accuracy %.3f, mean batch %.1f)  dead letters %d %s", labels, accuracy(),
-                labels == 0 ? 0.0 : (double) batchSizeSum / labels, deadLetters, deadLetterKinds);
+        return String.format(
+                "labels %d (accuracy %.3f, mean batch %.1f)  dead letters %d %s",
+                labels,
+                accuracy(),
+                labels == 0 ? 0.0 : (double) batchSizeSum / labels,
+                deadLetters,
+                deadLetterKinds);
     }
 
     synchronized String labelHistogram() {
@@ -123,7 +137,10 @@ final class LiveView implements AutoCloseable {
         long max = Arrays.stream(labelCounts).max().orElse(1);
         for (int i = 0; i < labelCounts.length; i++) {
             int bar = (int) Math.round(40.0 * labelCounts[i] / Math.max(1, max));
-            out.append(String.format("  %-12s %6d %s%n", classNames.get(i), labelCounts[i], "#".repeat(bar)));
+            out.append(
+                    String.format(
+                            "  %-12s %6d %s%n",
+                            classNames.get(i), labelCounts[i], "#".repeat(bar)));
         }
         return out.toString();
     }
@@ -135,9 +152,16 @@ final class LiveView implements AutoCloseable {
     synchronized String summary(long images) {
         long[] sorted = endToEndMicros.stream().mapToLong(Long::longValue).sorted().toArray();
         double seconds = Math.max(1, lastScoredMillis - firstCaptureMillis) / 1000.0;
-        return String.format("SUMMARY images=%d labels=%d dead_letters=%d accuracy=%.4f throughput_ips=%.1f"
-                        + " p50_ms=%.1f p99_ms=%.1f", images, labels, deadLetters, accuracy(), labels / seconds,
-                Percentiles.of(sorted, 0.50) / 1000.0, Percentiles.of(sorted, 0.99) / 1000.0);
+        return String.format(
+                "SUMMARY images=%d labels=%d dead_letters=%d accuracy=%.4f throughput_ips=%.1f"
+                        + " p50_ms=%.1f p99_ms=%.1f",
+                images,
+                labels,
+                deadLetters,
+                accuracy(),
+                labels / seconds,
+                Percentiles.of(sorted, 0.50) / 1000.0,
+                Percentiles.of(sorted, 0.99) / 1000.0);
     }
 
     synchronized long duplicates() {

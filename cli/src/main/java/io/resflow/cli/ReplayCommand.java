@@ -14,40 +14,75 @@ import me.tongfei.progressbar.ProgressBar;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "replay", mixinStandardHelpOptions = true,
-        description = "Simulate cameras: publish ImageRecords (Avro single-object encoding) from Fashion-MNIST or an"
-                + " image folder to Kafka at cameras x fps, with progress.")
+@Command(
+        name = "replay",
+        mixinStandardHelpOptions = true,
+        description =
+                "Simulate cameras: publish ImageRecords (Avro single-object encoding) from"
+                    + " Fashion-MNIST or an image folder to Kafka at cameras x fps, with progress.")
 final class ReplayCommand implements Callable<Integer> {
 
-    @Option(names = "--bootstrap-servers", required = true, description = "Kafka bootstrap servers, host:port[,host:port].")
+    @Option(
+            names = "--bootstrap-servers",
+            required = true,
+            description = "Kafka bootstrap servers, host:port[,host:port].")
     String bootstrapServers;
 
-    @Option(names = "--topic", defaultValue = Topics.IMAGES, description = "Topic to publish to (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--topic",
+            defaultValue = Topics.IMAGES,
+            description = "Topic to publish to (default: ${DEFAULT-VALUE}).")
     String topic;
 
-    @Option(names = "--source", defaultValue = "fashion-mnist-test", description = "What to replay: " + FrameSources.DESCRIPTION + ".")
+    @Option(
+            names = "--source",
+            defaultValue = "fashion-mnist-test",
+            description = "What to replay: " + FrameSources.DESCRIPTION + ".")
     String source;
 
-    @Option(names = "--encoding", defaultValue = "PNG",
-            description = "How Fashion-MNIST frames are encoded: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}). Folder files are sent as they are.")
+    @Option(
+            names = "--encoding",
+            defaultValue = "PNG",
+            description =
+                    "How Fashion-MNIST frames are encoded: ${COMPLETION-CANDIDATES} (default:"
+                            + " ${DEFAULT-VALUE}). Folder files are sent as they are.")
     ImageEncoding encoding;
 
-    @Option(names = "--cameras", defaultValue = "4", description = "Number of simulated cameras (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--cameras",
+            defaultValue = "4",
+            description = "Number of simulated cameras (default: ${DEFAULT-VALUE}).")
     int cameras;
 
-    @Option(names = "--fps", defaultValue = "0", description = "Frames per second per camera; 0 = as fast as Kafka takes them (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--fps",
+            defaultValue = "0",
+            description =
+                    "Frames per second per camera; 0 = as fast as Kafka takes them (default:"
+                            + " ${DEFAULT-VALUE}).")
     double fps;
 
-    @Option(names = "--limit", defaultValue = "0", description = "Send at most this many frames; 0 = all (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--limit",
+            defaultValue = "0",
+            description = "Send at most this many frames; 0 = all (default: ${DEFAULT-VALUE}).")
     int limit;
 
-    @Option(names = "--corrupt-every", defaultValue = "0", description = "Plant a corrupt frame every N frames; 0 = none (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--corrupt-every",
+            defaultValue = "0",
+            description =
+                    "Plant a corrupt frame every N frames; 0 = none (default: ${DEFAULT-VALUE}).")
     int corruptEvery;
 
-    @Option(names = "--labels-of", paramLabel = "SAVEDMODEL", description = "For a folder --source: label each class"
-            + " sub-folder by its name's position among this model's labels, not by its sorted position (a test folder"
-            + " without one of the training classes would shift the labels after it); a sub-folder the model has no"
-            + " label for is an error.")
+    @Option(
+            names = "--labels-of",
+            paramLabel = "SAVEDMODEL",
+            description =
+                    "For a folder --source: label each class sub-folder by its name's position"
+                        + " among this model's labels, not by its sorted position (a test folder"
+                        + " without one of the training classes would shift the labels after it); a"
+                        + " sub-folder the model has no label for is an error.")
     Path labelsOf;
 
     @Override
@@ -55,28 +90,42 @@ final class ReplayCommand implements Callable<Integer> {
         List<String> modelLabels = labelsOf == null ? null : ModelMetadata.read(labelsOf).labels();
         FrameSource frames = FrameSources.open(source, encoding, modelLabels);
         if (!KafkaPreflight.missingTopics(bootstrapServers, topic).isEmpty()) {
-            // Kafka's producer would wait a minute for the topic and then call it "not present in metadata".
-            System.out.printf("Note: Kafka at %s has no topic %s: it is created now if the broker creates topics on"
-                    + " first use, else the replay stops after a minute.%n", bootstrapServers, topic);
+            // Kafka's producer would wait a minute for the topic and then call it "not present in
+            // metadata".
+            System.out.printf(
+                    "Note: Kafka at %s has no topic %s: it is created now if the broker creates"
+                            + " topics on first use, else the replay stops after a minute.%n",
+                    bootstrapServers, topic);
         }
-        CameraFeedReplay.Builder replay = CameraFeedReplay.builder()
-                .setBootstrapServers(bootstrapServers)
-                .setFrames(frames)
-                .optTopic(topic)
-                .optCameras(cameras)
-                .optFramesPerSecond(fps)
-                .optLimit(limit)
-                .optCorruptEvery(corruptEvery);
+        CameraFeedReplay.Builder replay =
+                CameraFeedReplay.builder()
+                        .setBootstrapServers(bootstrapServers)
+                        .setFrames(frames)
+                        .optTopic(topic)
+                        .optCameras(cameras)
+                        .optFramesPerSecond(fps)
+                        .optLimit(limit)
+                        .optCorruptEvery(corruptEvery);
         int planned = replay.build().plannedCount();
-        System.out.printf("Replaying %d frames of %s to %s/%s from %d cameras at %s%n", planned,
-                frames.description(), bootstrapServers, topic, cameras,
+        System.out.printf(
+                "Replaying %d frames of %s to %s/%s from %d cameras at %s%n",
+                planned,
+                frames.description(),
+                bootstrapServers,
+                topic,
+                cameras,
                 fps == 0 ? "full speed" : fps * cameras + " frames/s");
         ReplayReport report;
         try (ProgressBar bar = Progress.bar("replay", planned, "frames")) {
             report = replay.optProgress(Progress.stepTo(bar)).build().run();
         }
-        System.out.printf("REPLAY sent=%d corrupt=%d labelled=%d seconds=%.1f rate_fps=%.0f%n", report.sent(),
-                report.corrupt(), report.labelled(), report.elapsed().toMillis() / 1000.0, report.framesPerSecond());
+        System.out.printf(
+                "REPLAY sent=%d corrupt=%d labelled=%d seconds=%.1f rate_fps=%.0f%n",
+                report.sent(),
+                report.corrupt(),
+                report.labelled(),
+                report.elapsed().toMillis() / 1000.0,
+                report.framesPerSecond());
         return 0;
     }
 }

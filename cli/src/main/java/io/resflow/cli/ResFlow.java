@@ -13,7 +13,8 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         versionProvider = ResFlow.Version.class,
         description = {
-            "ResFlow: streaming image classification. ResNet models trained with DJL, served in Apache Flink over Kafka.",
+            "ResFlow: streaming image classification. ResNet models trained with DJL, served in"
+                    + " Apache Flink over Kafka.",
             "",
             "Start with: ./resflow demo"
         },
@@ -33,12 +34,12 @@ public final class ResFlow implements Runnable {
 
     /**
      * The repository the launcher runs from (it sets {@code resflow.home}), so defaults such as the
-     * demo's model do not depend on the current directory; the current directory without the launcher.
+     * demo's model do not depend on the current directory; the current directory without the
+     * launcher.
      */
     static final String LAUNCHER_ROOT = "${sys:resflow.home:-.}";
 
-    @Spec
-    CommandSpec spec;
+    @Spec CommandSpec spec;
 
     public static void main(String[] args) {
         System.exit(commandLine().execute(args));
@@ -48,11 +49,13 @@ public final class ResFlow implements Runnable {
     public static CommandLine commandLine() {
         CommandLine commandLine = new CommandLine(new ResFlow());
         commandLine.setExecutionExceptionHandler(new FriendlyErrors());
-        // --encoding png as well as PNG; durations as the classify job's options take them ("5 s", "10ms",
+        // --encoding png as well as PNG; durations as the classify job's options take them ("5 s",
+        // "10ms",
         // "2 min") or in ISO-8601 ("PT5M"), in every command.
         commandLine.setCaseInsensitiveEnumValuesAllowed(true);
         commandLine.registerConverter(Duration.class, ResFlow::duration);
-        ClassifyCommand.addJobOptions(commandLine.getSubcommands().get("classify").getCommandSpec());
+        ClassifyCommand.addJobOptions(
+                commandLine.getSubcommands().get("classify").getCommandSpec());
         return commandLine;
     }
 
@@ -60,26 +63,30 @@ public final class ResFlow implements Runnable {
         String trimmed = text.trim();
         Duration duration;
         try {
-            // Flink reads a bare number as milliseconds: "--timeout 300" would be 300 ms. A unit is required.
+            // Flink reads a bare number as milliseconds: "--timeout 300" would be 300 ms. A unit is
+            // required.
             if (trimmed.matches("\\d+")) {
                 throw new IllegalArgumentException("no unit");
             }
-            duration = trimmed.regionMatches(true, 0, "P", 0, 1) ? Duration.parse(trimmed)
-                    : TimeUtils.parseDuration(trimmed);
+            duration =
+                    trimmed.regionMatches(true, 0, "P", 0, 1)
+                            ? Duration.parse(trimmed)
+                            : TimeUtils.parseDuration(trimmed);
         } catch (RuntimeException e) {
-            throw new CommandLine.TypeConversionException("'" + text + "' is not a duration: give e.g. 5 s, 500 ms,"
-                    + " 2 min or PT5M");
+            throw new CommandLine.TypeConversionException(
+                    "'" + text + "' is not a duration: give e.g. 5 s, 500 ms," + " 2 min or PT5M");
         }
         if (duration.isNegative()) {
-            throw new CommandLine.TypeConversionException("'" + text + "' is negative: a duration here is 0 or more");
+            throw new CommandLine.TypeConversionException(
+                    "'" + text + "' is negative: a duration here is 0 or more");
         }
         return duration;
     }
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(),
-                "Missing sub-command: one of " + spec.subcommands().keySet());
+        throw new CommandLine.ParameterException(
+                spec.commandLine(), "Missing sub-command: one of " + spec.subcommands().keySet());
     }
 
     /** The project version, from the jar manifest when packaged. */
@@ -92,14 +99,23 @@ public final class ResFlow implements Runnable {
     }
 
     /**
-     * Errors a user can act on (bad settings, missing data or model, unreachable broker) are printed
-     * as one clear line with exit code 1; stack traces only with RESFLOW_LOG_LEVEL=DEBUG.
+     * Errors a user can act on (bad settings, missing data or model, unreachable broker) are
+     * printed as one clear line with exit code 1; stack traces only with RESFLOW_LOG_LEVEL=DEBUG.
      */
     static final class FriendlyErrors implements CommandLine.IExecutionExceptionHandler {
         @Override
-        public int handleExecutionException(Exception e, CommandLine commandLine, CommandLine.ParseResult parsed) {
-            commandLine.getErr().println(commandLine.getColorScheme().errorText(
-                    "resflow " + commandLine.getCommandName() + ": " + describe(e)));
+        public int handleExecutionException(
+                Exception e, CommandLine commandLine, CommandLine.ParseResult parsed) {
+            commandLine
+                    .getErr()
+                    .println(
+                            commandLine
+                                    .getColorScheme()
+                                    .errorText(
+                                            "resflow "
+                                                    + commandLine.getCommandName()
+                                                    + ": "
+                                                    + describe(e)));
             if ("DEBUG".equalsIgnoreCase(System.getenv("RESFLOW_LOG_LEVEL"))) {
                 e.printStackTrace(commandLine.getErr());
             }
@@ -108,8 +124,11 @@ public final class ResFlow implements Runnable {
 
         private static String describe(Throwable e) {
             StringBuilder message = new StringBuilder(String.valueOf(e.getMessage()));
-            for (Throwable cause = e.getCause(); cause != null && cause != cause.getCause(); cause = cause.getCause()) {
-                if (cause.getMessage() != null && !message.toString().contains(cause.getMessage())) {
+            for (Throwable cause = e.getCause();
+                    cause != null && cause != cause.getCause();
+                    cause = cause.getCause()) {
+                if (cause.getMessage() != null
+                        && !message.toString().contains(cause.getMessage())) {
                     message.append(" (caused by: ").append(cause.getMessage()).append(')');
                 }
             }

@@ -3,7 +3,6 @@ package io.resflow.localflink;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.core.execution.JobClient;
 
 /**
@@ -13,8 +12,7 @@ import org.apache.flink.core.execution.JobClient;
  */
 public final class JobEnds {
 
-    private JobEnds() {
-    }
+    private JobEnds() {}
 
     /** Whether the job has reached a state it will not leave (failed, cancelled or finished). */
     public static boolean hasEnded(JobClient job) {

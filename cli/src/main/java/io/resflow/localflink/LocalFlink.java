@@ -36,7 +36,8 @@ public final class LocalFlink implements AutoCloseable {
     private final OptionalInt metricsPort;
     private final Thread closeOnExit;
 
-    private LocalFlink(MiniCluster cluster, URI restAddress, OptionalInt metricsPort, Thread closeOnExit) {
+    private LocalFlink(
+            MiniCluster cluster, URI restAddress, OptionalInt metricsPort, Thread closeOnExit) {
         this.cluster = cluster;
         this.restAddress = restAddress;
         this.metricsPort = metricsPort;
@@ -47,43 +48,59 @@ public final class LocalFlink implements AutoCloseable {
      * @param metricsPorts port or range for Prometheus' /metrics, e.g. "9249-9259"
      * @param webPorts port or range for the web UI and REST API, e.g. "8081-8091"
      */
-    public static LocalFlink start(int slots, String metricsPorts, String webPorts) throws Exception {
+    public static LocalFlink start(int slots, String metricsPorts, String webPorts)
+            throws Exception {
         Configuration conf = new Configuration();
         conf.set(TaskManagerOptions.NUM_TASK_SLOTS, slots);
         conf.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
         conf.set(RestOptions.ADDRESS, "127.0.0.1");
         conf.set(RestOptions.BIND_PORT, webPorts);
-        conf.setString("metrics.reporter.prom.factory.class", "org.apache.flink.metrics.prometheus.PrometheusReporterFactory");
+        conf.setString(
+                "metrics.reporter.prom.factory.class",
+                "org.apache.flink.metrics.prometheus.PrometheusReporterFactory");
         // The reporter takes the first free port of a range without saying which; picked here, the
-        // port is known (another process may hold the first one). The reporter still gets the rest of
+        // port is known (another process may hold the first one). The reporter still gets the rest
+        // of
         // the range, in case another process takes the picked port before the reporter binds it.
         List<Integer> freeFirst = freeFirst(metricsPorts);
-        OptionalInt metricsPort = freeFirst.isEmpty() ? OptionalInt.empty() : OptionalInt.of(freeFirst.get(0));
-        conf.setString("metrics.reporter.prom.port", freeFirst.isEmpty() ? metricsPorts
-                : freeFirst.stream().map(String::valueOf).collect(Collectors.joining(",")));
+        OptionalInt metricsPort =
+                freeFirst.isEmpty() ? OptionalInt.empty() : OptionalInt.of(freeFirst.get(0));
+        conf.setString(
+                "metrics.reporter.prom.port",
+                freeFirst.isEmpty()
+                        ? metricsPorts
+                        : freeFirst.stream().map(String::valueOf).collect(Collectors.joining(",")));
         // A failing job is retried a few times, then stops with its error: never a restart loop.
         conf.setString("restart-strategy.type", "fixed-delay");
         conf.setString("restart-strategy.fixed-delay.attempts", "3");
         conf.setString("restart-strategy.fixed-delay.delay", "2 s");
-        MiniCluster cluster = new MiniCluster(new MiniClusterConfiguration.Builder()
-                .setConfiguration(conf)
-                .setNumTaskManagers(1)
-                .setNumSlotsPerTaskManager(slots)
-                .setPluginManager(PluginUtils.createPluginManagerFromRootFolder(conf))
-                .build());
-        // Ctrl-C ends the JVM without closing what try-with-resources holds: the cluster would leave its
+        MiniCluster cluster =
+                new MiniCluster(
+                        new MiniClusterConfiguration.Builder()
+                                .setConfiguration(conf)
+                                .setNumTaskManagers(1)
+                                .setNumSlotsPerTaskManager(slots)
+                                .setPluginManager(
+                                        PluginUtils.createPluginManagerFromRootFolder(conf))
+                                .build());
+        // Ctrl-C ends the JVM without closing what try-with-resources holds: the cluster would
+        // leave its
         // RPC system's jar (21 MB) and upload folder in the temp directory every time.
-        Thread closeOnExit = new Thread(() -> {
-            try {
-                cluster.closeAsync().get(30, TimeUnit.SECONDS);
-            } catch (Exception e) {
-                // The JVM is ending either way.
-            }
-        }, "local-flink-shutdown");
+        Thread closeOnExit =
+                new Thread(
+                        () -> {
+                            try {
+                                cluster.closeAsync().get(30, TimeUnit.SECONDS);
+                            } catch (Exception e) {
+                                // The JVM is ending either way.
+                            }
+                        },
+                        "local-flink-shutdown");
         Runtime.getRuntime().addShutdownHook(closeOnExit);
         try {
             cluster.start();
-            return new LocalFlink(cluster, cluster.getRestAddress().get(), metricsPort, closeOnExit);
+            return new LocalFlink(
+                    cluster, cluster.getRestAddress().get(), metricsPort, closeOnExit);
         } catch (Exception e) {
             Runtime.getRuntime().removeShutdownHook(closeOnExit);
             cluster.close();
@@ -91,13 +108,17 @@ public final class LocalFlink implements AutoCloseable {
         }
     }
 
-    /** The ports of {@code range} from the first free one on (where the reporter binds: every interface). */
+    /**
+     * The ports of {@code range} from the first free one on (where the reporter binds: every
+     * interface).
+     */
     private static List<Integer> freeFirst(String range) {
         Iterator<Integer> ports;
         try {
             ports = NetUtils.getPortRangeFromString(range);
         } catch (RuntimeException e) {
-            throw new IllegalArgumentException("metrics port range " + range + ": " + e.getMessage(), e);
+            throw new IllegalArgumentException(
+                    "metrics port range " + range + ": " + e.getMessage(), e);
         }
         List<Integer> fromFirstFree = new ArrayList<>();
         while (ports.hasNext()) {
@@ -115,10 +136,14 @@ public final class LocalFlink implements AutoCloseable {
         return fromFirstFree;
     }
 
-    /** Prometheus' /metrics of this cluster, e.g. http://127.0.0.1:9249/metrics; empty when the whole range was taken. */
+    /**
+     * Prometheus' /metrics of this cluster, e.g. http://127.0.0.1:9249/metrics; empty when the
+     * whole range was taken.
+     */
     public Optional<String> metricsUrl() {
         return metricsPort.isPresent()
-                ? Optional.of("http://127.0.0.1:" + metricsPort.getAsInt() + "/metrics") : Optional.empty();
+                ? Optional.of("http://127.0.0.1:" + metricsPort.getAsInt() + "/metrics")
+                : Optional.empty();
     }
 
     /** The web UI, e.g. http://127.0.0.1:8081. */
@@ -128,7 +153,8 @@ public final class LocalFlink implements AutoCloseable {
 
     /** An environment that submits to this cluster; the classes are already on its class path. */
     public StreamExecutionEnvironment environment() {
-        return StreamExecutionEnvironment.createRemoteEnvironment(restAddress.getHost(), restAddress.getPort());
+        return StreamExecutionEnvironment.createRemoteEnvironment(
+                restAddress.getHost(), restAddress.getPort());
     }
 
     @Override

@@ -9,7 +9,8 @@ class CpuScalingTest {
 
     @Test
     void theBatchingGainIsOverTheFastestOneAtATimeBaseline() {
-        // Batch 1 is fastest on one thread here: the gain must be measured against that, not the slower pools.
+        // Batch 1 is fastest on one thread here: the gain must be measured against that, not the
+        // slower pools.
         CpuScaling scaling = new CpuScaling(64, 3, 1500, 1400, 400, 450, 600);
 
         assertThat(scaling.batchingGain()).isCloseTo(1500.0 / 600, within(1e-9));

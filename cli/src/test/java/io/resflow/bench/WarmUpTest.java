@@ -16,14 +16,18 @@ class WarmUpTest {
 
     @Test
     void thenUntilASegmentRanWithTheCompilerNearlyIdle() {
-        assertThat(PipelineBenchmark.warmingUp(seconds(130), WARM_UP, segmentWithJit(0.25))).isTrue();
-        assertThat(PipelineBenchmark.warmingUp(seconds(130), WARM_UP, segmentWithJit(0.05))).isFalse();
+        assertThat(PipelineBenchmark.warmingUp(seconds(130), WARM_UP, segmentWithJit(0.25)))
+                .isTrue();
+        assertThat(PipelineBenchmark.warmingUp(seconds(130), WARM_UP, segmentWithJit(0.05)))
+                .isFalse();
     }
 
     @Test
     void butNoLongerThanTheLimit() {
-        assertThat(PipelineBenchmark.warmingUp(seconds(359), WARM_UP, segmentWithJit(0.5))).isTrue();
-        assertThat(PipelineBenchmark.warmingUp(seconds(361), WARM_UP, segmentWithJit(0.5))).isFalse();
+        assertThat(PipelineBenchmark.warmingUp(seconds(359), WARM_UP, segmentWithJit(0.5)))
+                .isTrue();
+        assertThat(PipelineBenchmark.warmingUp(seconds(361), WARM_UP, segmentWithJit(0.5)))
+                .isFalse();
     }
 
     private static long seconds(long s) {
@@ -31,6 +35,7 @@ class WarmUpTest {
     }
 
     private static PipelineBenchmark.Segment segmentWithJit(double jitLoad) {
-        return new PipelineBenchmark.Segment("warmup1", 6000, 1000, 64, jitLoad, Double.NaN, Double.NaN);
+        return new PipelineBenchmark.Segment(
+                "warmup1", 6000, 1000, 64, jitLoad, Double.NaN, Double.NaN);
     }
 }

@@ -20,22 +20,32 @@ import org.junit.jupiter.api.io.TempDir;
 class ArchiveFeedCommandITCase {
 
     @RegisterExtension
-    static final EmbeddedKafkaExtension KAFKA = new EmbeddedKafkaExtension(b -> b.optTopic(Topics.RETRAINING, 2));
+    static final EmbeddedKafkaExtension KAFKA =
+            new EmbeddedKafkaExtension(b -> b.optTopic(Topics.RETRAINING, 2));
 
-    @TempDir
-    Path archive;
+    @TempDir Path archive;
 
     @Test
     void archivesWhatIsNewAndTheTrainerReadsIt() throws Exception {
         var test = FashionMnist.atDefaultLocation().load(FashionMnist.Split.TEST);
-        CameraFeedReplay.builder().setBootstrapServers(KAFKA.bootstrapServers()).optTopic(Topics.RETRAINING)
-                .setFrames(new DatasetFrames(test.head(50), ImageEncoding.PNG)).optRunId("first").build().run();
+        CameraFeedReplay.builder()
+                .setBootstrapServers(KAFKA.bootstrapServers())
+                .optTopic(Topics.RETRAINING)
+                .setFrames(new DatasetFrames(test.head(50), ImageEncoding.PNG))
+                .optRunId("first")
+                .build()
+                .run();
 
         assertThat(archive("--output", archive.toString())).isZero();
         assertThat(files()).hasSize(1);
 
-        var read = ImageRecordFileReader.builder().setClassNames(test.classNames()).setImageSize(28, 28).setChannels(1)
-                .build().read(archive);
+        var read =
+                ImageRecordFileReader.builder()
+                        .setClassNames(test.classNames())
+                        .setImageSize(28, 28)
+                        .setChannels(1)
+                        .build()
+                        .read(archive);
         assertThat(read.images().size()).isEqualTo(50);
         // Two partitions: the file holds the frames in partition order, not send order.
         java.util.Map<String, Integer> labelByPixels = new java.util.HashMap<>();
@@ -51,24 +61,47 @@ class ArchiveFeedCommandITCase {
         // Nothing new: no second file. New records: only they go into the next file.
         assertThat(archive("--output", archive.toString())).isZero();
         assertThat(files()).hasSize(1);
-        CameraFeedReplay.builder().setBootstrapServers(KAFKA.bootstrapServers()).optTopic(Topics.RETRAINING)
-                .setFrames(new DatasetFrames(test.head(20), ImageEncoding.PNG)).optRunId("second").build().run();
+        CameraFeedReplay.builder()
+                .setBootstrapServers(KAFKA.bootstrapServers())
+                .optTopic(Topics.RETRAINING)
+                .setFrames(new DatasetFrames(test.head(20), ImageEncoding.PNG))
+                .optRunId("second")
+                .build()
+                .run();
         Thread.sleep(1_100); // the file name has the time to the millisecond; keep the two apart
         assertThat(archive("--output", archive.toString())).isZero();
         assertThat(files()).hasSize(2);
-        assertThat(ImageRecordFileReader.builder().setClassNames(test.classNames()).setImageSize(28, 28)
-                .setChannels(1).build().read(archive).images().size()).isEqualTo(70);
+        assertThat(
+                        ImageRecordFileReader.builder()
+                                .setClassNames(test.classNames())
+                                .setImageSize(28, 28)
+                                .setChannels(1)
+                                .build()
+                                .read(archive)
+                                .images()
+                                .size())
+                .isEqualTo(70);
     }
 
     @Test
     void retentionDeletesTheTopicsArchiveFilesWrittenLongerAgo() throws Exception {
-        Path old = Files.writeString(archive.resolve(Topics.RETRAINING + "-2026-01-01T00-00-00Z.avro"), "old");
-        Files.setLastModifiedTime(old, java.nio.file.attribute.FileTime.from(
-                java.time.Instant.now().minus(java.time.Duration.ofDays(40))));
-        Path recent = Files.writeString(archive.resolve(Topics.RETRAINING + "-2026-11-20T00-00-00Z.avro"), "recent");
-        Files.setLastModifiedTime(recent, java.nio.file.attribute.FileTime.from(
-                java.time.Instant.now().minus(java.time.Duration.ofDays(3))));
-        Path otherTopic = Files.writeString(archive.resolve("labels-2026-01-01T00-00-00Z.avro"), "not ours");
+        Path old =
+                Files.writeString(
+                        archive.resolve(Topics.RETRAINING + "-2026-01-01T00-00-00Z.avro"), "old");
+        Files.setLastModifiedTime(
+                old,
+                java.nio.file.attribute.FileTime.from(
+                        java.time.Instant.now().minus(java.time.Duration.ofDays(40))));
+        Path recent =
+                Files.writeString(
+                        archive.resolve(Topics.RETRAINING + "-2026-11-20T00-00-00Z.avro"),
+                        "recent");
+        Files.setLastModifiedTime(
+                recent,
+                java.nio.file.attribute.FileTime.from(
+                        java.time.Instant.now().minus(java.time.Duration.ofDays(3))));
+        Path otherTopic =
+                Files.writeString(archive.resolve("labels-2026-01-01T00-00-00Z.avro"), "not ours");
         Files.setLastModifiedTime(otherTopic, Files.getLastModifiedTime(old));
 
         assertThat(archive("--output", archive.toString(), "--retention", "30 d")).isZero();

@@ -22,27 +22,34 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
-/** `resflow classify --bounded` on a local cluster against a real broker: what a user sees, the labels, the totals. */
+/**
+ * `resflow classify --bounded` on a local cluster against a real broker: what a user sees, the
+ * labels, the totals.
+ */
 class ClassifyCommandITCase {
 
     private static final int FRAMES = 40;
 
     @RegisterExtension
-    static final EmbeddedKafkaExtension KAFKA = new EmbeddedKafkaExtension(ClassifyTopics.withPartitions(2, 1));
+    static final EmbeddedKafkaExtension KAFKA =
+            new EmbeddedKafkaExtension(ClassifyTopics.withPartitions(2, 1));
 
-    @TempDir
-    static Path model;
+    @TempDir static Path model;
 
     @Test
     void aBoundedRunLabelsWhatIsOnTheTopicAndSaysWhereItsMetricsAre() throws Exception {
         FashionMnist mnist = FashionMnist.atDefaultLocation();
         CentroidSavedModel.export(mnist.load(FashionMnist.Split.TRAIN).head(1_000), model);
-        ReplayReport sent = CameraFeedReplay.builder()
-                .setBootstrapServers(KAFKA.bootstrapServers())
-                .setFrames(new DatasetFrames(mnist.load(FashionMnist.Split.TEST).head(FRAMES), ImageEncoding.PNG))
-                .optCorruptEvery(10)
-                .build()
-                .run();
+        ReplayReport sent =
+                CameraFeedReplay.builder()
+                        .setBootstrapServers(KAFKA.bootstrapServers())
+                        .setFrames(
+                                new DatasetFrames(
+                                        mnist.load(FashionMnist.Split.TEST).head(FRAMES),
+                                        ImageEncoding.PNG))
+                        .optCorruptEvery(10)
+                        .build()
+                        .run();
         long corrupt = sent.corrupt();
         assertThat(corrupt).isPositive();
 
@@ -51,9 +58,23 @@ class ClassifyCommandITCase {
         int exitCode;
         try {
             System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
-            exitCode = ResFlow.commandLine().execute("classify", "--bootstrap-servers", KAFKA.bootstrapServers(),
-                    "--model", model.toString(), "--bounded", "--parallelism", "1", "--checkpoint-interval", "500 ms",
-                    "--web-port", "18081-18091", "--metrics-port", "19249-19259");
+            exitCode =
+                    ResFlow.commandLine()
+                            .execute(
+                                    "classify",
+                                    "--bootstrap-servers",
+                                    KAFKA.bootstrapServers(),
+                                    "--model",
+                                    model.toString(),
+                                    "--bounded",
+                                    "--parallelism",
+                                    "1",
+                                    "--checkpoint-interval",
+                                    "500 ms",
+                                    "--web-port",
+                                    "18081-18091",
+                                    "--metrics-port",
+                                    "19249-19259");
         } finally {
             System.setOut(originalOut);
         }
@@ -61,10 +82,16 @@ class ClassifyCommandITCase {
         originalOut.print(out);
 
         assertThat(exitCode).isZero();
-        assertThat(out).contains("Prometheus metrics: http://127.0.0.1:192")
-                .containsPattern("Job \\S+ finished after \\d+ s: labels=" + (FRAMES - corrupt) + " dead_letters=" + corrupt);
-        try (CommittedTopicReader<Prediction> labels = CommittedTopicReader.open(KAFKA.bootstrapServers(),
-                Topics.LABELS, Prediction.class)) {
+        assertThat(out)
+                .contains("Prometheus metrics: http://127.0.0.1:192")
+                .containsPattern(
+                        "Job \\S+ finished after \\d+ s: labels="
+                                + (FRAMES - corrupt)
+                                + " dead_letters="
+                                + corrupt);
+        try (CommittedTopicReader<Prediction> labels =
+                CommittedTopicReader.open(
+                        KAFKA.bootstrapServers(), Topics.LABELS, Prediction.class)) {
             labels.awaitCount((int) (FRAMES - corrupt), Duration.ofSeconds(30));
             assertThat(labels.records()).hasSize((int) (FRAMES - corrupt));
         }

@@ -13,8 +13,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 class DemoModelTest {
 
-    @TempDir
-    Path folder;
+    @TempDir Path folder;
 
     @Test
     void aFolderOfTheUsersWhereTheQuickModelWouldTrainIsRefusedNotDeleted() throws Exception {
@@ -30,8 +29,16 @@ class DemoModelTest {
     @Test
     void anEarlierQuickRunOrAnEmptyFolderIsCleared() throws Exception {
         Path run = Files.createDirectories(folder.resolve(DemoModel.QUICK_RUN_FOLDER));
-        new RunDescription(DemoModel.QUICK_MODEL_NAME, "1", DemoModel.ARCHITECTURE, "fashion-mnist", List.of("a", "b"),
-                new long[] {1, 28, 28}, 1L, Instant.EPOCH).write(run);
+        new RunDescription(
+                        DemoModel.QUICK_MODEL_NAME,
+                        "1",
+                        DemoModel.ARCHITECTURE,
+                        "fashion-mnist",
+                        List.of("a", "b"),
+                        new long[] {1, 28, 28},
+                        1L,
+                        Instant.EPOCH)
+                .write(run);
         Files.createDirectories(run.resolve("checkpoints"));
 
         DemoModel.clearEarlierQuickRun(run, folder.resolve("model"));

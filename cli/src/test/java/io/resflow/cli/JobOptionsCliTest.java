@@ -12,8 +12,11 @@ import picocli.CommandLine.Model.CommandSpec;
 
 class JobOptionsCliTest {
 
-    private static final List<ConfigOption<?>> OPTIONS = List.of(ClassifyJobOptions.BOUNDED,
-            ClassifyJobOptions.TRANSACTION_TIMEOUT, ClassifyJobOptions.PARALLELISM);
+    private static final List<ConfigOption<?>> OPTIONS =
+            List.of(
+                    ClassifyJobOptions.BOUNDED,
+                    ClassifyJobOptions.TRANSACTION_TIMEOUT,
+                    ClassifyJobOptions.PARALLELISM);
 
     private static Configuration parse(String... args) {
         CommandSpec spec = CommandSpec.create();
@@ -24,17 +27,21 @@ class JobOptionsCliTest {
 
     @Test
     void aBooleanOptionAloneIsASwitchAndStillTakesAValue() {
-        assertThat(parse("--bounded", "--parallelism", "3").get(ClassifyJobOptions.BOUNDED)).isTrue();
+        assertThat(parse("--bounded", "--parallelism", "3").get(ClassifyJobOptions.BOUNDED))
+                .isTrue();
         assertThat(parse("--bounded", "false").get(ClassifyJobOptions.BOUNDED)).isFalse();
         assertThat(parse("--parallelism", "3").get(ClassifyJobOptions.BOUNDED))
-                .as("absent: the option's default").isEqualTo(ClassifyJobOptions.BOUNDED.defaultValue());
-        assertThat(parse("--bounded", "--parallelism", "3").get(ClassifyJobOptions.PARALLELISM)).isEqualTo(3);
+                .as("absent: the option's default")
+                .isEqualTo(ClassifyJobOptions.BOUNDED.defaultValue());
+        assertThat(parse("--bounded", "--parallelism", "3").get(ClassifyJobOptions.PARALLELISM))
+                .isEqualTo(3);
     }
 
     @Test
     void durationsInTheHelpReadAsTheyAreDocumented() {
         CommandSpec spec = CommandSpec.create();
         JobOptionsCli.addTo(spec, OPTIONS);
-        assertThat(String.join(" ", spec.findOption("--transaction-timeout").description())).contains("(default: 15 min)");
+        assertThat(String.join(" ", spec.findOption("--transaction-timeout").description()))
+                .contains("(default: 15 min)");
     }
 }

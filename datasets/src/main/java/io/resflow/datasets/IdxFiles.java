@@ -10,10 +10,10 @@ import java.nio.file.Path;
 import java.util.zip.GZIPInputStream;
 
 /**
- * Reads IDX files, the format of MNIST and Fashion-MNIST (http://yann.lecun.com/exdb/mnist/):
- * a big-endian magic number {@code 0x0000 <type> <dims>}, one int per dimension, then the data.
- * Gzip-compressed files (as Debian ships them) are recognised by their own magic bytes, not by
- * the file name.
+ * Reads IDX files, the format of MNIST and Fashion-MNIST (http://yann.lecun.com/exdb/mnist/): a
+ * big-endian magic number {@code 0x0000 <type> <dims>}, one int per dimension, then the data.
+ * Gzip-compressed files (as Debian ships them) are recognised by their own magic bytes, not by the
+ * file name.
  */
 final class IdxFiles {
 
@@ -28,7 +28,8 @@ final class IdxFiles {
         if (!Files.isRegularFile(file)) {
             throw new IOException(file + ": no such file");
         }
-        try (DataInputStream in = new DataInputStream(new BufferedInputStream(open(file), 1 << 16))) {
+        try (DataInputStream in =
+                new DataInputStream(new BufferedInputStream(open(file), 1 << 16))) {
             int magic;
             try {
                 magic = in.readInt();
@@ -38,14 +39,18 @@ final class IdxFiles {
             int type = (magic >>> 8) & 0xFF;
             int dims = magic & 0xFF;
             if ((magic >>> 16) != 0 || dims == 0 || dims > 4) {
-                throw new IOException(String.format(
-                        "%s: not an IDX file (magic number 0x%08x; IDX starts with 0x0000, a type byte and"
-                                + " 1 to 4 dimensions)", file, magic));
+                throw new IOException(
+                        String.format(
+                                "%s: not an IDX file (magic number 0x%08x; IDX starts with 0x0000,"
+                                        + " a type byte and 1 to 4 dimensions)",
+                                file, magic));
             }
             if (type != UNSIGNED_BYTE) {
-                throw new IOException(String.format(
-                        "%s: IDX element type 0x%02x is not supported; images and labels are unsigned bytes"
-                                + " (0x08)", file, type));
+                throw new IOException(
+                        String.format(
+                                "%s: IDX element type 0x%02x is not supported; images and labels"
+                                        + " are unsigned bytes (0x08)",
+                                file, type));
             }
             int[] dimensions = new int[dims];
             long total = 1;
@@ -57,26 +62,37 @@ final class IdxFiles {
                 total *= dimensions[i];
                 // Checked as it grows: four dimensions near 2^31 would overflow a long.
                 if (total > Integer.MAX_VALUE - 8) {
-                    throw new IOException(file + ": dimensions " + java.util.Arrays.toString(
-                            java.util.Arrays.copyOf(dimensions, i + 1)) + " hold more elements than one array");
+                    throw new IOException(
+                            file
+                                    + ": dimensions "
+                                    + java.util.Arrays.toString(
+                                            java.util.Arrays.copyOf(dimensions, i + 1))
+                                    + " hold more elements than one array");
                 }
             }
             byte[] data = new byte[(int) total];
             try {
                 in.readFully(data);
             } catch (EOFException e) {
-                throw new IOException(file + ": truncated, the header promises " + total + " bytes of data", e);
+                throw new IOException(
+                        file + ": truncated, the header promises " + total + " bytes of data", e);
             }
-            // Reading on to the end also makes a gzip stream check its CRC, which stopping here would skip.
+            // Reading on to the end also makes a gzip stream check its CRC, which stopping here
+            // would skip.
             int more;
             try {
                 more = in.read();
             } catch (java.util.zip.ZipException e) {
-                throw new IOException(file + ": the gzip data is corrupt (" + e.getMessage() + ")", e);
+                throw new IOException(
+                        file + ": the gzip data is corrupt (" + e.getMessage() + ")", e);
             }
             if (more != -1) {
-                throw new IOException(file + ": more data than the " + total + " bytes its header promises (not the"
-                        + " file the header describes)");
+                throw new IOException(
+                        file
+                                + ": more data than the "
+                                + total
+                                + " bytes its header promises (not the"
+                                + " file the header describes)");
             }
             return new UnsignedByteArray(dimensions, data);
         }

@@ -13,15 +13,14 @@ import java.util.stream.Stream;
  * per class, labels the sorted positions of their names. The trainer and the camera replay both
  * read folders through this, so a frame's label in the stream is the label it had in training.
  *
- * <p>Hidden entries are ignored: a {@code .ipynb_checkpoints} folder would otherwise become class
- * 0 and shift every real class by one, and macOS's {@code ._x.png} files are not images. So are
+ * <p>Hidden entries are ignored: a {@code .ipynb_checkpoints} folder would otherwise become class 0
+ * and shift every real class by one, and macOS's {@code ._x.png} files are not images. So are
  * {@code __MACOSX} (left by unpacking a zip made on a Mac) and {@code lost+found} (a file system's
  * root), which are not classes either.
  */
 public final class ImageFolderLayout {
 
-    private ImageFolderLayout() {
-    }
+    private ImageFolderLayout() {}
 
     /** The class sub-folders of {@code root}, sorted by name. */
     public static List<Path> classFolders(Path root) throws IOException {

@@ -6,8 +6,8 @@ import java.util.Objects;
 /**
  * A labelled set of same-sized 8-bit images held in memory, pixels row-major HWC.
  *
- * <p>Small on purpose: the trainer wraps it as a DJL dataset, the replay tool turns it into
- * {@code ImageRecord}s. Fashion-MNIST's 70,000 28x28 images take 55 MB.
+ * <p>Small on purpose: the trainer wraps it as a DJL dataset, the replay tool turns it into {@code
+ * ImageRecord}s. Fashion-MNIST's 70,000 28x28 images take 55 MB.
  */
 public final class LabelledImages {
 
@@ -35,13 +35,23 @@ public final class LabelledImages {
         int imageSize = height * width * channels;
         if (pixels.length != (long) labels.length * imageSize) {
             throw new IllegalArgumentException(
-                    name + ": " + labels.length + " labels need " + (long) labels.length * imageSize
-                            + " pixel bytes, got " + pixels.length);
+                    name
+                            + ": "
+                            + labels.length
+                            + " labels need "
+                            + (long) labels.length * imageSize
+                            + " pixel bytes, got "
+                            + pixels.length);
         }
         for (int i = 0; i < labels.length; i++) {
             if (labels[i] < 0 || labels[i] >= classNames.size()) {
                 throw new IllegalArgumentException(
-                        name + ": label " + labels[i] + " of image " + i + " is outside 0.."
+                        name
+                                + ": label "
+                                + labels[i]
+                                + " of image "
+                                + i
+                                + " is outside 0.."
                                 + (classNames.size() - 1));
             }
         }
@@ -110,7 +120,8 @@ public final class LabelledImages {
             int image = (first + i) * imageSize();
             for (int p = 0; p < plane; p++) {
                 for (int c = 0; c < channels; c++) {
-                    values[i * imageSize() + c * plane + p] = (pixels[image + p * channels + c] & 0xFF) * scale;
+                    values[i * imageSize() + c * plane + p] =
+                            (pixels[image + p * channels + c] & 0xFF) * scale;
                 }
             }
         }
@@ -124,6 +135,7 @@ public final class LabelledImages {
         System.arraycopy(pixels, 0, headPixels, 0, headPixels.length);
         int[] headLabels = new int[count];
         System.arraycopy(labels, 0, headLabels, 0, count);
-        return new LabelledImages(name, height, width, channels, headPixels, headLabels, classNames);
+        return new LabelledImages(
+                name, height, width, channels, headPixels, headLabels, classNames);
     }
 }

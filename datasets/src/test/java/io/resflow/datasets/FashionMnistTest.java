@@ -14,10 +14,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 class FashionMnistTest {
 
-    @TempDir
-    Path dir;
+    @TempDir Path dir;
 
-    private void writeIdx(Path file, boolean gzip, int magic, int[] dims, byte[] data) throws IOException {
+    private void writeIdx(Path file, boolean gzip, int magic, int[] dims, byte[] data)
+            throws IOException {
         try (OutputStream raw = Files.newOutputStream(file);
                 OutputStream maybeGzip = gzip ? new GZIPOutputStream(raw) : raw;
                 DataOutputStream out = new DataOutputStream(maybeGzip)) {
@@ -39,8 +39,18 @@ class FashionMnistTest {
             labels[i] = (byte) (i % 10);
         }
         String suffix = gzip ? ".gz" : "";
-        writeIdx(dir.resolve(prefix + "-images-idx3-ubyte" + suffix), gzip, 0x00000803, new int[] {n, 28, 28}, images);
-        writeIdx(dir.resolve(prefix + "-labels-idx1-ubyte" + suffix), gzip, 0x00000801, new int[] {n}, labels);
+        writeIdx(
+                dir.resolve(prefix + "-images-idx3-ubyte" + suffix),
+                gzip,
+                0x00000803,
+                new int[] {n, 28, 28},
+                images);
+        writeIdx(
+                dir.resolve(prefix + "-labels-idx1-ubyte" + suffix),
+                gzip,
+                0x00000801,
+                new int[] {n},
+                labels);
     }
 
     @Test
@@ -63,7 +73,9 @@ class FashionMnistTest {
     void convertsImagesToScaledNchwPlanes() {
         // two 1x2 RGB images: (1,2,3)(4,5,6) and (7,8,9)(10,11,12)
         byte[] pixels = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12};
-        LabelledImages images = new LabelledImages("rgb", 1, 2, 3, pixels, new int[] {0, 1}, java.util.List.of("a", "b"));
+        LabelledImages images =
+                new LabelledImages(
+                        "rgb", 1, 2, 3, pixels, new int[] {0, 1}, java.util.List.of("a", "b"));
         assertThat(images.toNchw(0, 2, 1f)).containsExactly(1, 4, 2, 5, 3, 6, 7, 10, 8, 11, 9, 12);
         assertThat(images.toNchw(1, 1, 0.5f)).containsExactly(3.5f, 5, 4, 5.5f, 4.5f, 6);
     }
@@ -120,7 +132,12 @@ class FashionMnistTest {
     @Test
     void mismatchedCountsAreNamed() throws IOException {
         writeSplit("t10k", 3, false);
-        writeIdx(dir.resolve("t10k-labels-idx1-ubyte"), false, 0x00000801, new int[] {2}, new byte[2]);
+        writeIdx(
+                dir.resolve("t10k-labels-idx1-ubyte"),
+                false,
+                0x00000801,
+                new int[] {2},
+                new byte[2]);
         assertThatThrownBy(() -> FashionMnist.at(dir).load(FashionMnist.Split.TEST))
                 .hasMessageContaining("do not match the 3 images");
     }
@@ -128,7 +145,12 @@ class FashionMnistTest {
     @Test
     void labelOutsideTheTenClassesIsNamed() throws IOException {
         writeSplit("t10k", 3, false);
-        writeIdx(dir.resolve("t10k-labels-idx1-ubyte"), false, 0x00000801, new int[] {3}, new byte[] {0, 10, 1});
+        writeIdx(
+                dir.resolve("t10k-labels-idx1-ubyte"),
+                false,
+                0x00000801,
+                new int[] {3},
+                new byte[] {0, 10, 1});
         assertThatThrownBy(() -> FashionMnist.at(dir).load(FashionMnist.Split.TEST))
                 .hasMessageContaining("label 10 at position 1");
     }

@@ -36,9 +36,10 @@ import org.slf4j.LoggerFactory;
 /**
  * A real, single-node Kafka broker in KRaft mode (combined broker and controller) running in this
  * JVM on loopback, built from Kafka's own server classes: the storage is formatted with Kafka's
- * {@link Formatter}, exactly as {@code kafka-storage.sh format} does, then a {@link KafkaRaftServer}
- * starts on free ports of 127.0.0.1. Nothing is mocked: clients speak the real protocol,
- * transactions and consumer groups work. Settings are for one node (replication factor 1).
+ * {@link Formatter}, exactly as {@code kafka-storage.sh format} does, then a {@link
+ * KafkaRaftServer} starts on free ports of 127.0.0.1. Nothing is mocked: clients speak the real
+ * protocol, transactions and consumer groups work. Settings are for one node (replication factor
+ * 1).
  *
  * <pre>{@code
  * try (EmbeddedKafka kafka = EmbeddedKafka.builder().optTopic("images", 4).build().start()) {
@@ -74,13 +75,17 @@ public final class EmbeddedKafka implements AutoCloseable {
         this.portPicker = builder.portPicker;
     }
 
-    /** Picks a port nothing listens on now; something else may take it before the broker binds it. */
+    /**
+     * Picks a port nothing listens on now; something else may take it before the broker binds it.
+     */
     @FunctionalInterface
     interface PortPicker {
         int pick() throws IOException;
     }
 
-    /** Starts with ports it picked itself: another process may take one between picking and binding. */
+    /**
+     * Starts with ports it picked itself: another process may take one between picking and binding.
+     */
     private static final int START_ATTEMPTS = 3;
 
     public static Builder builder() {
@@ -88,8 +93,9 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
 
     /**
-     * Formats the storage, starts the broker and waits until it answers; returns this. When a port it
-     * picked was taken before the broker bound it, it tries again with new ones (up to three times).
+     * Formats the storage, starts the broker and waits until it answers; returns this. When a port
+     * it picked was taken before the broker bound it, it tries again with new ones (up to three
+     * times).
      */
     public synchronized EmbeddedKafka start() {
         for (int attempt = 1; ; attempt++) {
@@ -99,8 +105,10 @@ public final class EmbeddedKafka implements AutoCloseable {
                 if (requestedPort != 0 || attempt == START_ATTEMPTS || !isBindFailure(e)) {
                     throw e;
                 }
-                LOG.warn("Embedded Kafka could not bind a port it had picked (another process took it); trying again"
-                        + " with new ones: {}", e.getMessage());
+                LOG.warn(
+                        "Embedded Kafka could not bind a port it had picked (another process took"
+                                + " it); trying again with new ones: {}",
+                        e.getMessage());
             }
         }
     }
@@ -122,7 +130,8 @@ public final class EmbeddedKafka implements AutoCloseable {
         try {
             ownsLogDir = requestedLogDir == null;
             logDir = ownsLogDir ? Files.createTempDirectory("resflow-kafka-") : requestedLogDir;
-            // Ctrl-C skips the callers' try-with-resources: stop the broker and delete its temp folder anyway,
+            // Ctrl-C skips the callers' try-with-resources: stop the broker and delete its temp
+            // folder anyway,
             // also when it comes while the broker starts.
             shutdownHook = new Thread(this::close, "embedded-kafka-shutdown");
             Runtime.getRuntime().addShutdownHook(shutdownHook);
@@ -131,11 +140,13 @@ public final class EmbeddedKafka implements AutoCloseable {
             int controllerPort = portPicker.pick();
             Map<String, String> config = brokerConfig(port, controllerPort);
             if (!Files.exists(logDir.resolve("meta.properties"))) {
-                // A kept log directory (optLogDir) is formatted once: formatting again with a new cluster id
+                // A kept log directory (optLogDir) is formatted once: formatting again with a new
+                // cluster id
                 // made its second start fail.
                 format();
             }
-            KafkaRaftServer raftServer = new KafkaRaftServer(new KafkaConfig(config, false), Time.SYSTEM);
+            KafkaRaftServer raftServer =
+                    new KafkaRaftServer(new KafkaConfig(config, false), Time.SYSTEM);
             server = raftServer;
             raftServer.startup();
             awaitReady();
@@ -147,7 +158,10 @@ public final class EmbeddedKafka implements AutoCloseable {
             stopQuietly();
             throw e;
         }
-        LOG.info("Embedded Kafka {} (KRaft, log dir {}) ready in {} ms", bootstrapServers(), logDir,
+        LOG.info(
+                "Embedded Kafka {} (KRaft, log dir {}) ready in {} ms",
+                bootstrapServers(),
+                logDir,
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos));
         return this;
     }
@@ -188,15 +202,17 @@ public final class EmbeddedKafka implements AutoCloseable {
             return;
         }
         try (Admin admin = Admin.create(adminProperties())) {
-            List<NewTopic> newTopics = wanted.entrySet().stream()
-                    .map(e -> new NewTopic(e.getKey(), e.getValue(), (short) 1))
-                    .toList();
+            List<NewTopic> newTopics =
+                    wanted.entrySet().stream()
+                            .map(e -> new NewTopic(e.getKey(), e.getValue(), (short) 1))
+                            .toList();
             for (var entry : admin.createTopics(newTopics).values().entrySet()) {
                 try {
                     entry.getValue().get(30, TimeUnit.SECONDS);
                 } catch (ExecutionException e) {
                     if (!(e.getCause() instanceof TopicExistsException)) {
-                        throw new IllegalStateException("Could not create topic " + entry.getKey(), e.getCause());
+                        throw new IllegalStateException(
+                                "Could not create topic " + entry.getKey(), e.getCause());
                     }
                 }
             }
@@ -213,8 +229,16 @@ public final class EmbeddedKafka implements AutoCloseable {
         config.put("process.roles", "broker,controller");
         config.put("node.id", Integer.toString(NODE_ID));
         config.put("controller.quorum.voters", NODE_ID + "@" + LOOPBACK + ":" + controllerPort);
-        config.put("listeners", "PLAINTEXT://" + LOOPBACK + ":" + brokerPort + ",CONTROLLER://" + LOOPBACK + ":"
-                + controllerPort);
+        config.put(
+                "listeners",
+                "PLAINTEXT://"
+                        + LOOPBACK
+                        + ":"
+                        + brokerPort
+                        + ",CONTROLLER://"
+                        + LOOPBACK
+                        + ":"
+                        + controllerPort);
         config.put("advertised.listeners", "PLAINTEXT://" + LOOPBACK + ":" + brokerPort);
         config.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
         config.put("controller.listener.names", "CONTROLLER");
@@ -232,8 +256,10 @@ public final class EmbeddedKafka implements AutoCloseable {
         config.put("group.initial.rebalance.delay.ms", "0");
         config.put("num.partitions", "1");
         config.put("auto.create.topics.enable", "true");
-        // transaction.max.timeout.ms stays Kafka's 15 minutes, as on the Strimzi brokers (k8s/base/kafka):
-        // a --transaction-timeout above it must fail here, in the demo and the tests, not first in production.
+        // transaction.max.timeout.ms stays Kafka's 15 minutes, as on the Strimzi brokers
+        // (k8s/base/kafka):
+        // a --transaction-timeout above it must fail here, in the demo and the tests, not first in
+        // production.
         // Images are up to a few MB; keep the default headroom explicit.
         config.put("message.max.bytes", Integer.toString(16 * 1024 * 1024));
         config.putAll(brokerOverrides);
@@ -254,7 +280,8 @@ public final class EmbeddedKafka implements AutoCloseable {
                     .setUnstableFeatureVersionsEnabled(false)
                     .run();
         } catch (Exception e) {
-            throw new IllegalStateException("Formatting Kafka storage in " + logDir + " failed: " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "Formatting Kafka storage in " + logDir + " failed: " + e.getMessage(), e);
         }
     }
 
@@ -276,7 +303,8 @@ public final class EmbeddedKafka implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("Interrupted while waiting for the broker", e);
         }
-        throw new IllegalStateException("Embedded Kafka did not become ready within " + startTimeout, last);
+        throw new IllegalStateException(
+                "Embedded Kafka did not become ready within " + startTimeout, last);
     }
 
     private void stopQuietly() {
@@ -294,7 +322,8 @@ public final class EmbeddedKafka implements AutoCloseable {
             logDir = null;
         }
         port = 0;
-        // Last: a Ctrl-C while stopping runs the hook, which waits for this close and finds everything done.
+        // Last: a Ctrl-C while stopping runs the hook, which waits for this close and finds
+        // everything done.
         if (shutdownHook != null && Thread.currentThread() != shutdownHook) {
             try {
                 Runtime.getRuntime().removeShutdownHook(shutdownHook);
@@ -343,7 +372,9 @@ public final class EmbeddedKafka implements AutoCloseable {
             return this;
         }
 
-        /** Keep the data in this folder (kept after close); default: a temp folder deleted on close. */
+        /**
+         * Keep the data in this folder (kept after close); default: a temp folder deleted on close.
+         */
         public Builder optLogDir(Path logDir) {
             this.logDir = logDir;
             return this;
@@ -368,16 +399,22 @@ public final class EmbeddedKafka implements AutoCloseable {
 
         public EmbeddedKafka build() {
             if (port < 0 || port > 65_535) {
-                throw new IllegalArgumentException("port must be 0 (any free port) or 1..65535, got " + port);
+                throw new IllegalArgumentException(
+                        "port must be 0 (any free port) or 1..65535, got " + port);
             }
-            topics.forEach((name, partitions) -> {
-                if (name == null || name.isBlank() || partitions < 1) {
-                    throw new IllegalArgumentException(
-                            "topic '" + name + "' needs a name and at least one partition, got " + partitions);
-                }
-            });
+            topics.forEach(
+                    (name, partitions) -> {
+                        if (name == null || name.isBlank() || partitions < 1) {
+                            throw new IllegalArgumentException(
+                                    "topic '"
+                                            + name
+                                            + "' needs a name and at least one partition, got "
+                                            + partitions);
+                        }
+                    });
             if (startTimeout.isNegative() || startTimeout.isZero()) {
-                throw new IllegalArgumentException("startTimeout must be positive, got " + startTimeout);
+                throw new IllegalArgumentException(
+                        "startTimeout must be positive, got " + startTimeout);
             }
             return new EmbeddedKafka(this);
         }

@@ -46,7 +46,9 @@ public final class EmbeddedKafkaExtension implements BeforeAllCallback, AfterAll
 
     public EmbeddedKafka kafka() {
         if (kafka == null) {
-            throw new IllegalStateException("The embedded broker runs only while the test class runs (beforeAll..afterAll)");
+            throw new IllegalStateException(
+                    "The embedded broker runs only while the test class runs"
+                            + " (beforeAll..afterAll)");
         }
         return kafka;
     }

@@ -1,10 +1,11 @@
 package io.resflow.kafka.embedded;
 
-/** A broker in a JVM of its own that prints its log folder and runs until the process is stopped. */
+/**
+ * A broker in a JVM of its own that prints its log folder and runs until the process is stopped.
+ */
 public final class BrokerUntilKilled {
 
-    private BrokerUntilKilled() {
-    }
+    private BrokerUntilKilled() {}
 
     public static void main(String[] args) throws Exception {
         EmbeddedKafka kafka = EmbeddedKafka.builder().optTopic("frames", 1).build().start();

@@ -22,13 +22,18 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class EmbeddedKafkaITCase {
 
     @RegisterExtension
-    static final EmbeddedKafkaExtension KAFKA = new EmbeddedKafkaExtension(b -> b.optTopic("greetings", 3));
+    static final EmbeddedKafkaExtension KAFKA =
+            new EmbeddedKafkaExtension(b -> b.optTopic("greetings", 3));
 
     @Test
     void createsTopicsAtStartOnLoopback() throws Exception {
         assertThat(KAFKA.bootstrapServers()).startsWith("127.0.0.1:");
         try (Admin admin = Admin.create(KAFKA.kafka().adminProperties())) {
-            var description = admin.describeTopics(List.of("greetings")).allTopicNames().get().get("greetings");
+            var description =
+                    admin.describeTopics(List.of("greetings"))
+                            .allTopicNames()
+                            .get()
+                            .get("greetings");
             assertThat(description.partitions()).hasSize(3);
         }
     }
@@ -39,8 +44,10 @@ class EmbeddedKafkaITCase {
         Properties producerProps = new Properties();
         producerProps.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers());
         producerProps.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "it-tx");
-        producerProps.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-        producerProps.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        producerProps.put(
+                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        producerProps.put(
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(producerProps)) {
             producer.initTransactions();
             producer.beginTransaction();
@@ -56,14 +63,17 @@ class EmbeddedKafkaITCase {
         consumerProps.put(ConsumerConfig.GROUP_ID_CONFIG, "it-reader");
         consumerProps.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         consumerProps.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        consumerProps.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-        consumerProps.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        consumerProps.put(
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        consumerProps.put(
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
         List<String> values = new ArrayList<>();
         try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(consumerProps)) {
             consumer.subscribe(List.of("tx"));
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
             while (values.isEmpty() && System.nanoTime() < deadline) {
-                for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
+                for (ConsumerRecord<String, String> record :
+                        consumer.poll(Duration.ofMillis(200))) {
                     values.add(record.value());
                 }
             }
@@ -81,33 +91,48 @@ class EmbeddedKafkaITCase {
     }
 
     @Test
-    void aKeptLogDirectoryStartsAgainWithItsTopics(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
-            throws Exception {
-        try (EmbeddedKafka first = EmbeddedKafka.builder().optLogDir(dir).optTopic("kept", 2).build().start()) {
+    void aKeptLogDirectoryStartsAgainWithItsTopics(
+            @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        try (EmbeddedKafka first =
+                EmbeddedKafka.builder().optLogDir(dir).optTopic("kept", 2).build().start()) {
             assertThat(first.logDir()).isEqualTo(dir);
         }
         assertThat(dir.resolve("meta.properties")).isRegularFile();
         try (EmbeddedKafka second = EmbeddedKafka.builder().optLogDir(dir).build().start();
                 Admin admin = Admin.create(second.adminProperties())) {
-            assertThat(admin.describeTopics(List.of("kept")).allTopicNames().get().get("kept").partitions()).hasSize(2);
+            assertThat(
+                            admin.describeTopics(List.of("kept"))
+                                    .allTopicNames()
+                                    .get()
+                                    .get("kept")
+                                    .partitions())
+                    .hasSize(2);
         }
     }
 
     @Test
     void aPickedPortTakenBeforeTheBrokerBindsItIsPickedAgain() throws Exception {
-        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
-            java.util.concurrent.atomic.AtomicBoolean first = new java.util.concurrent.atomic.AtomicBoolean(true);
-            EmbeddedKafka.PortPicker picker = () -> {
-                if (first.getAndSet(false)) {
-                    return taken.getLocalPort(); // as if another process took it after it was picked
-                }
-                try (java.net.ServerSocket free = new java.net.ServerSocket(0, 1,
-                        java.net.InetAddress.getByName("127.0.0.1"))) {
-                    return free.getLocalPort();
-                }
-            };
-            try (EmbeddedKafka kafka = EmbeddedKafka.builder().optPortPicker(picker).build().start()) {
-                assertThat(kafka.bootstrapServers()).isNotEqualTo("127.0.0.1:" + taken.getLocalPort());
+        try (java.net.ServerSocket taken =
+                new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+            java.util.concurrent.atomic.AtomicBoolean first =
+                    new java.util.concurrent.atomic.AtomicBoolean(true);
+            EmbeddedKafka.PortPicker picker =
+                    () -> {
+                        if (first.getAndSet(false)) {
+                            return taken
+                                    .getLocalPort(); // as if another process took it after it was
+                            // picked
+                        }
+                        try (java.net.ServerSocket free =
+                                new java.net.ServerSocket(
+                                        0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+                            return free.getLocalPort();
+                        }
+                    };
+            try (EmbeddedKafka kafka =
+                    EmbeddedKafka.builder().optPortPicker(picker).build().start()) {
+                assertThat(kafka.bootstrapServers())
+                        .isNotEqualTo("127.0.0.1:" + taken.getLocalPort());
                 try (Admin admin = Admin.create(kafka.adminProperties())) {
                     assertThat(admin.describeCluster().nodes().get()).hasSize(1);
                 }
@@ -127,12 +152,22 @@ class EmbeddedKafkaITCase {
     @Test
     void aStoppedProcessLeavesNoLogFolderBehind() throws Exception {
         // SIGTERM, as Ctrl-C's SIGINT, runs shutdown hooks but not the callers' try-with-resources.
-        Process broker = new ProcessBuilder(java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), BrokerUntilKilled.class.getName())
-                .redirectErrorStream(true).start();
+        Process broker =
+                new ProcessBuilder(
+                                java.nio.file.Path.of(
+                                                System.getProperty("java.home"), "bin", "java")
+                                        .toString(),
+                                "-cp",
+                                System.getProperty("java.class.path"),
+                                BrokerUntilKilled.class.getName())
+                        .redirectErrorStream(true)
+                        .start();
         java.nio.file.Path logDir = null;
-        try (java.io.BufferedReader out = new java.io.BufferedReader(new java.io.InputStreamReader(
-                broker.getInputStream(), java.nio.charset.StandardCharsets.UTF_8))) {
+        try (java.io.BufferedReader out =
+                new java.io.BufferedReader(
+                        new java.io.InputStreamReader(
+                                broker.getInputStream(),
+                                java.nio.charset.StandardCharsets.UTF_8))) {
             String line;
             while (logDir == null && (line = out.readLine()) != null) {
                 if (line.startsWith("LOG_DIR ")) {

@@ -27,8 +27,8 @@ import org.apache.flink.configuration.Configuration;
 /**
  * What the manifests must agree with, read from the code and the build, never copied by hand: the
  * topics ({@link Topics}), the classify job's options and entry point ({@link ClassifyJobOptions},
- * {@link ClassifyJob#main}), Flink's configuration keys, Kafka's config names, the metric series and
- * the versions of the build.
+ * {@link ClassifyJob#main}), Flink's configuration keys, Kafka's config names, the metric series
+ * and the versions of the build.
  */
 public final class CodeFacts {
 
@@ -73,8 +73,8 @@ public final class CodeFacts {
     }
 
     /**
-     * The job's own argument parser ({@link ClassifyJobConfig#parseArgs}), then every option read with
-     * its type, so a bad duration or number fails here as it would on the cluster.
+     * The job's own argument parser ({@link ClassifyJobConfig#parseArgs}), then every option read
+     * with its type, so a bad duration or number fails here as it would on the cluster.
      *
      * @throws IllegalArgumentException with the job's message
      */
@@ -91,14 +91,14 @@ public final class CodeFacts {
     }
 
     /**
-     * The job's own checks of the values together ({@link ClassifyJobConfig#from}), which it runs before
-     * it starts: e.g. {@code --async-capacity} below {@code --max-batch-size} is refused there, though
-     * each value alone has the right type.
+     * The job's own checks of the values together ({@link ClassifyJobConfig#from}), which it runs
+     * before it starts: e.g. {@code --async-capacity} below {@code --max-batch-size} is refused
+     * there, though each value alone has the right type.
      *
      * <p>{@code from} also reads the model's metadata from {@code --model}, a path on the cluster's
-     * volume that is not here: it is given a stand-in SavedModel folder with valid metadata instead, so
-     * only the settings are judged. Whether {@code --model} is a SavedModel the trainers write is the
-     * manifest check's business ({@code ManifestValidator}).
+     * volume that is not here: it is given a stand-in SavedModel folder with valid metadata
+     * instead, so only the settings are judged. Whether {@code --model} is a SavedModel the
+     * trainers write is the manifest check's business ({@code ManifestValidator}).
      *
      * @throws IllegalArgumentException with the job's message, every problem at once
      */
@@ -111,7 +111,8 @@ public final class CodeFacts {
             withStandIn.set(ClassifyJobOptions.MODEL_PATH, standIn.toString());
             ClassifyJobConfig.from(withStandIn);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write a stand-in model for ClassifyJobConfig.from", e);
+            throw new UncheckedIOException(
+                    "cannot write a stand-in model for ClassifyJobConfig.from", e);
         } finally {
             deleteRecursively(standIn);
         }
@@ -119,11 +120,23 @@ public final class CodeFacts {
 
     private static ModelMetadata standInMetadata() {
         return ModelMetadata.builder()
-                .setName("stand-in").setVersion("1").setLabels(List.of("a", "b"))
-                .setInput(InputSpec.builder().setHeight(28).setWidth(28).setChannels(1).setPixelScale(1f / 255)
-                        .setMean(0f).setStd(1f).build())
+                .setName("stand-in")
+                .setVersion("1")
+                .setLabels(List.of("a", "b"))
+                .setInput(
+                        InputSpec.builder()
+                                .setHeight(28)
+                                .setWidth(28)
+                                .setChannels(1)
+                                .setPixelScale(1f / 255)
+                                .setMean(0f)
+                                .setStd(1f)
+                                .build())
                 .setSignature(SignatureSpec.servingDefault("input", "probabilities"))
-                .setArchitecture("none").setParameterCount(1).setDataset("none").setCreatedAt(Instant.EPOCH)
+                .setArchitecture("none")
+                .setParameterCount(1)
+                .setDataset("none")
+                .setCreatedAt(Instant.EPOCH)
                 .build();
     }
 
@@ -169,7 +182,8 @@ public final class CodeFacts {
     private static Map<String, String> constants(Class<?> type) {
         Map<String, String> values = new LinkedHashMap<>();
         for (Field field : type.getFields()) {
-            if (Modifier.isStatic(field.getModifiers()) && Modifier.isFinal(field.getModifiers())
+            if (Modifier.isStatic(field.getModifiers())
+                    && Modifier.isFinal(field.getModifiers())
                     && field.getType() == String.class) {
                 try {
                     values.put(field.getName(), (String) field.get(null));

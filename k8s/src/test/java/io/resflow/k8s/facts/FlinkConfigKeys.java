@@ -22,22 +22,26 @@ import org.apache.flink.configuration.FallbackKey;
 
 /**
  * Every Flink configuration key this build's Flink knows: the {@link ConfigOption}s declared in the
- * {@code *Options} classes of the Flink jars on the class path (flink-core, flink-runtime, the Kafka
- * connector, the Prometheus reporter, ...), with their deprecated names. Keys with a placeholder
- * ({@code external-resource.<resource_name>.amount}) match any name there; reporter keys
- * ({@code metrics.reporter.<name>.<parameter>}) must name a parameter of Flink's reporter options or of
- * the reporter factory the configuration names.
+ * {@code *Options} classes of the Flink jars on the class path (flink-core, flink-runtime, the
+ * Kafka connector, the Prometheus reporter, ...), with their deprecated names. Keys with a
+ * placeholder ({@code external-resource.<resource_name>.amount}) match any name there; reporter
+ * keys ({@code metrics.reporter.<name>.<parameter>}) must name a parameter of Flink's reporter
+ * options or of the reporter factory the configuration names.
  */
 public final class FlinkConfigKeys {
 
     /**
-     * Keys of Flink modules that are not on Maven Central as this build sees it, each with where it is
-     * defined. Kept short on purpose: every key here is one the checks cannot verify.
+     * Keys of Flink modules that are not on Maven Central as this build sees it, each with where it
+     * is defined. Kept short on purpose: every key here is one the checks cannot verify.
      */
-    static final Map<String, String> DEFINED_OUTSIDE_THE_BUILD = Map.of(
-            "kubernetes.env.secretKeyRef", "flink-kubernetes KubernetesConfigOptions.KUBERNETES_ENV_SECRET_KEY_REF",
-            "s3.endpoint", "Flink's S3 file system plugins (flink-s3-fs-presto/-hadoop)",
-            "s3.path.style.access", "Flink's S3 file system plugins (flink-s3-fs-presto/-hadoop)");
+    static final Map<String, String> DEFINED_OUTSIDE_THE_BUILD =
+            Map.of(
+                    "kubernetes.env.secretKeyRef",
+                            "flink-kubernetes"
+                                    + " KubernetesConfigOptions.KUBERNETES_ENV_SECRET_KEY_REF",
+                    "s3.endpoint", "Flink's S3 file system plugins (flink-s3-fs-presto/-hadoop)",
+                    "s3.path.style.access",
+                            "Flink's S3 file system plugins (flink-s3-fs-presto/-hadoop)");
 
     private static final String REPORTER_PREFIX = "metrics.reporter.";
 
@@ -52,9 +56,12 @@ public final class FlinkConfigKeys {
     /** Reads the Flink jars of the class path. */
     public static FlinkConfigKeys fromClassPath() {
         FlinkConfigKeys catalogue = new FlinkConfigKeys();
-        for (String entry : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
+        for (String entry :
+                System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
             Path jar = Path.of(entry);
-            if (jar.getFileName() != null && jar.getFileName().toString().startsWith("flink-") && entry.endsWith(".jar")) {
+            if (jar.getFileName() != null
+                    && jar.getFileName().toString().startsWith("flink-")
+                    && entry.endsWith(".jar")) {
                 catalogue.readJar(jar);
             }
         }
@@ -99,9 +106,17 @@ public final class FlinkConfigKeys {
                 String reporter = rest.substring(0, dot);
                 String parameter = rest.substring(dot + 1);
                 Set<String> known = new TreeSet<>(reporterParameters);
-                Optional.ofNullable(factoryClasses.get(reporter)).ifPresent(f -> known.addAll(factoryParameters(f)));
-                return known.contains(parameter) ? new Lookup.Known("reporter " + reporter + " parameter")
-                        : new Lookup.Unknown("reporter " + reporter + " has no parameter '" + parameter + "'; known: " + known);
+                Optional.ofNullable(factoryClasses.get(reporter))
+                        .ifPresent(f -> known.addAll(factoryParameters(f)));
+                return known.contains(parameter)
+                        ? new Lookup.Known("reporter " + reporter + " parameter")
+                        : new Lookup.Unknown(
+                                "reporter "
+                                        + reporter
+                                        + " has no parameter '"
+                                        + parameter
+                                        + "'; known: "
+                                        + known);
             }
         }
         for (Pattern template : templates) {
@@ -117,9 +132,12 @@ public final class FlinkConfigKeys {
             Enumeration<JarEntry> entries = file.entries();
             while (entries.hasMoreElements()) {
                 String name = entries.nextElement().getName();
-                if (name.startsWith("org/apache/flink/") && name.endsWith("Options.class") && !name.contains("$")
+                if (name.startsWith("org/apache/flink/")
+                        && name.endsWith("Options.class")
+                        && !name.contains("$")
                         && !name.contains("/shaded/")) {
-                    readOptionsClass(name.substring(0, name.length() - ".class".length()).replace('/', '.'));
+                    readOptionsClass(
+                            name.substring(0, name.length() - ".class".length()).replace('/', '.'));
                 }
             }
         } catch (IOException e) {
@@ -132,7 +150,8 @@ public final class FlinkConfigKeys {
         try {
             options = Class.forName(className, true, FlinkConfigKeys.class.getClassLoader());
         } catch (Throwable e) {
-            return; // an Options class whose dependencies are not here; its keys are not used by ResFlow
+            return; // an Options class whose dependencies are not here; its keys are not used by
+            // ResFlow
         }
         for (Field field : options.getFields()) {
             if (!Modifier.isStatic(field.getModifiers())) {
@@ -142,7 +161,9 @@ public final class FlinkConfigKeys {
                 Object value = field.get(null);
                 if (value instanceof ConfigOption<?> option) {
                     addOption(options, option);
-                } else if (value instanceof String text && field.getName().endsWith("ENV_PREFIX") && text.endsWith(".")) {
+                } else if (value instanceof String text
+                        && field.getName().endsWith("ENV_PREFIX")
+                        && text.endsWith(".")) {
                     envPrefixes.add(text);
                 }
             } catch (IllegalAccessException | RuntimeException e) {
@@ -153,14 +174,19 @@ public final class FlinkConfigKeys {
 
     private void addOption(Class<?> options, ConfigOption<?> option) {
         String key = option.key();
-        if (options.getSimpleName().equals("MetricOptions") && !key.startsWith("metrics.") && !key.contains("<")) {
-            reporterParameters.add(key); // reporter-relative: factory.class, interval, scope.delimiter, ...
+        if (options.getSimpleName().equals("MetricOptions")
+                && !key.startsWith("metrics.")
+                && !key.contains("<")) {
+            reporterParameters.add(
+                    key); // reporter-relative: factory.class, interval, scope.delimiter, ...
             return;
         }
         if (key.contains("<")) {
             String[] segments = key.split("\\.");
             if (!segments[segments.length - 1].contains("<")) {
-                templates.add(Pattern.compile(Pattern.quote(key).replaceAll("<[^>]+>", "\\\\E[^.]+\\\\Q")));
+                templates.add(
+                        Pattern.compile(
+                                Pattern.quote(key).replaceAll("<[^>]+>", "\\\\E[^.]+\\\\Q")));
             }
             return;
         }
@@ -174,7 +200,10 @@ public final class FlinkConfigKeys {
         }
     }
 
-    /** Parameters a reporter factory reads: its ARG_* constants and the keys of its package's Options. */
+    /**
+     * Parameters a reporter factory reads: its ARG_* constants and the keys of its package's
+     * Options.
+     */
     private static Set<String> factoryParameters(String factoryClass) {
         Set<String> parameters = new TreeSet<>();
         try {
@@ -184,7 +213,8 @@ public final class FlinkConfigKeys {
             }
             Class<?> factory = loaded.get();
             for (Field field : factory.getDeclaredFields()) {
-                if (Modifier.isStatic(field.getModifiers()) && field.getType() == String.class
+                if (Modifier.isStatic(field.getModifiers())
+                        && field.getType() == String.class
                         && field.getName().startsWith("ARG_")) {
                     field.setAccessible(true);
                     parameters.add((String) field.get(null));
@@ -197,7 +227,8 @@ public final class FlinkConfigKeys {
     }
 
     private String nearest(String key) {
-        return Spelling.nearest(key, keys.keySet()).map(best -> "did you mean " + best + "?")
+        return Spelling.nearest(key, keys.keySet())
+                .map(best -> "did you mean " + best + "?")
                 .orElse("no Flink option of this build has this key");
     }
 }

@@ -12,15 +12,21 @@ import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
- * Flink plugins as the image has them in {@code plugins/} (k8s/pom.xml copies them to
- * {@code target/flink-plugins}), each loaded like Flink's plugin loader does: child-first, with
- * Flink's own classes from the parent. The Prometheus reporter needs this: it bundles an old,
- * unrelocated Prometheus client that must not meet the trainer's newer one.
+ * Flink plugins as the image has them in {@code plugins/} (k8s/pom.xml copies them to {@code
+ * target/flink-plugins}), each loaded like Flink's plugin loader does: child-first, with Flink's
+ * own classes from the parent. The Prometheus reporter needs this: it bundles an old, unrelocated
+ * Prometheus client that must not meet the trainer's newer one.
  */
 public final class FlinkPlugins {
 
-    private static final List<String> PARENT_FIRST = List.of("java.", "javax.", "org.apache.flink.", "org.slf4j.",
-            "org.apache.logging.", "org.apache.log4j.");
+    private static final List<String> PARENT_FIRST =
+            List.of(
+                    "java.",
+                    "javax.",
+                    "org.apache.flink.",
+                    "org.slf4j.",
+                    "org.apache.logging.",
+                    "org.apache.log4j.");
 
     private static ClassLoader plugins;
 
@@ -29,7 +35,8 @@ public final class FlinkPlugins {
     /** A class from the class path, else from the plugins. */
     public static Optional<Class<?>> load(String className) {
         try {
-            return Optional.of(Class.forName(className, false, FlinkPlugins.class.getClassLoader()));
+            return Optional.of(
+                    Class.forName(className, false, FlinkPlugins.class.getClassLoader()));
         } catch (ClassNotFoundException e) {
             try {
                 return Optional.of(Class.forName(className, true, plugins()));
@@ -44,7 +51,10 @@ public final class FlinkPlugins {
             Path dir = Path.of(BuildVersions.required("resflow.flink.plugins.dir"));
             URL[] jars;
             try (Stream<Path> files = Files.walk(dir)) {
-                jars = files.filter(p -> p.toString().endsWith(".jar")).map(FlinkPlugins::url).toArray(URL[]::new);
+                jars =
+                        files.filter(p -> p.toString().endsWith(".jar"))
+                                .map(FlinkPlugins::url)
+                                .toArray(URL[]::new);
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot list the Flink plugins in " + dir, e);
             }
@@ -76,8 +86,9 @@ public final class FlinkPlugins {
             synchronized (getClassLoadingLock(name)) {
                 Class<?> loaded = findLoadedClass(name);
                 if (loaded == null) {
-                    boolean parentFirst = PARENT_FIRST.stream().anyMatch(name::startsWith)
-                            && !name.startsWith("org.apache.flink.metrics.prometheus.");
+                    boolean parentFirst =
+                            PARENT_FIRST.stream().anyMatch(name::startsWith)
+                                    && !name.startsWith("org.apache.flink.metrics.prometheus.");
                     if (parentFirst) {
                         loaded = super.loadClass(name, false);
                     } else {

@@ -7,7 +7,10 @@ import java.util.TreeSet;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.server.config.AbstractKafkaConfig;
 
-/** Configuration names Kafka knows, from Kafka's own definitions (the clients and broker of this build). */
+/**
+ * Configuration names Kafka knows, from Kafka's own definitions (the clients and broker of this
+ * build).
+ */
 public final class KafkaConfigNames {
 
     private KafkaConfigNames() {}
@@ -16,7 +19,8 @@ public final class KafkaConfigNames {
     public static Set<String> topic() {
         Set<String> names = new TreeSet<>();
         for (Field field : TopicConfig.class.getFields()) {
-            if (Modifier.isStatic(field.getModifiers()) && field.getType() == String.class
+            if (Modifier.isStatic(field.getModifiers())
+                    && field.getType() == String.class
                     && field.getName().endsWith("_CONFIG")) {
                 try {
                     names.add((String) field.get(null));

@@ -23,18 +23,19 @@ import org.apache.flink.runtime.metrics.groups.UnregisteredMetricGroups;
  * Every Prometheus series ResFlow's manifests may name, each from the code that defines it:
  *
  * <ul>
- *   <li>the classify job's operator metrics, by running the operators ({@link PipelineOperatorMetrics});
- *       histograms become a summary ({@code name{quantile=...}} and {@code name_count});
- *   <li>Flink's own metrics ({@link MetricNames}) in the scopes Flink registers them, from Flink's own
- *       metric groups;
+ *   <li>the classify job's operator metrics, by running the operators ({@link
+ *       PipelineOperatorMetrics}); histograms become a summary ({@code name{quantile=...}} and
+ *       {@code name_count});
+ *   <li>Flink's own metrics ({@link MetricNames}) in the scopes Flink registers them, from Flink's
+ *       own metric groups;
  *   <li>the trainer's metrics, from a filled {@link TrainingMetrics} registry.
  * </ul>
  */
 public final class MetricCatalogue {
 
     /** Labels Prometheus adds to every series a PodMonitor scrapes. */
-    public static final Set<String> TARGET_LABELS = Set.of("namespace", "pod", "container", "endpoint", "instance",
-            "job", "service");
+    public static final Set<String> TARGET_LABELS =
+            Set.of("namespace", "pod", "container", "endpoint", "instance", "job", "service");
 
     private final Map<String, PrometheusMetric> metrics = new LinkedHashMap<>();
     private final List<PipelineOperatorMetrics.Registration> pipelineRegistrations;
@@ -59,7 +60,10 @@ public final class MetricCatalogue {
         return Collections.unmodifiableCollection(metrics.values());
     }
 
-    /** The series ResFlow's own code defines (pipeline and trainer), which the manifests should all show. */
+    /**
+     * The series ResFlow's own code defines (pipeline and trainer), which the manifests should all
+     * show.
+     */
     public List<PrometheusMetric> own() {
         return metrics.values().stream().filter(m -> m.origin() != Origin.FLINK).toList();
     }
@@ -74,21 +78,37 @@ public final class MetricCatalogue {
             if (r.type().equals("histogram")) {
                 Set<String> withQuantile = new TreeSet<>(r.labels());
                 withQuantile.add("quantile");
-                put(new PrometheusMetric(r.prometheusName(), withQuantile, Origin.PIPELINE, definedBy));
-                put(new PrometheusMetric(r.prometheusName() + "_count", r.labels(), Origin.PIPELINE, definedBy));
+                put(
+                        new PrometheusMetric(
+                                r.prometheusName(), withQuantile, Origin.PIPELINE, definedBy));
+                put(
+                        new PrometheusMetric(
+                                r.prometheusName() + "_count",
+                                r.labels(),
+                                Origin.PIPELINE,
+                                definedBy));
             } else {
-                put(new PrometheusMetric(r.prometheusName(), r.labels(), Origin.PIPELINE, definedBy));
+                put(
+                        new PrometheusMetric(
+                                r.prometheusName(), r.labels(), Origin.PIPELINE, definedBy));
             }
         }
     }
 
     private void addFlink() {
-        List<AbstractMetricGroup<?>> scopes = List.of(
-                (AbstractMetricGroup<?>) UnregisteredMetricGroups.createUnregisteredJobManagerMetricGroup(),
-                (AbstractMetricGroup<?>) UnregisteredMetricGroups.createUnregisteredJobManagerJobMetricGroup(),
-                (AbstractMetricGroup<?>) UnregisteredMetricGroups.createUnregisteredTaskManagerMetricGroup(),
-                (AbstractMetricGroup<?>) UnregisteredMetricGroups.createUnregisteredTaskMetricGroup(),
-                (AbstractMetricGroup<?>) UnregisteredMetricGroups.createUnregisteredOperatorMetricGroup());
+        List<AbstractMetricGroup<?>> scopes =
+                List.of(
+                        (AbstractMetricGroup<?>)
+                                UnregisteredMetricGroups.createUnregisteredJobManagerMetricGroup(),
+                        (AbstractMetricGroup<?>)
+                                UnregisteredMetricGroups
+                                        .createUnregisteredJobManagerJobMetricGroup(),
+                        (AbstractMetricGroup<?>)
+                                UnregisteredMetricGroups.createUnregisteredTaskManagerMetricGroup(),
+                        (AbstractMetricGroup<?>)
+                                UnregisteredMetricGroups.createUnregisteredTaskMetricGroup(),
+                        (AbstractMetricGroup<?>)
+                                UnregisteredMetricGroups.createUnregisteredOperatorMetricGroup());
         for (Field field : MetricNames.class.getFields()) {
             if (!Modifier.isStatic(field.getModifiers()) || field.getType() != String.class) {
                 continue;
@@ -100,12 +120,24 @@ public final class MetricCatalogue {
                 continue;
             }
             for (AbstractMetricGroup<?> scope : scopes) {
-                String prometheusName = "flink_" + scope.getLogicalScope(PipelineOperatorMetrics.PROMETHEUS_CHARACTERS, '_')
-                        + "_" + PipelineOperatorMetrics.PROMETHEUS_CHARACTERS.filterCharacters(name);
-                Set<String> labels = scope.getAllVariables().keySet().stream()
-                        .map(key -> key.substring(1, key.length() - 1)).collect(Collectors.toCollection(TreeSet::new));
-                metrics.putIfAbsent(prometheusName, new PrometheusMetric(prometheusName, labels, Origin.FLINK,
-                        "Flink MetricNames." + field.getName()));
+                String prometheusName =
+                        "flink_"
+                                + scope.getLogicalScope(
+                                        PipelineOperatorMetrics.PROMETHEUS_CHARACTERS, '_')
+                                + "_"
+                                + PipelineOperatorMetrics.PROMETHEUS_CHARACTERS.filterCharacters(
+                                        name);
+                Set<String> labels =
+                        scope.getAllVariables().keySet().stream()
+                                .map(key -> key.substring(1, key.length() - 1))
+                                .collect(Collectors.toCollection(TreeSet::new));
+                metrics.putIfAbsent(
+                        prometheusName,
+                        new PrometheusMetric(
+                                prometheusName,
+                                labels,
+                                Origin.FLINK,
+                                "Flink MetricNames." + field.getName()));
             }
         }
     }
@@ -116,18 +148,28 @@ public final class MetricCatalogue {
         training.recordIteration(1, 1, 0.5, 0.1, 1);
         training.recordEpoch(1, 1, 0.5, 0.5, 1);
         training.recordSuccess();
-        Enumeration<Collector.MetricFamilySamples> families = training.registry().metricFamilySamples();
+        Enumeration<Collector.MetricFamilySamples> families =
+                training.registry().metricFamilySamples();
         while (families.hasMoreElements()) {
             Collector.MetricFamilySamples family = families.nextElement();
             Map<String, Set<String>> labelsBySample = new LinkedHashMap<>();
             for (Collector.MetricFamilySamples.Sample sample : family.samples) {
-                labelsBySample.computeIfAbsent(sample.name, n -> new TreeSet<>()).addAll(sample.labelNames);
+                labelsBySample
+                        .computeIfAbsent(sample.name, n -> new TreeSet<>())
+                        .addAll(sample.labelNames);
             }
-            labelsBySample.forEach((sample, labels) -> {
-                if (!sample.endsWith("_created")) { // the client's creation-time series: nothing to show
-                    put(new PrometheusMetric(sample, labels, Origin.TRAINER, "TrainingMetrics (" + family.name + ")"));
-                }
-            });
+            labelsBySample.forEach(
+                    (sample, labels) -> {
+                        if (!sample.endsWith(
+                                "_created")) { // the client's creation-time series: nothing to show
+                            put(
+                                    new PrometheusMetric(
+                                            sample,
+                                            labels,
+                                            Origin.TRAINER,
+                                            "TrainingMetrics (" + family.name + ")"));
+                        }
+                    });
         }
     }
 
@@ -136,7 +178,9 @@ public final class MetricCatalogue {
         if (previous != null) {
             Set<String> labels = new TreeSet<>(previous.labels());
             labels.addAll(metric.labels());
-            metric = new PrometheusMetric(metric.name(), labels, metric.origin(), previous.definedBy());
+            metric =
+                    new PrometheusMetric(
+                            metric.name(), labels, metric.origin(), previous.definedBy());
         }
         metrics.put(metric.name(), metric);
     }

@@ -25,42 +25,80 @@ class MetricCatalogueTest {
         List<Registration> registrations = catalogue.pipelineRegistrations();
 
         // deadLetters once per error kind, in its key-value group; every other metric once.
-        assertThat(registrations).extracting(Registration::metricName).hasSameElementsAs(PipelineMetrics.ALL);
-        assertThat(registrations).extracting(Registration::prometheusName)
-                .allSatisfy(name -> assertThat(name).startsWith(PipelineMetrics.PROMETHEUS_OPERATOR_PREFIX));
+        assertThat(registrations)
+                .extracting(Registration::metricName)
+                .hasSameElementsAs(PipelineMetrics.ALL);
+        assertThat(registrations)
+                .extracting(Registration::prometheusName)
+                .allSatisfy(
+                        name ->
+                                assertThat(name)
+                                        .startsWith(PipelineMetrics.PROMETHEUS_OPERATOR_PREFIX));
     }
 
     @Test
     void keyValueGroupsAreInTheNameAndInTheLabels() {
-        assertThat(catalogue.find(PipelineMetrics.PROMETHEUS_OPERATOR_PREFIX + PipelineMetrics.ERROR_KIND_GROUP + "_"
-                + PipelineMetrics.DEAD_LETTERS)).hasValueSatisfying(metric -> assertThat(metric.labels())
-                        .contains(PipelineMetrics.ERROR_KIND_GROUP, "job_name", "operator_name", "subtask_index"));
-        assertThat(catalogue.find(PipelineMetrics.PROMETHEUS_OPERATOR_PREFIX + PipelineMetrics.DEAD_LETTERS)).isEmpty();
-        assertThat(catalogue.find(PipelineMetrics.PROMETHEUS_OPERATOR_PREFIX + "model_name_model_version_"
-                + PipelineMetrics.MODEL_LOADED)).hasValueSatisfying(metric -> assertThat(metric.labels())
-                        .contains(PipelineMetrics.MODEL_NAME_GROUP, PipelineMetrics.MODEL_VERSION_GROUP));
+        assertThat(
+                        catalogue.find(
+                                PipelineMetrics.PROMETHEUS_OPERATOR_PREFIX
+                                        + PipelineMetrics.ERROR_KIND_GROUP
+                                        + "_"
+                                        + PipelineMetrics.DEAD_LETTERS))
+                .hasValueSatisfying(
+                        metric ->
+                                assertThat(metric.labels())
+                                        .contains(
+                                                PipelineMetrics.ERROR_KIND_GROUP,
+                                                "job_name",
+                                                "operator_name",
+                                                "subtask_index"));
+        assertThat(
+                        catalogue.find(
+                                PipelineMetrics.PROMETHEUS_OPERATOR_PREFIX
+                                        + PipelineMetrics.DEAD_LETTERS))
+                .isEmpty();
+        assertThat(
+                        catalogue.find(
+                                PipelineMetrics.PROMETHEUS_OPERATOR_PREFIX
+                                        + "model_name_model_version_"
+                                        + PipelineMetrics.MODEL_LOADED))
+                .hasValueSatisfying(
+                        metric ->
+                                assertThat(metric.labels())
+                                        .contains(
+                                                PipelineMetrics.MODEL_NAME_GROUP,
+                                                PipelineMetrics.MODEL_VERSION_GROUP));
     }
 
     @Test
     void histogramsAreSummariesWithQuantilesAndACount() {
-        String endToEnd = PipelineMetrics.PROMETHEUS_OPERATOR_PREFIX + PipelineMetrics.END_TO_END_MILLIS;
+        String endToEnd =
+                PipelineMetrics.PROMETHEUS_OPERATOR_PREFIX + PipelineMetrics.END_TO_END_MILLIS;
 
-        assertThat(catalogue.find(endToEnd)).hasValueSatisfying(m -> assertThat(m.labels()).contains("quantile"));
-        assertThat(catalogue.find(endToEnd + "_count")).hasValueSatisfying(m -> assertThat(m.labels()).doesNotContain("quantile"));
+        assertThat(catalogue.find(endToEnd))
+                .hasValueSatisfying(m -> assertThat(m.labels()).contains("quantile"));
+        assertThat(catalogue.find(endToEnd + "_count"))
+                .hasValueSatisfying(m -> assertThat(m.labels()).doesNotContain("quantile"));
     }
 
     @Test
     void flinksOwnMetricsAreInTheScopesFlinkRegistersThem() {
-        assertThat(catalogue.find("flink_jobmanager_job_numRestarts")).map(PrometheusMetric::origin).contains(Origin.FLINK);
-        assertThat(catalogue.find("flink_taskmanager_job_task_operator_pendingRecords")).isPresent();
+        assertThat(catalogue.find("flink_jobmanager_job_numRestarts"))
+                .map(PrometheusMetric::origin)
+                .contains(Origin.FLINK);
+        assertThat(catalogue.find("flink_taskmanager_job_task_operator_pendingRecords"))
+                .isPresent();
     }
 
     @Test
     void theTrainersSeriesComeFromItsRegistry() {
-        assertThat(catalogue.own()).filteredOn(m -> m.origin() == Origin.TRAINER).extracting(PrometheusMetric::name)
+        assertThat(catalogue.own())
+                .filteredOn(m -> m.origin() == Origin.TRAINER)
+                .extracting(PrometheusMetric::name)
                 .allSatisfy(name -> assertThat(name).startsWith(TrainingMetrics.PREFIX))
                 .contains("resflow_trainer_iterations_total", "resflow_trainer_accuracy")
                 .doesNotContain("resflow_trainer_iterations_created");
-        assertThat(catalogue.find("resflow_trainer_accuracy")).hasValueSatisfying(m -> assertThat(m.labels()).contains("split"));
+        assertThat(catalogue.find("resflow_trainer_accuracy"))
+                .hasValueSatisfying(m -> assertThat(m.labels()).contains("split"));
     }
 }

@@ -38,26 +38,34 @@ import org.apache.flink.runtime.metrics.groups.UnregisteredMetricGroups;
 
 /**
  * The metrics the classify job's operators register, read by running them: every concrete rich
- * function of the pipeline module whose byte code asks for its metric group is constructed and opened
- * against Flink's real operator metric group, and each counter, gauge, histogram and meter it
- * registers is recorded with the logical scope Flink gives it. So the series names come from the code
- * and from Flink, not from a list kept by hand: {@code flink_} + logical scope + {@code _} + name, the
- * rule of Flink's Prometheus reporter ({@code AbstractPrometheusReporter#getScopedName}); the key of a
- * key-value group ({@code addGroup("errorKind", kind)}) is part of the logical scope, and its value a
- * label.
+ * function of the pipeline module whose byte code asks for its metric group is constructed and
+ * opened against Flink's real operator metric group, and each counter, gauge, histogram and meter
+ * it registers is recorded with the logical scope Flink gives it. So the series names come from the
+ * code and from Flink, not from a list kept by hand: {@code flink_} + logical scope + {@code _} +
+ * name, the rule of Flink's Prometheus reporter ({@code AbstractPrometheusReporter#getScopedName});
+ * the key of a key-value group ({@code addGroup("errorKind", kind)}) is part of the logical scope,
+ * and its value a label.
  */
 public final class PipelineOperatorMetrics {
 
     /** Flink's Prometheus reporter: characters other than [a-zA-Z0-9:_] become '_'. */
-    static final CharacterFilter PROMETHEUS_CHARACTERS = input -> input.replaceAll("[^a-zA-Z0-9:_]", "_");
+    static final CharacterFilter PROMETHEUS_CHARACTERS =
+            input -> input.replaceAll("[^a-zA-Z0-9:_]", "_");
 
     /** One metric an operator registered. */
-    public record Registration(String operator, String metricName, String type, String prometheusName,
+    public record Registration(
+            String operator,
+            String metricName,
+            String type,
+            String prometheusName,
             Set<String> labels) {}
 
     private PipelineOperatorMetrics() {}
 
-    /** Opens every metric-registering function of the pipeline module and returns what it registered. */
+    /**
+     * Opens every metric-registering function of the pipeline module and returns what it
+     * registered.
+     */
     public static List<Registration> register() {
         List<Registration> registrations = new ArrayList<>();
         for (Class<? extends AbstractRichFunction> function : metricRegisteringFunctions()) {
@@ -72,12 +80,16 @@ public final class PipelineOperatorMetrics {
         List<Class<? extends AbstractRichFunction>> functions = new ArrayList<>();
         for (String className : pipelineClassesCalling("getMetricGroup")) {
             try {
-                Class<?> type = Class.forName(className, false, PipelineOperatorMetrics.class.getClassLoader());
-                if (AbstractRichFunction.class.isAssignableFrom(type) && !Modifier.isAbstract(type.getModifiers())) {
+                Class<?> type =
+                        Class.forName(
+                                className, false, PipelineOperatorMetrics.class.getClassLoader());
+                if (AbstractRichFunction.class.isAssignableFrom(type)
+                        && !Modifier.isAbstract(type.getModifiers())) {
                     functions.add((Class<? extends AbstractRichFunction>) type);
                 }
             } catch (ClassNotFoundException | LinkageError e) {
-                throw new IllegalStateException("cannot load " + className + " from the pipeline module", e);
+                throw new IllegalStateException(
+                        "cannot load " + className + " from the pipeline module", e);
             }
         }
         functions.sort(Comparator.comparing(Class::getName));
@@ -87,13 +99,16 @@ public final class PipelineOperatorMetrics {
     private static List<Registration> open(Class<? extends AbstractRichFunction> type) {
         AbstractRichFunction function = construct(type);
         List<Registration> registrations = new ArrayList<>();
-        OperatorMetricGroup operatorGroup = UnregisteredMetricGroups.createUnregisteredOperatorMetricGroup();
-        OperatorMetricGroup recording = recording(OperatorMetricGroup.class, operatorGroup, type, registrations);
+        OperatorMetricGroup operatorGroup =
+                UnregisteredMetricGroups.createUnregisteredOperatorMetricGroup();
+        OperatorMetricGroup recording =
+                recording(OperatorMetricGroup.class, operatorGroup, type, registrations);
         function.setRuntimeContext(runtimeContext(recording, type));
         try {
             function.open(DefaultOpenContext.INSTANCE);
         } catch (Exception e) {
-            throw new IllegalStateException("opening " + type.getName() + " to read its metrics failed: " + e, e);
+            throw new IllegalStateException(
+                    "opening " + type.getName() + " to read its metrics failed: " + e, e);
         } finally {
             try {
                 function.close();
@@ -106,15 +121,29 @@ public final class PipelineOperatorMetrics {
 
     /** Through its shortest constructor, with plain values for its parameters. */
     private static AbstractRichFunction construct(Class<? extends AbstractRichFunction> type) {
-        Constructor<?> constructor = Arrays.stream(type.getDeclaredConstructors())
-                .min(Comparator.comparingInt(Constructor::getParameterCount)).orElseThrow();
-        Object[] arguments = Arrays.stream(constructor.getParameterTypes()).map(PipelineOperatorMetrics::sample).toArray();
+        Constructor<?> constructor =
+                Arrays.stream(type.getDeclaredConstructors())
+                        .min(Comparator.comparingInt(Constructor::getParameterCount))
+                        .orElseThrow();
+        Object[] arguments =
+                Arrays.stream(constructor.getParameterTypes())
+                        .map(PipelineOperatorMetrics::sample)
+                        .toArray();
         try {
             constructor.setAccessible(true);
             return (AbstractRichFunction) constructor.newInstance(arguments);
-        } catch (InvocationTargetException | InstantiationException | IllegalAccessException | RuntimeException e) {
-            throw new IllegalStateException("cannot construct " + type.getName() + " with " + Arrays.toString(arguments)
-                    + " to read its metrics; teach PipelineOperatorMetrics.sample its parameter types", e);
+        } catch (InvocationTargetException
+                | InstantiationException
+                | IllegalAccessException
+                | RuntimeException e) {
+            throw new IllegalStateException(
+                    "cannot construct "
+                            + type.getName()
+                            + " with "
+                            + Arrays.toString(arguments)
+                            + " to read its metrics; teach PipelineOperatorMetrics.sample its"
+                            + " parameter types",
+                    e);
         }
     }
 
@@ -144,46 +173,82 @@ public final class PipelineOperatorMetrics {
     }
 
     private static RuntimeContext runtimeContext(OperatorMetricGroup metrics, Class<?> function) {
-        InvocationHandler handler = (proxy, method, args) -> {
-            if (method.getName().equals("getMetricGroup")) {
-                return metrics;
-            }
-            if (method.getName().equals("addAccumulator")) {
-                return null; // a job's end totals (JobTotals), not metrics
-            }
-            if (method.getDeclaringClass() == Object.class) {
-                return method.getName().equals("toString") ? "RuntimeContext of " + function.getSimpleName()
-                        : method.getName().equals("hashCode") ? System.identityHashCode(proxy) : proxy == args[0];
-            }
-            throw new UnsupportedOperationException("RuntimeContext." + method.getName() + " is not available while "
-                    + "reading the metrics of " + function.getName() + "; extend PipelineOperatorMetrics");
-        };
-        return (RuntimeContext) Proxy.newProxyInstance(PipelineOperatorMetrics.class.getClassLoader(),
-                new Class<?>[] {RuntimeContext.class}, handler);
+        InvocationHandler handler =
+                (proxy, method, args) -> {
+                    if (method.getName().equals("getMetricGroup")) {
+                        return metrics;
+                    }
+                    if (method.getName().equals("addAccumulator")) {
+                        return null; // a job's end totals (JobTotals), not metrics
+                    }
+                    if (method.getDeclaringClass() == Object.class) {
+                        return method.getName().equals("toString")
+                                ? "RuntimeContext of " + function.getSimpleName()
+                                : method.getName().equals("hashCode")
+                                        ? System.identityHashCode(proxy)
+                                        : proxy == args[0];
+                    }
+                    throw new UnsupportedOperationException(
+                            "RuntimeContext."
+                                    + method.getName()
+                                    + " is not available while "
+                                    + "reading the metrics of "
+                                    + function.getName()
+                                    + "; extend PipelineOperatorMetrics");
+                };
+        return (RuntimeContext)
+                Proxy.newProxyInstance(
+                        PipelineOperatorMetrics.class.getClassLoader(),
+                        new Class<?>[] {RuntimeContext.class},
+                        handler);
     }
 
     /** A metric group that records registrations and otherwise is Flink's own group. */
-    private static <G extends MetricGroup> G recording(Class<G> face, MetricGroup real, Class<?> function,
-            List<Registration> registrations) {
-        InvocationHandler handler = (proxy, method, args) -> {
-            String name = method.getName();
-            if ((name.equals("counter") || name.equals("gauge") || name.equals("histogram") || name.equals("meter"))
-                    && args != null && args.length > 0 && args[0] instanceof String metricName) {
-                String scope = ((AbstractMetricGroup<?>) real).getLogicalScope(PROMETHEUS_CHARACTERS, '_');
-                Set<String> labels = real.getAllVariables().keySet().stream()
-                        .map(key -> PROMETHEUS_CHARACTERS.filterCharacters(key.substring(1, key.length() - 1)))
-                        .collect(Collectors.toCollection(TreeSet::new));
-                registrations.add(new Registration(function.getSimpleName(), metricName, name,
-                        "flink_" + scope + "_" + PROMETHEUS_CHARACTERS.filterCharacters(metricName), labels));
-            }
-            Object result = invoke(method, real, args);
-            if (name.equals("addGroup") && result instanceof MetricGroup child) {
-                return recording(MetricGroup.class, child, function, registrations);
-            }
-            return result;
-        };
-        return face.cast(Proxy.newProxyInstance(PipelineOperatorMetrics.class.getClassLoader(), new Class<?>[] {face},
-                handler));
+    private static <G extends MetricGroup> G recording(
+            Class<G> face, MetricGroup real, Class<?> function, List<Registration> registrations) {
+        InvocationHandler handler =
+                (proxy, method, args) -> {
+                    String name = method.getName();
+                    if ((name.equals("counter")
+                                    || name.equals("gauge")
+                                    || name.equals("histogram")
+                                    || name.equals("meter"))
+                            && args != null
+                            && args.length > 0
+                            && args[0] instanceof String metricName) {
+                        String scope =
+                                ((AbstractMetricGroup<?>) real)
+                                        .getLogicalScope(PROMETHEUS_CHARACTERS, '_');
+                        Set<String> labels =
+                                real.getAllVariables().keySet().stream()
+                                        .map(
+                                                key ->
+                                                        PROMETHEUS_CHARACTERS.filterCharacters(
+                                                                key.substring(1, key.length() - 1)))
+                                        .collect(Collectors.toCollection(TreeSet::new));
+                        registrations.add(
+                                new Registration(
+                                        function.getSimpleName(),
+                                        metricName,
+                                        name,
+                                        "flink_"
+                                                + scope
+                                                + "_"
+                                                + PROMETHEUS_CHARACTERS.filterCharacters(
+                                                        metricName),
+                                        labels));
+                    }
+                    Object result = invoke(method, real, args);
+                    if (name.equals("addGroup") && result instanceof MetricGroup child) {
+                        return recording(MetricGroup.class, child, function, registrations);
+                    }
+                    return result;
+                };
+        return face.cast(
+                Proxy.newProxyInstance(
+                        PipelineOperatorMetrics.class.getClassLoader(),
+                        new Class<?>[] {face},
+                        handler));
     }
 
     private static Object invoke(Method method, Object target, Object[] args) throws Throwable {
@@ -194,11 +259,19 @@ public final class PipelineOperatorMetrics {
         }
     }
 
-    /** Names of the pipeline module's classes (jar or folder) whose byte code mentions {@code text}. */
+    /**
+     * Names of the pipeline module's classes (jar or folder) whose byte code mentions {@code text}.
+     */
     static List<String> pipelineClassesCalling(String text) {
         Path location;
         try {
-            location = Path.of(PipelineMetrics.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            location =
+                    Path.of(
+                            PipelineMetrics.class
+                                    .getProtectionDomain()
+                                    .getCodeSource()
+                                    .getLocation()
+                                    .toURI());
         } catch (URISyntaxException e) {
             throw new IllegalStateException(e);
         }
@@ -210,7 +283,8 @@ public final class PipelineOperatorMetrics {
                 try (Stream<Path> files = Files.walk(location)) {
                     for (Path file : files.filter(Files::isRegularFile).toList()) {
                         String name = location.relativize(file).toString().replace('\\', '/');
-                        if (pipelineClass.matcher(name).matches() && contains(Files.readAllBytes(file), needle)) {
+                        if (pipelineClass.matcher(name).matches()
+                                && contains(Files.readAllBytes(file), needle)) {
                             classes.add(className(name));
                         }
                     }
@@ -234,7 +308,8 @@ public final class PipelineOperatorMetrics {
             throw new UncheckedIOException("cannot read the pipeline module at " + location, e);
         }
         if (classes.isEmpty()) {
-            throw new IllegalStateException("no class of the pipeline module at " + location + " calls " + text);
+            throw new IllegalStateException(
+                    "no class of the pipeline module at " + location + " calls " + text);
         }
         return classes;
     }

@@ -11,7 +11,8 @@ public final class Spelling {
 
     /** The candidate closest to {@code name}, if it is close enough to be a likely misspelling. */
     public static Optional<String> nearest(String name, Collection<String> candidates) {
-        return candidates.stream().min(Comparator.comparingInt(c -> distance(name, c)))
+        return candidates.stream()
+                .min(Comparator.comparingInt(c -> distance(name, c)))
                 .filter(best -> distance(name, best) <= Math.max(3, name.length() / 5));
     }
 
@@ -26,7 +27,10 @@ public final class Spelling {
             current[0] = i;
             for (int j = 1; j <= b.length(); j++) {
                 int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-                current[j] = Math.min(Math.min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + cost);
+                current[j] =
+                        Math.min(
+                                Math.min(current[j - 1] + 1, previous[j] + 1),
+                                previous[j - 1] + cost);
             }
             int[] swap = previous;
             previous = current;

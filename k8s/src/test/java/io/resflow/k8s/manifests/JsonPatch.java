@@ -34,14 +34,15 @@ public record JsonPatch(Path file, Kustomization.Target target, List<Operation> 
         String version = apiVersion.substring(apiVersion.indexOf('/') + 1);
         return target != null
                 && (target.kind() == null || target.kind().equals(object.path("kind").asText(null)))
-                && (target.name() == null || target.name().equals(object.path("metadata").path("name").asText(null)))
+                && (target.name() == null
+                        || target.name().equals(object.path("metadata").path("name").asText(null)))
                 && (target.group() == null || target.group().equals(group))
                 && (target.version() == null || target.version().equals(version));
     }
 
     /**
-     * Applies the operations to {@code object} in place, as kustomize does; stops at the first one that
-     * fails, like kustomize, whose build then fails.
+     * Applies the operations to {@code object} in place, as kustomize does; stops at the first one
+     * that fails, like kustomize, whose build then fails.
      *
      * @return why an operation failed (with its number and path), empty when all applied
      */
@@ -50,7 +51,8 @@ public record JsonPatch(Path file, Kustomization.Target target, List<Operation> 
             Operation operation = operations.get(i);
             Optional<String> failure = apply(object, operation);
             if (failure.isPresent()) {
-                return Optional.of("operation " + (i + 1) + " (" + operation + "): " + failure.get());
+                return Optional.of(
+                        "operation " + (i + 1) + " (" + operation + "): " + failure.get());
             }
         }
         return Optional.empty();
@@ -77,7 +79,8 @@ public record JsonPatch(Path file, Kustomization.Target target, List<Operation> 
                 if (current.isMissingNode()) {
                     return Optional.of("there is nothing at " + operation.path());
                 }
-                return current.equals(operation.value()) ? Optional.empty()
+                return current.equals(operation.value())
+                        ? Optional.empty()
                         : Optional.of("expects " + operation.value() + ", is " + current);
             }
             case "remove" -> {
@@ -107,15 +110,24 @@ public record JsonPatch(Path file, Kustomization.Target target, List<Operation> 
                     map.set(key, operation.value());
                 } else if (parent instanceof ArrayNode array && key.equals("-")) {
                     array.add(operation.value());
-                } else if (parent instanceof ArrayNode array && key.matches("\\d+") && Integer.parseInt(key) <= array.size()) {
+                } else if (parent instanceof ArrayNode array
+                        && key.matches("\\d+")
+                        && Integer.parseInt(key) <= array.size()) {
                     array.insert(Integer.parseInt(key), operation.value());
                 } else {
-                    return Optional.of("there is no object or list at " + pointer.head() + " to add " + key + " to");
+                    return Optional.of(
+                            "there is no object or list at "
+                                    + pointer.head()
+                                    + " to add "
+                                    + key
+                                    + " to");
                 }
                 return Optional.empty();
             }
             default -> {
-                return Optional.of("op must be one of add, remove, replace, test (move and copy are not checked here)");
+                return Optional.of(
+                        "op must be one of add, remove, replace, test (move and copy are not"
+                                + " checked here)");
             }
         }
     }

@@ -5,8 +5,8 @@ import java.util.Map;
 
 /**
  * The fields of a {@code kustomization.yaml} (kinds Kustomization and Component) that ResFlow uses,
- * mapped strictly like every manifest: a misspelt field (say {@code resource:}) fails instead of being
- * ignored. Add a field here before using it in a kustomization.
+ * mapped strictly like every manifest: a misspelt field (say {@code resource:}) fails instead of
+ * being ignored. Add a field here before using it in a kustomization.
  */
 public record Kustomization(
         String apiVersion,
@@ -44,20 +44,35 @@ public record Kustomization(
         return configMapGenerator == null ? List.of() : configMapGenerator;
     }
 
-    public record Label(Map<String, String> pairs, Boolean includeSelectors, Boolean includeTemplates) {}
+    public record Label(
+            Map<String, String> pairs, Boolean includeSelectors, Boolean includeTemplates) {}
 
     public record Image(String name, String newName, String newTag, String digest) {}
 
     public record Patch(String path, String patch, Target target, Map<String, Boolean> options) {}
 
-    public record Target(String group, String version, String kind, String name, String namespace,
-            String labelSelector, String annotationSelector) {}
+    public record Target(
+            String group,
+            String version,
+            String kind,
+            String name,
+            String namespace,
+            String labelSelector,
+            String annotationSelector) {}
 
-    public record ConfigMapGenerator(String name, String behavior, List<String> files, List<String> literals,
-            List<String> envs, GeneratorOptions options) {}
+    public record ConfigMapGenerator(
+            String name,
+            String behavior,
+            List<String> files,
+            List<String> literals,
+            List<String> envs,
+            GeneratorOptions options) {}
 
-    public record GeneratorOptions(Map<String, String> labels, Map<String, String> annotations,
-            Boolean disableNameSuffixHash, Boolean immutable) {}
+    public record GeneratorOptions(
+            Map<String, String> labels,
+            Map<String, String> annotations,
+            Boolean disableNameSuffixHash,
+            Boolean immutable) {}
 
     /**
      * A transformer configuration ({@code configurations:}): where the images transformer finds
@@ -65,5 +80,6 @@ public record Kustomization(
      */
     public record TransformerConfig(List<FieldSpec> images) {}
 
-    public record FieldSpec(String path, String kind, String group, String version, Boolean create) {}
+    public record FieldSpec(
+            String path, String kind, String group, String version, Boolean create) {}
 }

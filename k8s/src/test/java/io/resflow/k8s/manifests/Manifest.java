@@ -18,6 +18,7 @@ public record Manifest(Path file, int document, HasMetadata model, JsonNode tree
 
     /** kustomize's directive in a strategic merge patch; the typed model is parsed without it. */
     public static final String PATCH_DIRECTIVE = "$patch";
+
     public static final String DELETE = "delete";
 
     /** A patch that removes its whole target object ({@code $patch: delete}). */

@@ -22,8 +22,8 @@ import java.util.Optional;
 import org.apache.flink.kubernetes.operator.api.FlinkDeployment;
 
 /**
- * The typed model of every {@code apiVersion}/{@code kind} the manifests may use. A kind that is not
- * here has no typed model to check it against, and is refused.
+ * The typed model of every {@code apiVersion}/{@code kind} the manifests may use. A kind that is
+ * not here has no typed model to check it against, and is refused.
  */
 public final class ResourceKinds {
 
@@ -61,7 +61,10 @@ public final class ResourceKinds {
         return Optional.ofNullable(MODELS.get(apiVersion + " " + kind));
     }
 
-    /** The API group of an object's {@code apiVersion}: "flink.apache.org" of "flink.apache.org/v1beta1", "" of "v1". */
+    /**
+     * The API group of an object's {@code apiVersion}: "flink.apache.org" of
+     * "flink.apache.org/v1beta1", "" of "v1".
+     */
     static String apiGroup(JsonNode object) {
         String apiVersion = object.path("apiVersion").asText("");
         return apiVersion.contains("/") ? apiVersion.substring(0, apiVersion.indexOf('/')) : "";

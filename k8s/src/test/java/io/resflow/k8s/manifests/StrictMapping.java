@@ -20,9 +20,9 @@ import org.apache.flink.kubernetes.operator.api.spec.FlinkVersion;
 /**
  * Jackson mappers that refuse what the API server would silently drop. The typed models of fabric8,
  * Strimzi and the Flink operator all accept unknown fields (fabric8 and Strimzi keep them in an
- * {@code additionalProperties} any-setter, the Flink operator's classes say {@code ignoreUnknown}), so
- * a misspelt field would parse fine and then do nothing on the cluster. Here any-setters are switched
- * off and {@code ignoreUnknown} is overridden, so every unknown field fails with its path.
+ * {@code additionalProperties} any-setter, the Flink operator's classes say {@code ignoreUnknown}),
+ * so a misspelt field would parse fine and then do nothing on the cluster. Here any-setters are
+ * switched off and {@code ignoreUnknown} is overridden, so every unknown field fails with its path.
  */
 public final class StrictMapping {
 
@@ -44,7 +44,9 @@ public final class StrictMapping {
         mapper.enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
         mapper.enable(DeserializationFeature.FAIL_ON_NUMBERS_FOR_ENUMS);
         mapper.enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY);
-        mapper.registerModule(new SimpleModule("flink-versions").addDeserializer(FlinkVersion.class, new FlinkVersions()));
+        mapper.registerModule(
+                new SimpleModule("flink-versions")
+                        .addDeserializer(FlinkVersion.class, new FlinkVersions()));
         return mapper;
     }
 
@@ -58,7 +60,8 @@ public final class StrictMapping {
         }
 
         @Override
-        public JsonIgnoreProperties.Value findPropertyIgnoralByName(MapperConfig<?> config, Annotated annotated) {
+        public JsonIgnoreProperties.Value findPropertyIgnoralByName(
+                MapperConfig<?> config, Annotated annotated) {
             return super.findPropertyIgnoralByName(config, annotated).withoutIgnoreUnknown();
         }
     }
@@ -71,7 +74,8 @@ public final class StrictMapping {
      */
     private static final class FlinkVersions extends JsonDeserializer<FlinkVersion> {
         @Override
-        public FlinkVersion deserialize(JsonParser parser, DeserializationContext context) throws IOException {
+        public FlinkVersion deserialize(JsonParser parser, DeserializationContext context)
+                throws IOException {
             String text = parser.getValueAsString();
             for (FlinkVersion version : FlinkVersion.values()) {
                 if (version.name().equals(text)) {
@@ -81,8 +85,15 @@ public final class StrictMapping {
             if (text != null && text.matches("v\\d+_\\d+")) {
                 return null;
             }
-            throw JsonMappingException.from(parser, "'" + text + "' is not a Flink version (v<major>_<minor>, e.g. "
-                    + Arrays.stream(FlinkVersion.values()).map(Enum::name).collect(Collectors.joining(", ")) + ", v2_2)");
+            throw JsonMappingException.from(
+                    parser,
+                    "'"
+                            + text
+                            + "' is not a Flink version (v<major>_<minor>, e.g. "
+                            + Arrays.stream(FlinkVersion.values())
+                                    .map(Enum::name)
+                                    .collect(Collectors.joining(", "))
+                            + ", v2_2)");
         }
     }
 }

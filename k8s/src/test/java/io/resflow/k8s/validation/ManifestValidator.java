@@ -23,7 +23,6 @@ import io.fabric8.openshift.api.model.monitoring.v1.RuleGroup;
 import io.resflow.cli.ResFlow;
 import io.resflow.datasets.FashionMnist;
 import io.resflow.k8s.facts.CodeFacts;
-import io.resflow.pipeline.classify.ClassifyJobOptions;
 import io.resflow.k8s.facts.FlinkConfigKeys;
 import io.resflow.k8s.facts.FlinkPlugins;
 import io.resflow.k8s.facts.MetricCatalogue;
@@ -35,12 +34,13 @@ import io.resflow.k8s.manifests.Manifest;
 import io.resflow.k8s.manifests.ManifestTree;
 import io.resflow.k8s.manifests.Problem;
 import io.resflow.k8s.manifests.Variant;
+import io.resflow.pipeline.classify.ClassifyJobOptions;
+import io.resflow.trainer.run.TrainingRun;
 import io.strimzi.api.kafka.model.kafka.Kafka;
 import io.strimzi.api.kafka.model.kafka.listener.GenericKafkaListener;
 import io.strimzi.api.kafka.model.nodepool.KafkaNodePool;
 import io.strimzi.api.kafka.model.nodepool.ProcessRoles;
 import io.strimzi.api.kafka.model.topic.KafkaTopic;
-import io.resflow.trainer.run.TrainingRun;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.reflect.Field;
@@ -64,18 +64,18 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.util.TimeUtils;
 import org.apache.flink.kubernetes.operator.api.FlinkDeployment;
 import org.apache.flink.kubernetes.operator.api.spec.JobSpec;
 import org.apache.flink.kubernetes.operator.api.spec.UpgradeMode;
+import org.apache.flink.util.TimeUtils;
 import picocli.CommandLine;
 
 /**
- * Checks a k8s/ folder without a cluster: every manifest parses into its typed model with no unknown
- * field ({@link ManifestTree}), and everything it names agrees with the code ({@link CodeFacts}):
- * topics, job options, Flink and Kafka configuration keys, ports, volumes, metric names and labels,
- * image names and tags, versions in the Dockerfiles, the paths in the README. Used on the real
- * folder and on deliberately broken copies of it ({@code ManifestValidatorTest}).
+ * Checks a k8s/ folder without a cluster: every manifest parses into its typed model with no
+ * unknown field ({@link ManifestTree}), and everything it names agrees with the code ({@link
+ * CodeFacts}): topics, job options, Flink and Kafka configuration keys, ports, volumes, metric
+ * names and labels, image names and tags, versions in the Dockerfiles, the paths in the README.
+ * Used on the real folder and on deliberately broken copies of it ({@code ManifestValidatorTest}).
  *
  * <pre>{@code
  * ManifestValidator.Report report = new ManifestValidator(CodeFacts.read()).validate(Path.of("k8s"));
@@ -84,22 +84,33 @@ import picocli.CommandLine;
  */
 public final class ManifestValidator {
 
-    /** The apply stages of k8s/README.md: every resource carries one as app.kubernetes.io/component. */
-    public static final List<String> STAGES = List.of("platform", "kafka", "trainer", "classify", "monitoring");
+    /**
+     * The apply stages of k8s/README.md: every resource carries one as app.kubernetes.io/component.
+     */
+    public static final List<String> STAGES =
+            List.of("platform", "kafka", "trainer", "classify", "monitoring");
+
     public static final String STAGE_LABEL = "app.kubernetes.io/component";
+
     /** Where the pipeline image puts the job jar (k8s/images/pipeline.Dockerfile). */
     public static final String JOB_JAR_URI = "local:///opt/flink/usrlib/resflow-pipeline.jar";
+
     /** The images k8s/images builds, by Dockerfile. */
-    public static final Map<String, String> IMAGES = Map.of(
-            "resflow/pipeline", "pipeline.Dockerfile",
-            "resflow/trainer", "trainer.Dockerfile");
+    public static final Map<String, String> IMAGES =
+            Map.of(
+                    "resflow/pipeline", "pipeline.Dockerfile",
+                    "resflow/trainer", "trainer.Dockerfile");
+
     /** Flink's main container in the operator's pod templates. */
     static final String FLINK_MAIN_CONTAINER = "flink-main-container";
+
     static final String METRICS_PORT_NAME = "metrics";
     static final String GPU_RESOURCE = "nvidia.com/gpu";
     static final String GPU_TAG_SUFFIX = "-gpu";
-    static final String PROMETHEUS_REPORTER_FACTORY = "org.apache.flink.metrics.prometheus.PrometheusReporterFactory";
+    static final String PROMETHEUS_REPORTER_FACTORY =
+            "org.apache.flink.metrics.prometheus.PrometheusReporterFactory";
     static final String TASK_MANAGER_CPU_LIMIT_FACTOR = "kubernetes.taskmanager.cpu.limit-factor";
+
     /** The label the Job controller puts on a Job's pods, read through the downward API. */
     static final String JOB_NAME_FIELD = "metadata.labels['batch.kubernetes.io/job-name']";
 
@@ -118,8 +129,12 @@ public final class ManifestValidator {
 
         public String describe() {
             StringBuilder text = new StringBuilder();
-            text.append(tree.manifests().size()).append(" objects in ").append(tree.kustomizations().size())
-                    .append(" kustomizations, ").append(problems.size()).append(" problem(s)");
+            text.append(tree.manifests().size())
+                    .append(" objects in ")
+                    .append(tree.kustomizations().size())
+                    .append(" kustomizations, ")
+                    .append(problems.size())
+                    .append(" problem(s)");
             problems.forEach(p -> text.append("\n  ").append(p));
             notices.forEach(n -> text.append("\n  notice: ").append(n));
             return text.toString();
@@ -142,8 +157,10 @@ public final class ManifestValidator {
         run.checkMetricQueries();
         run.checkDockerfiles();
         run.checkReadme();
-        // A JSON patch that does not apply is found on its own and again in each variant that renders it.
-        return new Report(tree, List.copyOf(new LinkedHashSet<>(run.problems)), List.copyOf(run.notices));
+        // A JSON patch that does not apply is found on its own and again in each variant that
+        // renders it.
+        return new Report(
+                tree, List.copyOf(new LinkedHashSet<>(run.problems)), List.copyOf(run.notices));
     }
 
     /** One validation's state: the tree, what was found so far, and what the checks share. */
@@ -152,7 +169,11 @@ public final class ManifestValidator {
         final List<Problem> problems = new ArrayList<>();
         final List<String> notices = new ArrayList<>();
         final Set<String> usedMetrics = new TreeSet<>();
-        /** The launcher's command line, to parse the containers' arguments (picocli resets it per parse). */
+
+        /**
+         * The launcher's command line, to parse the containers' arguments (picocli resets it per
+         * parse).
+         */
         final CommandLine resflow = ResFlow.commandLine();
 
         Run(ManifestTree tree) {
@@ -173,58 +194,107 @@ public final class ManifestValidator {
                 Map<String, String> labels = m.model().getMetadata().getLabels();
                 String stage = labels == null ? null : labels.get(STAGE_LABEL);
                 if (!STAGES.contains(stage)) {
-                    problem(m.where(), "label " + STAGE_LABEL + " must be one of the apply stages " + STAGES + ", is " + stage);
+                    problem(
+                            m.where(),
+                            "label "
+                                    + STAGE_LABEL
+                                    + " must be one of the apply stages "
+                                    + STAGES
+                                    + ", is "
+                                    + stage);
                 }
                 for (String image : images(m)) {
                     if (!IMAGES.containsKey(image)) {
-                        problem(m.where(), "image " + image + " is not one k8s/images builds " + IMAGES.keySet()
-                                + " (tags come from the overlays' images:, never from the base)");
+                        problem(
+                                m.where(),
+                                "image "
+                                        + image
+                                        + " is not one k8s/images builds "
+                                        + IMAGES.keySet()
+                                        + " (tags come from the overlays' images:, never from the"
+                                        + " base)");
                     }
                 }
             }
             Set<Path> referenced = new LinkedHashSet<>();
-            tree.kustomizations().forEach((dir, k) -> {
-                Stream.concat(k.resourcesOrEmpty().stream(), k.componentsOrEmpty().stream())
-                        .forEach(r -> referenced.add(dir.resolve(r).normalize()));
-            });
-            tree.kustomizations().forEach((dir, k) -> {
-                if (referenced.contains(dir) || "Component".equals(k.kind())) {
-                    return;
-                }
-                checkOverlayImages(dir, k);
-            });
+            tree.kustomizations()
+                    .forEach(
+                            (dir, k) -> {
+                                Stream.concat(
+                                                k.resourcesOrEmpty().stream(),
+                                                k.componentsOrEmpty().stream())
+                                        .forEach(r -> referenced.add(dir.resolve(r).normalize()));
+                            });
+            tree.kustomizations()
+                    .forEach(
+                            (dir, k) -> {
+                                if (referenced.contains(dir) || "Component".equals(k.kind())) {
+                                    return;
+                                }
+                                checkOverlayImages(dir, k);
+                            });
         }
 
-        /** An overlay (a kustomization nothing else includes) must tag every image the base uses. */
+        /**
+         * An overlay (a kustomization nothing else includes) must tag every image the base uses.
+         */
         void checkOverlayImages(Path dir, Kustomization k) {
             String where = dir.resolve("kustomization.yaml").toString();
-            Set<String> used = tree.manifests().stream().filter(m -> !m.patch()).flatMap(m -> images(m).stream())
-                    .collect(Collectors.toCollection(TreeSet::new));
-            boolean gpu = tree.manifests().stream().anyMatch(m -> m.patch() && m.file().startsWith(dir) && requestsGpu(m));
+            Set<String> used =
+                    tree.manifests().stream()
+                            .filter(m -> !m.patch())
+                            .flatMap(m -> images(m).stream())
+                            .collect(Collectors.toCollection(TreeSet::new));
+            boolean gpu =
+                    tree.manifests().stream()
+                            .anyMatch(m -> m.patch() && m.file().startsWith(dir) && requestsGpu(m));
             String expectedTag = facts.versions().project() + (gpu ? GPU_TAG_SUFFIX : "");
             Map<String, Kustomization.Image> byName = new LinkedHashMap<>();
             k.imagesOrEmpty().forEach(i -> byName.put(i.name(), i));
             for (String image : used) {
                 Kustomization.Image entry = byName.get(image);
                 if (entry == null) {
-                    problem(where, "images: has no entry for " + image + ", so it would run untagged (latest)");
+                    problem(
+                            where,
+                            "images: has no entry for "
+                                    + image
+                                    + ", so it would run untagged (latest)");
                 } else if (!expectedTag.equals(entry.newTag())) {
-                    problem(where, "images: " + image + " has tag " + entry.newTag() + ", expected " + expectedTag
-                            + " (the project version" + (gpu ? ", gpu variant: its patches request " + GPU_RESOURCE : "")
-                            + ")");
+                    problem(
+                            where,
+                            "images: "
+                                    + image
+                                    + " has tag "
+                                    + entry.newTag()
+                                    + ", expected "
+                                    + expectedTag
+                                    + " (the project version"
+                                    + (gpu
+                                            ? ", gpu variant: its patches request " + GPU_RESOURCE
+                                            : "")
+                                    + ")");
                 }
             }
-            byName.keySet().stream().filter(name -> !used.contains(name)).forEach(name ->
-                    problem(where, "images: " + name + " is used by no resource"));
-            boolean flinkImages = tree.resources(FlinkDeployment.class).stream().anyMatch(f -> f.getSpec().getImage() != null);
-            boolean knowsFlinkImage = k.configurationsOrEmpty().stream()
-                    .map(c -> tree.transformerConfigs().get(dir.resolve(c).normalize()))
-                    .filter(Objects::nonNull)
-                    .flatMap(c -> c.images() == null ? Stream.empty() : c.images().stream())
-                    .anyMatch(f -> "FlinkDeployment".equals(f.kind()) && "spec/image".equals(f.path()));
+            byName.keySet().stream()
+                    .filter(name -> !used.contains(name))
+                    .forEach(name -> problem(where, "images: " + name + " is used by no resource"));
+            boolean flinkImages =
+                    tree.resources(FlinkDeployment.class).stream()
+                            .anyMatch(f -> f.getSpec().getImage() != null);
+            boolean knowsFlinkImage =
+                    k.configurationsOrEmpty().stream()
+                            .map(c -> tree.transformerConfigs().get(dir.resolve(c).normalize()))
+                            .filter(Objects::nonNull)
+                            .flatMap(c -> c.images() == null ? Stream.empty() : c.images().stream())
+                            .anyMatch(
+                                    f ->
+                                            "FlinkDeployment".equals(f.kind())
+                                                    && "spec/image".equals(f.path()));
             if (flinkImages && !knowsFlinkImage) {
-                problem(where, "configurations: none tells the images transformer about FlinkDeployment spec/image,"
-                        + " so the FlinkDeployment keeps an untagged image");
+                problem(
+                        where,
+                        "configurations: none tells the images transformer about FlinkDeployment"
+                                + " spec/image, so the FlinkDeployment keeps an untagged image");
             }
         }
 
@@ -233,57 +303,90 @@ public final class ManifestValidator {
                 if (!patch.patch()) {
                     continue;
                 }
-                boolean found = tree.manifests().stream().anyMatch(m -> !m.patch() && m.kind().equals(patch.kind())
-                        && Objects.equals(m.name(), patch.name()));
+                boolean found =
+                        tree.manifests().stream()
+                                .anyMatch(
+                                        m ->
+                                                !m.patch()
+                                                        && m.kind().equals(patch.kind())
+                                                        && Objects.equals(m.name(), patch.name()));
                 if (!found) {
-                    problem(patch.where(), "patches " + patch.kind() + " " + patch.name() + ", which no resource defines");
+                    problem(
+                            patch.where(),
+                            "patches "
+                                    + patch.kind()
+                                    + " "
+                                    + patch.name()
+                                    + ", which no resource defines");
                 }
             }
             for (JsonPatch patch : tree.jsonPatches()) {
-                List<Manifest> targets = tree.manifests().stream().filter(m -> !m.patch() && patch.targets(m.tree())).toList();
+                List<Manifest> targets =
+                        tree.manifests().stream()
+                                .filter(m -> !m.patch() && patch.targets(m.tree()))
+                                .toList();
                 if (targets.isEmpty()) {
-                    problem(patch.file().toString(), "its target " + patch.target() + " matches no object");
+                    problem(
+                            patch.file().toString(),
+                            "its target " + patch.target() + " matches no object");
                 }
                 // Each alone against the base: a patch of an overlay is rendered nowhere else.
                 for (Manifest target : targets) {
-                    patch.applyTo(((ObjectNode) target.tree()).deepCopy()).ifPresent(failure ->
-                            problem(patch.file().toString(), "does not apply to " + target.kind() + " " + target.name()
-                                    + ": " + failure));
+                    patch.applyTo(((ObjectNode) target.tree()).deepCopy())
+                            .ifPresent(
+                                    failure ->
+                                            problem(
+                                                    patch.file().toString(),
+                                                    "does not apply to "
+                                                            + target.kind()
+                                                            + " "
+                                                            + target.name()
+                                                            + ": "
+                                                            + failure));
                 }
             }
         }
 
         /**
-         * Each component added to the base, rendered ({@link Variant}): the pods' volumes and claims and
-         * Flink's state directories must still fit together, and no volume may be left that nothing uses.
+         * Each component added to the base, rendered ({@link Variant}): the pods' volumes and
+         * claims and Flink's state directories must still fit together, and no volume may be left
+         * that nothing uses.
          */
         void checkComponents() {
-            tree.kustomizations().forEach((dir, k) -> {
-                if (!"Component".equals(k.kind())) {
-                    return;
-                }
-                Variant variant = Variant.withComponent(tree, dir);
-                problems.addAll(variant.problems());
-                String with = " with " + dir;
-                Set<String> claims = variant.resources(PersistentVolumeClaim.class).stream()
-                        .map(c -> c.getMetadata().getName()).collect(Collectors.toCollection(TreeSet::new));
-                for (Manifest m : variant.all(FlinkDeployment.class)) {
-                    FlinkDeployment deployment = m.as(FlinkDeployment.class);
-                    Map<String, String> configuration = deployment.getSpec().getFlinkConfiguration() == null
-                            ? Map.of() : deployment.getSpec().getFlinkConfiguration();
-                    for (PodTemplateSpec template : flinkTemplates(deployment)) {
-                        checkPodTemplate(m.where() + with, template.getSpec(), claims);
-                    }
-                    checkStateDirectories(m.where() + with, deployment, configuration);
-                    checkVolumesUsed(m.where() + with, deployment, configuration);
-                }
-                checkClaimsUsed(with, variant.resources());
-            });
+            tree.kustomizations()
+                    .forEach(
+                            (dir, k) -> {
+                                if (!"Component".equals(k.kind())) {
+                                    return;
+                                }
+                                Variant variant = Variant.withComponent(tree, dir);
+                                problems.addAll(variant.problems());
+                                String with = " with " + dir;
+                                Set<String> claims =
+                                        variant.resources(PersistentVolumeClaim.class).stream()
+                                                .map(c -> c.getMetadata().getName())
+                                                .collect(Collectors.toCollection(TreeSet::new));
+                                for (Manifest m : variant.all(FlinkDeployment.class)) {
+                                    FlinkDeployment deployment = m.as(FlinkDeployment.class);
+                                    Map<String, String> configuration =
+                                            deployment.getSpec().getFlinkConfiguration() == null
+                                                    ? Map.of()
+                                                    : deployment.getSpec().getFlinkConfiguration();
+                                    for (PodTemplateSpec template : flinkTemplates(deployment)) {
+                                        checkPodTemplate(
+                                                m.where() + with, template.getSpec(), claims);
+                                    }
+                                    checkStateDirectories(
+                                            m.where() + with, deployment, configuration);
+                                    checkVolumesUsed(m.where() + with, deployment, configuration);
+                                }
+                                checkClaimsUsed(with, variant.resources());
+                            });
         }
 
         /**
-         * Every claim is mounted by some pod: an unused one still waits for a volume its class can bind
-         * (ReadWriteMany here), the very thing a component like s3-state is there to spare.
+         * Every claim is mounted by some pod: an unused one still waits for a volume its class can
+         * bind (ReadWriteMany here), the very thing a component like s3-state is there to spare.
          */
         void checkClaimsUsed(String suffix, List<Manifest> objects) {
             Set<String> mounted = new TreeSet<>();
@@ -293,15 +396,20 @@ public final class ManifestValidator {
                     templates.addAll(flinkTemplates(m.as(FlinkDeployment.class)));
                 }
                 workloadTemplate(m).ifPresent(templates::add);
-                templates.stream().filter(t -> t.getSpec() != null && t.getSpec().getVolumes() != null)
+                templates.stream()
+                        .filter(t -> t.getSpec() != null && t.getSpec().getVolumes() != null)
                         .flatMap(t -> t.getSpec().getVolumes().stream())
                         .filter(v -> v.getPersistentVolumeClaim() != null)
                         .forEach(v -> mounted.add(v.getPersistentVolumeClaim().getClaimName()));
             }
             for (Manifest m : objects) {
                 if (m.is(PersistentVolumeClaim.class) && !mounted.contains(m.name())) {
-                    problem(m.where() + suffix, "PersistentVolumeClaim " + m.name() + " is mounted by no pod: it would"
-                            + " still ask the cluster for a volume, and a class that can bind it, that nothing uses");
+                    problem(
+                            m.where() + suffix,
+                            "PersistentVolumeClaim "
+                                    + m.name()
+                                    + " is mounted by no pod: it would still ask the cluster for a"
+                                    + " volume, and a class that can bind it, that nothing uses");
                 }
             }
         }
@@ -312,8 +420,10 @@ public final class ManifestValidator {
         Map<String, Set<Integer>> bootstrapHosts() {
             Map<String, Set<Integer>> hosts = new LinkedHashMap<>();
             for (Kafka kafka : tree.resources(Kafka.class)) {
-                Set<Integer> ports = kafka.getSpec().getKafka().getListeners().stream()
-                        .map(GenericKafkaListener::getPort).collect(Collectors.toCollection(TreeSet::new));
+                Set<Integer> ports =
+                        kafka.getSpec().getKafka().getListeners().stream()
+                                .map(GenericKafkaListener::getPort)
+                                .collect(Collectors.toCollection(TreeSet::new));
                 hosts.put(kafka.getMetadata().getName() + "-kafka-bootstrap", ports);
             }
             return hosts;
@@ -328,14 +438,28 @@ public final class ManifestValidator {
                     continue;
                 }
                 String host = hostPort[0];
-                Optional<String> service = hosts.keySet().stream()
-                        .filter(h -> host.equals(h) || host.startsWith(h + ".")).findFirst();
+                Optional<String> service =
+                        hosts.keySet().stream()
+                                .filter(h -> host.equals(h) || host.startsWith(h + "."))
+                                .findFirst();
                 if (service.isEmpty()) {
-                    problem(where, "bootstrap server " + server + " is no Strimzi bootstrap service of these manifests "
-                            + hosts.keySet());
+                    problem(
+                            where,
+                            "bootstrap server "
+                                    + server
+                                    + " is no Strimzi bootstrap service of these manifests "
+                                    + hosts.keySet());
                 } else if (!hosts.get(service.get()).contains(Integer.parseInt(hostPort[1]))) {
-                    problem(where, "bootstrap server " + server + ": port " + hostPort[1] + " is not a listener port of "
-                            + service.get() + " " + hosts.get(service.get()));
+                    problem(
+                            where,
+                            "bootstrap server "
+                                    + server
+                                    + ": port "
+                                    + hostPort[1]
+                                    + " is not a listener port of "
+                                    + service.get()
+                                    + " "
+                                    + hosts.get(service.get()));
                 }
             }
         }
@@ -353,42 +477,66 @@ public final class ManifestValidator {
                 String version = kafka.getSpec().getKafka().getVersion();
                 if (!m.patch() || version != null) {
                     if (!facts.versions().kafka().equals(version)) {
-                        problem(m.where(), "spec.kafka.version is " + version + "; the pipeline's Kafka clients are "
-                                + facts.versions().kafka() + " (root pom.xml kafka.version)");
+                        problem(
+                                m.where(),
+                                "spec.kafka.version is "
+                                        + version
+                                        + "; the pipeline's Kafka clients are "
+                                        + facts.versions().kafka()
+                                        + " (root pom.xml kafka.version)");
                     }
                 }
                 Map<String, Object> config = kafka.getSpec().getKafka().getConfig();
                 if (config != null) {
                     for (String key : config.keySet()) {
                         if (!facts.brokerConfigNames().contains(key)) {
-                            problem(m.where(), "spec.kafka.config: '" + key + "' is not a Kafka " + facts.versions().kafka()
-                                    + " broker config");
+                            problem(
+                                    m.where(),
+                                    "spec.kafka.config: '"
+                                            + key
+                                            + "' is not a Kafka "
+                                            + facts.versions().kafka()
+                                            + " broker config");
                         }
                     }
                 }
                 if (!m.patch()) {
                     int brokers = brokers(kafka.getMetadata().getName());
-                    boolean controllers = tree.resources(KafkaNodePool.class).stream()
-                            .filter(p -> kafka.getMetadata().getName().equals(clusterOf(p)))
-                            .anyMatch(p -> p.getSpec().getRoles().contains(ProcessRoles.CONTROLLER));
+                    boolean controllers =
+                            tree.resources(KafkaNodePool.class).stream()
+                                    .filter(p -> kafka.getMetadata().getName().equals(clusterOf(p)))
+                                    .anyMatch(
+                                            p ->
+                                                    p.getSpec()
+                                                            .getRoles()
+                                                            .contains(ProcessRoles.CONTROLLER));
                     if (brokers == 0 || !controllers) {
-                        problem(m.where(), "KRaft needs KafkaNodePools labelled strimzi.io/cluster="
-                                + kafka.getMetadata().getName() + " with broker and controller roles");
+                        problem(
+                                m.where(),
+                                "KRaft needs KafkaNodePools labelled strimzi.io/cluster="
+                                        + kafka.getMetadata().getName()
+                                        + " with broker and controller roles");
                     }
                 }
             }
             for (KafkaNodePool pool : tree.resources(KafkaNodePool.class)) {
-                if (clusters.stream().noneMatch(k -> k.getMetadata().getName().equals(clusterOf(pool)))) {
-                    problem("KafkaNodePool " + pool.getMetadata().getName(), "label strimzi.io/cluster names no Kafka: "
-                            + clusterOf(pool));
+                if (clusters.stream()
+                        .noneMatch(k -> k.getMetadata().getName().equals(clusterOf(pool)))) {
+                    problem(
+                            "KafkaNodePool " + pool.getMetadata().getName(),
+                            "label strimzi.io/cluster names no Kafka: " + clusterOf(pool));
                 }
             }
         }
 
         int brokers(String cluster) {
             return tree.resources(KafkaNodePool.class).stream()
-                    .filter(p -> cluster.equals(clusterOf(p)) && p.getSpec().getRoles().contains(ProcessRoles.BROKER))
-                    .mapToInt(p -> p.getSpec().getReplicas()).sum();
+                    .filter(
+                            p ->
+                                    cluster.equals(clusterOf(p))
+                                            && p.getSpec().getRoles().contains(ProcessRoles.BROKER))
+                    .mapToInt(p -> p.getSpec().getReplicas())
+                    .sum();
         }
 
         String clusterOf(HasMetadata resource) {
@@ -399,42 +547,66 @@ public final class ManifestValidator {
         /** Topic names the KafkaTopic resources create. */
         Set<String> topicNames() {
             return tree.resources(KafkaTopic.class).stream()
-                    .map(t -> t.getSpec() != null && t.getSpec().getTopicName() != null ? t.getSpec().getTopicName()
-                            : t.getMetadata().getName())
+                    .map(
+                            t ->
+                                    t.getSpec() != null && t.getSpec().getTopicName() != null
+                                            ? t.getSpec().getTopicName()
+                                            : t.getMetadata().getName())
                     .collect(Collectors.toCollection(TreeSet::new));
         }
 
         void checkTopics() {
             Set<String> created = topicNames();
             Map<String, String> codeTopics = facts.topics();
-            codeTopics.forEach((constant, topic) -> {
-                if (!created.contains(topic)) {
-                    problem("base/kafka", "topic " + topic + " (Topics." + constant + ") has no KafkaTopic");
-                }
-            });
+            codeTopics.forEach(
+                    (constant, topic) -> {
+                        if (!created.contains(topic)) {
+                            problem(
+                                    "base/kafka",
+                                    "topic "
+                                            + topic
+                                            + " (Topics."
+                                            + constant
+                                            + ") has no KafkaTopic");
+                        }
+                    });
             for (Manifest m : tree.all(KafkaTopic.class)) {
                 KafkaTopic topic = m.as(KafkaTopic.class);
-                String name = topic.getSpec() != null && topic.getSpec().getTopicName() != null
-                        ? topic.getSpec().getTopicName() : topic.getMetadata().getName();
+                String name =
+                        topic.getSpec() != null && topic.getSpec().getTopicName() != null
+                                ? topic.getSpec().getTopicName()
+                                : topic.getMetadata().getName();
                 if (!m.patch() && !codeTopics.containsValue(name)) {
-                    problem(m.where(), "topic " + name + " is not a topic of the code (io.resflow.pipeline.kafka.Topics: "
-                            + new TreeSet<>(codeTopics.values()) + ")");
+                    problem(
+                            m.where(),
+                            "topic "
+                                    + name
+                                    + " is not a topic of the code"
+                                    + " (io.resflow.pipeline.kafka.Topics: "
+                                    + new TreeSet<>(codeTopics.values())
+                                    + ")");
                 }
                 if (topic.getSpec() == null) {
                     problem(m.where(), "no spec");
                     continue;
                 }
-                Map<String, Object> config = topic.getSpec().getConfig() == null ? Map.of() : topic.getSpec().getConfig();
+                Map<String, Object> config =
+                        topic.getSpec().getConfig() == null
+                                ? Map.of()
+                                : topic.getSpec().getConfig();
                 for (String key : config.keySet()) {
                     if (!facts.topicConfigNames().contains(key)) {
-                        problem(m.where(), "config '" + key + "' is not a Kafka topic config (TopicConfig)");
+                        problem(
+                                m.where(),
+                                "config '" + key + "' is not a Kafka topic config (TopicConfig)");
                     }
                 }
                 if (m.patch()) {
                     continue;
                 }
                 String cluster = clusterOf(topic);
-                if (tree.resources(Kafka.class).stream().noneMatch(k -> k.getMetadata().getName().equals(cluster))) {
+                if (tree.resources(Kafka.class).stream()
+                        .noneMatch(k -> k.getMetadata().getName().equals(cluster))) {
                     problem(m.where(), "label strimzi.io/cluster names no Kafka: " + cluster);
                 }
                 Integer partitions = topic.getSpec().getPartitions();
@@ -445,17 +617,33 @@ public final class ManifestValidator {
                 if (replicas == null) {
                     problem(m.where(), "spec.replicas must be set");
                 } else if (cluster != null && replicas > brokers(cluster)) {
-                    problem(m.where(), "spec.replicas " + replicas + " is more than the " + brokers(cluster) + " brokers");
+                    problem(
+                            m.where(),
+                            "spec.replicas "
+                                    + replicas
+                                    + " is more than the "
+                                    + brokers(cluster)
+                                    + " brokers");
                 }
                 if (!config.containsKey("retention.ms") && !config.containsKey("retention.bytes")) {
-                    problem(m.where(), "config needs a retention (retention.ms or retention.bytes)");
+                    problem(
+                            m.where(),
+                            "config needs a retention (retention.ms or retention.bytes)");
                 }
                 Object minIsr = config.get("min.insync.replicas");
                 if (minIsr == null) {
-                    problem(m.where(), "config needs min.insync.replicas (the exactly-once sinks write with acks=all)");
+                    problem(
+                            m.where(),
+                            "config needs min.insync.replicas (the exactly-once sinks write with"
+                                    + " acks=all)");
                 } else if (replicas != null && Integer.parseInt(minIsr.toString()) >= replicas) {
-                    problem(m.where(), "min.insync.replicas " + minIsr + " must be below replicas " + replicas
-                            + ", or one broker down stops every write");
+                    problem(
+                            m.where(),
+                            "min.insync.replicas "
+                                    + minIsr
+                                    + " must be below replicas "
+                                    + replicas
+                                    + ", or one broker down stops every write");
                 }
             }
         }
@@ -473,12 +661,22 @@ public final class ManifestValidator {
                 if (!flinkVersion.isMissingNode() || !m.patch()) {
                     String expected = facts.versions().flinkOperatorVersion();
                     if (!expected.equals(flinkVersion.asText(null))) {
-                        problem(m.where(), "spec.flinkVersion is " + flinkVersion.asText(null) + ", expected " + expected
-                                + " (Flink " + facts.versions().flink() + ", root pom.xml flink.version)");
+                        problem(
+                                m.where(),
+                                "spec.flinkVersion is "
+                                        + flinkVersion.asText(null)
+                                        + ", expected "
+                                        + expected
+                                        + " (Flink "
+                                        + facts.versions().flink()
+                                        + ", root pom.xml flink.version)");
                     }
                 }
-                Map<String, String> configuration = deployment.getSpec() == null || deployment.getSpec().getFlinkConfiguration() == null
-                        ? Map.of() : deployment.getSpec().getFlinkConfiguration();
+                Map<String, String> configuration =
+                        deployment.getSpec() == null
+                                        || deployment.getSpec().getFlinkConfiguration() == null
+                                ? Map.of()
+                                : deployment.getSpec().getFlinkConfiguration();
                 checkFlinkConfiguration(m, configuration);
                 if (deployment.getSpec() != null) {
                     for (PodTemplateSpec template : flinkTemplates(deployment)) {
@@ -505,38 +703,71 @@ public final class ManifestValidator {
 
         void checkFlinkConfiguration(Manifest m, Map<String, String> configuration) {
             Map<String, String> factories = new LinkedHashMap<>();
-            configuration.forEach((key, value) -> {
-                Matcher reporter = Pattern.compile("metrics\\.reporter\\.([^.]+)\\.factory\\.class").matcher(key);
-                if (reporter.matches()) {
-                    factories.put(reporter.group(1), value);
-                }
-            });
-            configuration.forEach((key, value) -> {
-                FlinkConfigKeys.Lookup lookup = facts.flinkConfigKeys().lookup(key, factories);
-                if (lookup instanceof FlinkConfigKeys.Lookup.Deprecated deprecated) {
-                    problem(m.where(), "flinkConfiguration: " + key + " is deprecated in Flink " + facts.versions().flink()
-                            + "; use " + deprecated.replacement());
-                } else if (lookup instanceof FlinkConfigKeys.Lookup.Unknown unknown) {
-                    problem(m.where(), "flinkConfiguration: " + key + " is not a Flink " + facts.versions().flink()
-                            + " option (" + unknown.hint() + ")");
-                }
-                Matcher jar = Pattern.compile("flink-[a-z0-9-]+?-(\\d+\\.\\d+\\.\\d+)\\.jar").matcher(value);
-                while (jar.find()) {
-                    if (!jar.group(1).equals(facts.versions().flink())) {
-                        problem(m.where(), "flinkConfiguration: " + key + " names " + jar.group()
-                                + ", but the image has Flink " + facts.versions().flink());
-                    }
-                }
-            });
-            factories.forEach((reporter, factory) -> {
-                if (FlinkPlugins.load(factory).isEmpty()) {
-                    problem(m.where(), "flinkConfiguration: reporter " + reporter + " factory " + factory
-                            + " is neither in Flink nor in its plugins");
-                }
-            });
+            configuration.forEach(
+                    (key, value) -> {
+                        Matcher reporter =
+                                Pattern.compile("metrics\\.reporter\\.([^.]+)\\.factory\\.class")
+                                        .matcher(key);
+                        if (reporter.matches()) {
+                            factories.put(reporter.group(1), value);
+                        }
+                    });
+            configuration.forEach(
+                    (key, value) -> {
+                        FlinkConfigKeys.Lookup lookup =
+                                facts.flinkConfigKeys().lookup(key, factories);
+                        if (lookup instanceof FlinkConfigKeys.Lookup.Deprecated deprecated) {
+                            problem(
+                                    m.where(),
+                                    "flinkConfiguration: "
+                                            + key
+                                            + " is deprecated in Flink "
+                                            + facts.versions().flink()
+                                            + "; use "
+                                            + deprecated.replacement());
+                        } else if (lookup instanceof FlinkConfigKeys.Lookup.Unknown unknown) {
+                            problem(
+                                    m.where(),
+                                    "flinkConfiguration: "
+                                            + key
+                                            + " is not a Flink "
+                                            + facts.versions().flink()
+                                            + " option ("
+                                            + unknown.hint()
+                                            + ")");
+                        }
+                        Matcher jar =
+                                Pattern.compile("flink-[a-z0-9-]+?-(\\d+\\.\\d+\\.\\d+)\\.jar")
+                                        .matcher(value);
+                        while (jar.find()) {
+                            if (!jar.group(1).equals(facts.versions().flink())) {
+                                problem(
+                                        m.where(),
+                                        "flinkConfiguration: "
+                                                + key
+                                                + " names "
+                                                + jar.group()
+                                                + ", but the image has Flink "
+                                                + facts.versions().flink());
+                            }
+                        }
+                    });
+            factories.forEach(
+                    (reporter, factory) -> {
+                        if (FlinkPlugins.load(factory).isEmpty()) {
+                            problem(
+                                    m.where(),
+                                    "flinkConfiguration: reporter "
+                                            + reporter
+                                            + " factory "
+                                            + factory
+                                            + " is neither in Flink nor in its plugins");
+                        }
+                    });
         }
 
-        void checkClassifyJob(Manifest m, FlinkDeployment deployment, Map<String, String> configuration) {
+        void checkClassifyJob(
+                Manifest m, FlinkDeployment deployment, Map<String, String> configuration) {
             String where = m.where();
             JobSpec job = deployment.getSpec().getJob();
             if (job == null) {
@@ -544,27 +775,53 @@ public final class ManifestValidator {
                 return;
             }
             if (job.getUpgradeMode() != UpgradeMode.SAVEPOINT) {
-                problem(where, "spec.job.upgradeMode must be savepoint (no frame lost or labelled twice on upgrades), is "
-                        + job.getUpgradeMode());
+                problem(
+                        where,
+                        "spec.job.upgradeMode must be savepoint (no frame lost or labelled twice on"
+                                + " upgrades), is "
+                                + job.getUpgradeMode());
             }
             if (!JOB_JAR_URI.equals(job.getJarURI())) {
-                problem(where, "spec.job.jarURI must be " + JOB_JAR_URI + " (where pipeline.Dockerfile puts the job), is "
-                        + job.getJarURI());
+                problem(
+                        where,
+                        "spec.job.jarURI must be "
+                                + JOB_JAR_URI
+                                + " (where pipeline.Dockerfile puts the job), is "
+                                + job.getJarURI());
             }
             if (!facts.jobEntryClass().getName().equals(job.getEntryClass())) {
-                problem(where, "spec.job.entryClass must be " + facts.jobEntryClass().getName() + ", is " + job.getEntryClass());
+                problem(
+                        where,
+                        "spec.job.entryClass must be "
+                                + facts.jobEntryClass().getName()
+                                + ", is "
+                                + job.getEntryClass());
             } else if (!hasMain(facts.jobEntryClass())) {
-                problem(where, facts.jobEntryClass().getName() + " has no public static void main(String[])");
+                problem(
+                        where,
+                        facts.jobEntryClass().getName()
+                                + " has no public static void main(String[])");
             }
-            for (String key : List.of("execution.checkpointing.dir", "execution.checkpointing.savepoint-dir")) {
+            for (String key :
+                    List.of(
+                            "execution.checkpointing.dir",
+                            "execution.checkpointing.savepoint-dir")) {
                 if (!configuration.containsKey(key)) {
-                    problem(where, "flinkConfiguration needs " + key + " (durable storage for upgrades and recovery)");
+                    problem(
+                            where,
+                            "flinkConfiguration needs "
+                                    + key
+                                    + " (durable storage for upgrades and recovery)");
                 }
             }
-            String parentFirst = configuration.getOrDefault("classloader.parent-first-patterns.additional", "");
+            String parentFirst =
+                    configuration.getOrDefault("classloader.parent-first-patterns.additional", "");
             if (!List.of(parentFirst.split(";")).contains("ai.djl.")) {
-                problem(where, "flinkConfiguration: classloader.parent-first-patterns.additional must include ai.djl."
-                        + " (DJL is in the image's lib/ so its native libraries load once per TaskManager)");
+                problem(
+                        where,
+                        "flinkConfiguration: classloader.parent-first-patterns.additional must"
+                            + " include ai.djl. (DJL is in the image's lib/ so its native libraries"
+                            + " load once per TaskManager)");
             }
             checkMetricsPort(m, deployment, configuration);
             checkStateDirectories(m.where(), deployment, configuration);
@@ -580,9 +837,16 @@ public final class ManifestValidator {
             }
             for (ConfigOption<?> option : facts.jobOptions()) {
                 if (!options.containsKey(option.key())) {
-                    problem(where, "spec.job.args do not set --" + option.key() + (facts.requiredJobOptions()
-                            .contains(option.key()) ? ", which the job requires" : " (default " + option.defaultValue()
-                            + "); list every ClassifyJobOptions key so this is the one place to tune the job"));
+                    problem(
+                            where,
+                            "spec.job.args do not set --"
+                                    + option.key()
+                                    + (facts.requiredJobOptions().contains(option.key())
+                                            ? ", which the job requires"
+                                            : " (default "
+                                                    + option.defaultValue()
+                                                    + "); list every ClassifyJobOptions key so this"
+                                                    + " is the one place to tune the job"));
                 }
             }
             try {
@@ -594,51 +858,87 @@ public final class ManifestValidator {
             Map<String, String> values = options.toMap();
             String parallelism = values.get("parallelism");
             if (parallelism != null && Integer.parseInt(parallelism) != job.getParallelism()) {
-                problem(where, "--parallelism " + parallelism + " differs from spec.job.parallelism " + job.getParallelism()
-                        + " (the job sets its parallelism on every operator; the operator sizes TaskManagers by the spec)");
+                problem(
+                        where,
+                        "--parallelism "
+                                + parallelism
+                                + " differs from spec.job.parallelism "
+                                + job.getParallelism()
+                                + " (the job sets its parallelism on every operator; the operator"
+                                + " sizes TaskManagers by the spec)");
             }
             Set<String> topics = topicNames();
             for (ConfigOption<?> option : facts.jobOptions()) {
                 if (option.key().endsWith("-topic")) {
-                    String topic = values.getOrDefault(option.key(), String.valueOf(option.defaultValue()));
+                    String topic =
+                            values.getOrDefault(
+                                    option.key(), String.valueOf(option.defaultValue()));
                     if (!topics.contains(topic)) {
-                        problem(where, "--" + option.key() + " " + topic + " has no KafkaTopic " + topics);
+                        problem(
+                                where,
+                                "--" + option.key() + " " + topic + " has no KafkaTopic " + topics);
                     }
                 }
             }
-            Optional.ofNullable(values.get("bootstrap-servers")).ifPresent(s -> checkBootstrapServers(where, s));
+            Optional.ofNullable(values.get("bootstrap-servers"))
+                    .ifPresent(s -> checkBootstrapServers(where, s));
             checkTransactionTimeout(where, options);
             String model = values.get("model");
             if (model != null) {
-                PodSpec shared = deployment.getSpec().getPodTemplate() == null ? null
-                        : deployment.getSpec().getPodTemplate().getSpec();
+                PodSpec shared =
+                        deployment.getSpec().getPodTemplate() == null
+                                ? null
+                                : deployment.getSpec().getPodTemplate().getSpec();
                 Container main = shared == null ? null : container(shared, FLINK_MAIN_CONTAINER);
                 if (main == null || mountFor(main, model).isEmpty()) {
-                    problem(where, "--model " + model + " is on no volume of " + FLINK_MAIN_CONTAINER + " in spec.podTemplate"
-                            + " (the JobManager reads its metadata, the TaskManagers load it)");
+                    problem(
+                            where,
+                            "--model "
+                                    + model
+                                    + " is on no volume of "
+                                    + FLINK_MAIN_CONTAINER
+                                    + " in spec.podTemplate (the JobManager reads its metadata, the"
+                                    + " TaskManagers load it)");
                 }
                 List<SavedModelPath> exported = trainerSavedModels();
                 if (exported.stream().noneMatch(e -> e.pattern().matcher(model).matches())) {
-                    problem(where, "--model " + model + " is the SavedModel of no trainer Job or CronJob (they export "
-                            + exported.stream().map(SavedModelPath::shown).toList() + ": <--output>/"
-                            + TrainingRun.SAVED_MODEL + ")");
+                    problem(
+                            where,
+                            "--model "
+                                    + model
+                                    + " is the SavedModel of no trainer Job or CronJob (they export"
+                                    + " "
+                                    + exported.stream().map(SavedModelPath::shown).toList()
+                                    + ": <--output>/"
+                                    + TrainingRun.SAVED_MODEL
+                                    + ")");
                 }
             }
         }
 
         /**
-         * Threads beyond the TaskManager's CPU limit could only wait for one another and for the quota.
-         * 0 is fine: the scorer resolves it to the JVM's CPU count, which is the container's limit
-         * (ScorerSettings.sessionThreads), not TensorFlow's count of the node's cores.
+         * Threads beyond the TaskManager's CPU limit could only wait for one another and for the
+         * quota. 0 is fine: the scorer resolves it to the JVM's CPU count, which is the container's
+         * limit (ScorerSettings.sessionThreads), not TensorFlow's count of the node's cores.
          */
-        void checkInferenceThreads(String where, FlinkDeployment deployment, Map<String, String> configuration,
+        void checkInferenceThreads(
+                String where,
+                FlinkDeployment deployment,
+                Map<String, String> configuration,
                 Configuration options) {
             int threads = options.get(ClassifyJobOptions.INFERENCE_THREADS);
             double limit = taskManagerCpuLimit(deployment, configuration);
             if (threads > limit) {
-                problem(where, "--inference-threads " + threads + " is more than the TaskManager's CPU limit " + cpus(limit)
-                        + " (taskManager.resource.cpu x " + TASK_MANAGER_CPU_LIMIT_FACTOR + "): the extra threads"
-                        + " only wait for the quota");
+                problem(
+                        where,
+                        "--inference-threads "
+                                + threads
+                                + " is more than the TaskManager's CPU limit "
+                                + cpus(limit)
+                                + " (taskManager.resource.cpu x "
+                                + TASK_MANAGER_CPU_LIMIT_FACTOR
+                                + "): the extra threads"
+                                + " only wait for the quota");
             }
         }
 
@@ -649,16 +949,26 @@ public final class ManifestValidator {
         /** What Flink's Kubernetes integration gives a TaskManager container as its CPU limit. */
         double taskManagerCpuLimit(FlinkDeployment deployment, Map<String, String> configuration) {
             var taskManager = deployment.getSpec().getTaskManager();
-            Double cpu = taskManager == null || taskManager.getResource() == null ? null : taskManager.getResource().getCpu();
-            // Flink's fallbacks: kubernetes.taskmanager.cpu.amount defaults to the slots, the factor to 1.
-            double request = cpu != null ? cpu
-                    : Double.parseDouble(configuration.getOrDefault("taskmanager.numberOfTaskSlots", "1"));
-            return request * Double.parseDouble(configuration.getOrDefault(TASK_MANAGER_CPU_LIMIT_FACTOR, "1.0"));
+            Double cpu =
+                    taskManager == null || taskManager.getResource() == null
+                            ? null
+                            : taskManager.getResource().getCpu();
+            // Flink's fallbacks: kubernetes.taskmanager.cpu.amount defaults to the slots, the
+            // factor to 1.
+            double request =
+                    cpu != null
+                            ? cpu
+                            : Double.parseDouble(
+                                    configuration.getOrDefault(
+                                            "taskmanager.numberOfTaskSlots", "1"));
+            return request
+                    * Double.parseDouble(
+                            configuration.getOrDefault(TASK_MANAGER_CPU_LIMIT_FACTOR, "1.0"));
         }
 
         /**
-         * The job's Kafka transactions must fit under every broker's cap, or the sinks' producers are
-         * refused at start (InvalidTxnTimeoutException).
+         * The job's Kafka transactions must fit under every broker's cap, or the sinks' producers
+         * are refused at start (InvalidTxnTimeoutException).
          */
         void checkTransactionTimeout(String where, Configuration options) {
             Duration timeout = options.get(ClassifyJobOptions.TRANSACTION_TIMEOUT);
@@ -670,11 +980,18 @@ public final class ManifestValidator {
                 Map<String, Object> config = kafka.getSpec().getKafka().getConfig();
                 Object cap = config == null ? null : config.get("transaction.max.timeout.ms");
                 // Kafka's own default when the manifest leaves it unset.
-                Duration max = Duration.ofMillis(cap == null ? 900_000L : Long.parseLong(cap.toString()));
+                Duration max =
+                        Duration.ofMillis(cap == null ? 900_000L : Long.parseLong(cap.toString()));
                 if (timeout.compareTo(max) > 0) {
-                    problem(where, "--transaction-timeout " + TimeUtils.formatWithHighestUnit(timeout)
-                            + " exceeds transaction.max.timeout.ms of " + m.where() + " ("
-                            + TimeUtils.formatWithHighestUnit(max) + "): the brokers would refuse the sinks' transactions");
+                    problem(
+                            where,
+                            "--transaction-timeout "
+                                    + TimeUtils.formatWithHighestUnit(timeout)
+                                    + " exceeds transaction.max.timeout.ms of "
+                                    + m.where()
+                                    + " ("
+                                    + TimeUtils.formatWithHighestUnit(max)
+                                    + "): the brokers would refuse the sinks' transactions");
                 }
             }
         }
@@ -688,52 +1005,95 @@ public final class ManifestValidator {
             }
         }
 
-        void checkMetricsPort(Manifest m, FlinkDeployment deployment, Map<String, String> configuration) {
-            Optional<String> reporter = configuration.entrySet().stream()
-                    .filter(e -> e.getKey().matches("metrics\\.reporter\\.[^.]+\\.factory\\.class")
-                            && PROMETHEUS_REPORTER_FACTORY.equals(e.getValue()))
-                    .map(e -> e.getKey().split("\\.")[2]).findFirst();
+        void checkMetricsPort(
+                Manifest m, FlinkDeployment deployment, Map<String, String> configuration) {
+            Optional<String> reporter =
+                    configuration.entrySet().stream()
+                            .filter(
+                                    e ->
+                                            e.getKey()
+                                                            .matches(
+                                                                    "metrics\\.reporter\\.[^.]+\\.factory\\.class")
+                                                    && PROMETHEUS_REPORTER_FACTORY.equals(
+                                                            e.getValue()))
+                            .map(e -> e.getKey().split("\\.")[2])
+                            .findFirst();
             if (reporter.isEmpty()) {
-                problem(m.where(), "flinkConfiguration enables no Prometheus reporter (" + PROMETHEUS_REPORTER_FACTORY + ")");
+                problem(
+                        m.where(),
+                        "flinkConfiguration enables no Prometheus reporter ("
+                                + PROMETHEUS_REPORTER_FACTORY
+                                + ")");
                 return;
             }
             String port = configuration.get("metrics.reporter." + reporter.get() + ".port");
             if (port == null || !port.matches("\\d+")) {
-                problem(m.where(), "metrics.reporter." + reporter.get() + ".port must be one port (the PodMonitor scrapes it),"
-                        + " is " + port);
+                problem(
+                        m.where(),
+                        "metrics.reporter."
+                                + reporter.get()
+                                + ".port must be one port (the PodMonitor scrapes it),"
+                                + " is "
+                                + port);
                 return;
             }
-            PodSpec shared = deployment.getSpec().getPodTemplate() == null ? null : deployment.getSpec().getPodTemplate().getSpec();
+            PodSpec shared =
+                    deployment.getSpec().getPodTemplate() == null
+                            ? null
+                            : deployment.getSpec().getPodTemplate().getSpec();
             Container main = shared == null ? null : container(shared, FLINK_MAIN_CONTAINER);
-            Optional<Integer> declared = main == null ? Optional.empty() : namedPort(main, METRICS_PORT_NAME);
+            Optional<Integer> declared =
+                    main == null ? Optional.empty() : namedPort(main, METRICS_PORT_NAME);
             if (declared.isEmpty() || declared.get() != Integer.parseInt(port)) {
-                problem(m.where(), "the Prometheus reporter listens on " + port + ", but spec.podTemplate's "
-                        + FLINK_MAIN_CONTAINER + " port '" + METRICS_PORT_NAME + "' is " + declared.orElse(null));
+                problem(
+                        m.where(),
+                        "the Prometheus reporter listens on "
+                                + port
+                                + ", but spec.podTemplate's "
+                                + FLINK_MAIN_CONTAINER
+                                + " port '"
+                                + METRICS_PORT_NAME
+                                + "' is "
+                                + declared.orElse(null));
             }
         }
 
-        void checkStateDirectories(String where, FlinkDeployment deployment, Map<String, String> configuration) {
-            PodSpec shared = deployment.getSpec().getPodTemplate() == null ? null : deployment.getSpec().getPodTemplate().getSpec();
+        void checkStateDirectories(
+                String where, FlinkDeployment deployment, Map<String, String> configuration) {
+            PodSpec shared =
+                    deployment.getSpec().getPodTemplate() == null
+                            ? null
+                            : deployment.getSpec().getPodTemplate().getSpec();
             Container main = shared == null ? null : container(shared, FLINK_MAIN_CONTAINER);
-            configuration.forEach((key, value) -> {
-                if (value.startsWith("file://")) {
-                    String path = value.substring("file://".length());
-                    if (main == null || mountFor(main, path).isEmpty()) {
-                        problem(where, "flinkConfiguration: " + key + " " + value + " is on no volume of "
-                                + FLINK_MAIN_CONTAINER + ": it would vanish with the pod");
-                    }
-                }
-            });
+            configuration.forEach(
+                    (key, value) -> {
+                        if (value.startsWith("file://")) {
+                            String path = value.substring("file://".length());
+                            if (main == null || mountFor(main, path).isEmpty()) {
+                                problem(
+                                        where,
+                                        "flinkConfiguration: "
+                                                + key
+                                                + " "
+                                                + value
+                                                + " is on no volume of "
+                                                + FLINK_MAIN_CONTAINER
+                                                + ": it would vanish with the pod");
+                            }
+                        }
+                    });
         }
 
         /**
          * Every volume the Flink pods mount holds something of the job: a file:// path of its
-         * configuration or a path of its arguments (--model). A pod starts only once each of its claims
-         * is bound, so a leftover volume can keep the job from starting for nothing.
+         * configuration or a path of its arguments (--model). A pod starts only once each of its
+         * claims is bound, so a leftover volume can keep the job from starting for nothing.
          */
-        void checkVolumesUsed(String where, FlinkDeployment deployment, Map<String, String> configuration) {
+        void checkVolumesUsed(
+                String where, FlinkDeployment deployment, Map<String, String> configuration) {
             List<String> paths = new ArrayList<>();
-            configuration.values().stream().filter(v -> v.startsWith("file://"))
+            configuration.values().stream()
+                    .filter(v -> v.startsWith("file://"))
                     .forEach(v -> paths.add(v.substring("file://".length())));
             JobSpec job = deployment.getSpec().getJob();
             if (job != null && job.getArgs() != null) {
@@ -741,14 +1101,23 @@ public final class ManifestValidator {
             }
             for (PodTemplateSpec template : flinkTemplates(deployment)) {
                 Container main = container(template.getSpec(), FLINK_MAIN_CONTAINER);
-                for (VolumeMount mount : main == null || main.getVolumeMounts() == null ? List.<VolumeMount>of()
-                        : main.getVolumeMounts()) {
+                for (VolumeMount mount :
+                        main == null || main.getVolumeMounts() == null
+                                ? List.<VolumeMount>of()
+                                : main.getVolumeMounts()) {
                     Container only = new Container();
                     only.setVolumeMounts(List.of(mount));
                     if (paths.stream().noneMatch(path -> mountFor(only, path).isPresent())) {
-                        problem(where, FLINK_MAIN_CONTAINER + " mounts volume " + mount.getName() + " at "
-                                + mount.getMountPath() + ", which neither flinkConfiguration nor spec.job.args use:"
-                                + " drop it and its claim, or the pods wait for a volume nothing needs");
+                        problem(
+                                where,
+                                FLINK_MAIN_CONTAINER
+                                        + " mounts volume "
+                                        + mount.getName()
+                                        + " at "
+                                        + mount.getMountPath()
+                                        + ", which neither flinkConfiguration nor spec.job.args"
+                                        + " use: drop it and its claim, or the pods wait for a"
+                                        + " volume nothing needs");
                     }
                 }
             }
@@ -758,36 +1127,72 @@ public final class ManifestValidator {
 
         Set<String> claimNames() {
             return tree.resources(PersistentVolumeClaim.class).stream()
-                    .map(c -> c.getMetadata().getName()).collect(Collectors.toCollection(TreeSet::new));
+                    .map(c -> c.getMetadata().getName())
+                    .collect(Collectors.toCollection(TreeSet::new));
         }
 
         /** Volumes, mounts and claims of a pod spec (whole, or the part a patch sets). */
         void checkPodTemplate(String where, PodSpec spec, Set<String> claims) {
-            Set<String> volumes = spec.getVolumes() == null ? Set.of()
-                    : spec.getVolumes().stream().map(Volume::getName).collect(Collectors.toSet());
-            for (Container container : spec.getContainers() == null ? List.<Container>of() : spec.getContainers()) {
-                for (VolumeMount mount : container.getVolumeMounts() == null ? List.<VolumeMount>of() : container.getVolumeMounts()) {
+            Set<String> volumes =
+                    spec.getVolumes() == null
+                            ? Set.of()
+                            : spec.getVolumes().stream()
+                                    .map(Volume::getName)
+                                    .collect(Collectors.toSet());
+            for (Container container :
+                    spec.getContainers() == null ? List.<Container>of() : spec.getContainers()) {
+                for (VolumeMount mount :
+                        container.getVolumeMounts() == null
+                                ? List.<VolumeMount>of()
+                                : container.getVolumeMounts()) {
                     if (!volumes.contains(mount.getName())) {
-                        problem(where, "container " + container.getName() + " mounts volume " + mount.getName()
-                                + ", which the pod does not define " + volumes);
+                        problem(
+                                where,
+                                "container "
+                                        + container.getName()
+                                        + " mounts volume "
+                                        + mount.getName()
+                                        + ", which the pod does not define "
+                                        + volumes);
                     }
                 }
-                Set<String> env = container.getEnv() == null ? Set.of()
-                        : container.getEnv().stream().map(EnvVar::getName).collect(Collectors.toSet());
-                for (String arg : container.getArgs() == null ? List.<String>of() : container.getArgs()) {
-                    Matcher variable = Pattern.compile("\\$\\(([A-Za-z_][A-Za-z0-9_]*)\\)").matcher(arg);
+                Set<String> env =
+                        container.getEnv() == null
+                                ? Set.of()
+                                : container.getEnv().stream()
+                                        .map(EnvVar::getName)
+                                        .collect(Collectors.toSet());
+                for (String arg :
+                        container.getArgs() == null ? List.<String>of() : container.getArgs()) {
+                    Matcher variable =
+                            Pattern.compile("\\$\\(([A-Za-z_][A-Za-z0-9_]*)\\)").matcher(arg);
                     while (variable.find()) {
                         if (!env.contains(variable.group(1))) {
-                            problem(where, "container " + container.getName() + " argument " + arg + " uses $("
-                                    + variable.group(1) + "), which is not in its env");
+                            problem(
+                                    where,
+                                    "container "
+                                            + container.getName()
+                                            + " argument "
+                                            + arg
+                                            + " uses $("
+                                            + variable.group(1)
+                                            + "), which is not in its env");
                         }
                     }
                 }
             }
-            for (Volume volume : spec.getVolumes() == null ? List.<Volume>of() : spec.getVolumes()) {
-                if (volume.getPersistentVolumeClaim() != null && !claims.contains(volume.getPersistentVolumeClaim().getClaimName())) {
-                    problem(where, "volume " + volume.getName() + " claims " + volume.getPersistentVolumeClaim().getClaimName()
-                            + ", which is no PersistentVolumeClaim here " + claims);
+            for (Volume volume :
+                    spec.getVolumes() == null ? List.<Volume>of() : spec.getVolumes()) {
+                if (volume.getPersistentVolumeClaim() != null
+                        && !claims.contains(volume.getPersistentVolumeClaim().getClaimName())) {
+                    problem(
+                            where,
+                            "volume "
+                                    + volume.getName()
+                                    + " claims "
+                                    + volume.getPersistentVolumeClaim().getClaimName()
+                                    + ", which is no PersistentVolumeClaim here "
+                                    + claims);
                 }
             }
         }
@@ -800,8 +1205,10 @@ public final class ManifestValidator {
             }
             if (m.is(CronJob.class)) {
                 CronJob cron = m.as(CronJob.class);
-                return Optional.ofNullable(cron.getSpec()).map(spec -> spec.getJobTemplate())
-                        .map(template -> template.getSpec()).map(spec -> spec.getTemplate());
+                return Optional.ofNullable(cron.getSpec())
+                        .map(spec -> spec.getJobTemplate())
+                        .map(template -> template.getSpec())
+                        .map(spec -> spec.getTemplate());
             }
             return Optional.empty();
         }
@@ -810,7 +1217,10 @@ public final class ManifestValidator {
         List<Map.Entry<Manifest, PodTemplateSpec>> workloadTemplates() {
             List<Map.Entry<Manifest, PodTemplateSpec>> templates = new ArrayList<>();
             Stream.concat(tree.all(Job.class).stream(), tree.all(CronJob.class).stream())
-                    .forEach(m -> workloadTemplate(m).ifPresent(t -> templates.add(Map.entry(m, t))));
+                    .forEach(
+                            m ->
+                                    workloadTemplate(m)
+                                            .ifPresent(t -> templates.add(Map.entry(m, t))));
             return templates;
         }
 
@@ -836,57 +1246,90 @@ public final class ManifestValidator {
             List<String> args = container.getArgs() == null ? List.of() : container.getArgs();
             CommandLine command = args.isEmpty() ? null : resflow.getSubcommands().get(args.get(0));
             if (command == null) {
-                problem(m.where(), "container " + container.getName() + " must start with a resflow command "
-                        + resflow.getSubcommands().keySet() + ", has " + args);
+                problem(
+                        m.where(),
+                        "container "
+                                + container.getName()
+                                + " must start with a resflow command "
+                                + resflow.getSubcommands().keySet()
+                                + ", has "
+                                + args);
                 return;
             }
             try {
                 resflow.parseArgs(args.toArray(String[]::new));
             } catch (CommandLine.ParameterException e) {
-                problem(m.where(), "resflow " + args.get(0) + " refuses these arguments: " + e.getMessage());
+                problem(
+                        m.where(),
+                        "resflow " + args.get(0) + " refuses these arguments: " + e.getMessage());
                 return;
             }
             Map<String, String> values = flagValues(args);
             if (args.get(0).equals("train")) {
                 Optional<Integer> metricsPort = namedPort(container, METRICS_PORT_NAME);
                 String portArg = values.get("--metrics-port");
-                if (portArg == null || metricsPort.isEmpty() || !portArg.equals(String.valueOf(metricsPort.get()))) {
-                    problem(m.where(), "--metrics-port " + portArg + " must equal the container's port '"
-                            + METRICS_PORT_NAME + "' " + metricsPort.orElse(null) + " (the trainer's PodMonitor scrapes it)");
+                if (portArg == null
+                        || metricsPort.isEmpty()
+                        || !portArg.equals(String.valueOf(metricsPort.get()))) {
+                    problem(
+                            m.where(),
+                            "--metrics-port "
+                                    + portArg
+                                    + " must equal the container's port '"
+                                    + METRICS_PORT_NAME
+                                    + "' "
+                                    + metricsPort.orElse(null)
+                                    + " (the trainer's PodMonitor scrapes it)");
                 }
                 String classes = values.get("--classes");
-                if (classes != null && !classes.equals(String.join(",", FashionMnist.CLASS_NAMES))) {
-                    problem(m.where(), "--classes must be the served model's labels in index order, "
-                            + String.join(",", FashionMnist.CLASS_NAMES) + " (FashionMnist.CLASS_NAMES)");
+                if (classes != null
+                        && !classes.equals(String.join(",", FashionMnist.CLASS_NAMES))) {
+                    problem(
+                            m.where(),
+                            "--classes must be the served model's labels in index order, "
+                                    + String.join(",", FashionMnist.CLASS_NAMES)
+                                    + " (FashionMnist.CLASS_NAMES)");
                 }
             }
-            values.forEach((flag, value) -> {
-                if (value == null) {
-                    return;
-                }
-                if (flag.endsWith("-topic") && !topicNames().contains(value)) {
-                    problem(m.where(), flag + " " + value + " has no KafkaTopic " + topicNames());
-                }
-                if (flag.equals("--bootstrap-servers")) {
-                    checkBootstrapServers(m.where(), value);
-                }
-                String path = value.replaceFirst("^[a-z]+:(?=/)", "");
-                if (path.startsWith("/") && mountFor(container, path).isEmpty()) {
-                    problem(m.where(), flag + " " + value + " is on no volume of container " + container.getName()
-                            + ": it would vanish with the pod");
-                }
-            });
+            values.forEach(
+                    (flag, value) -> {
+                        if (value == null) {
+                            return;
+                        }
+                        if (flag.endsWith("-topic") && !topicNames().contains(value)) {
+                            problem(
+                                    m.where(),
+                                    flag + " " + value + " has no KafkaTopic " + topicNames());
+                        }
+                        if (flag.equals("--bootstrap-servers")) {
+                            checkBootstrapServers(m.where(), value);
+                        }
+                        String path = value.replaceFirst("^[a-z]+:(?=/)", "");
+                        if (path.startsWith("/") && mountFor(container, path).isEmpty()) {
+                            problem(
+                                    m.where(),
+                                    flag
+                                            + " "
+                                            + value
+                                            + " is on no volume of container "
+                                            + container.getName()
+                                            + ": it would vanish with the pod");
+                        }
+                    });
         }
 
-        /** A SavedModel folder a trainer writes: which paths it can be, and how to show it in a message. */
+        /**
+         * A SavedModel folder a trainer writes: which paths it can be, and how to show it in a
+         * message.
+         */
         record SavedModelPath(Pattern pattern, String shown) {}
 
         /**
-         * The SavedModels the trainers write, {@code <--output>/saved-model} of each {@code resflow train}
-         * container of a Job or CronJob. An output may name its Job through $(VAR) from the
-         * batch.kubernetes.io/job-name label: for a Job that is its name; for a CronJob, the names the
-         * CronJob controller gives its Jobs, {@code <cronjob>-<scheduled time in minutes>}, so only this
-         * CronJob's runs match, not any folder.
+         * The SavedModels the trainers write, {@code <--output>/saved-model} of each {@code resflow
+         * train} container of a Job or CronJob. An output may name its Job through $(VAR) from the
+         * batch.kubernetes.io/job-name label: for a Job that is its name; for a CronJob, the names
+         * the CronJob controller gives its Jobs, {@code <cronjob>-<scheduled time in minutes>}, so
+         * only this CronJob's runs match, not any folder.
          */
         List<SavedModelPath> trainerSavedModels() {
             List<SavedModelPath> paths = new ArrayList<>();
@@ -896,10 +1339,17 @@ public final class ManifestValidator {
                     continue;
                 }
                 for (Container container : entry.getValue().getSpec().getContainers()) {
-                    List<String> args = container.getArgs() == null ? List.of() : container.getArgs();
-                    String output = args.isEmpty() || !args.get(0).equals("train") ? null : flagValues(args).get("--output");
+                    List<String> args =
+                            container.getArgs() == null ? List.of() : container.getArgs();
+                    String output =
+                            args.isEmpty() || !args.get(0).equals("train")
+                                    ? null
+                                    : flagValues(args).get("--output");
                     if (output != null) {
-                        savedModelPath(m, container, TrainingRun.savedModel(Path.of(output)).toString())
+                        savedModelPath(
+                                        m,
+                                        container,
+                                        TrainingRun.savedModel(Path.of(output)).toString())
                                 .ifPresent(paths::add);
                     }
                 }
@@ -910,7 +1360,8 @@ public final class ManifestValidator {
         /** Empty when the path uses a variable whose value is not known before the pod runs. */
         Optional<SavedModelPath> savedModelPath(Manifest m, Container container, String path) {
             Map<String, EnvVar> env = new LinkedHashMap<>();
-            (container.getEnv() == null ? List.<EnvVar>of() : container.getEnv()).forEach(e -> env.put(e.getName(), e));
+            (container.getEnv() == null ? List.<EnvVar>of() : container.getEnv())
+                    .forEach(e -> env.put(e.getName(), e));
             StringBuilder regex = new StringBuilder();
             StringBuilder shown = new StringBuilder();
             Matcher variable = Pattern.compile("\\$\\(([A-Za-z_][A-Za-z0-9_]*)\\)").matcher(path);
@@ -921,8 +1372,12 @@ public final class ManifestValidator {
                 shown.append(literal);
                 literalFrom = variable.end();
                 EnvVar var = env.get(variable.group(1));
-                String fieldPath = var == null || var.getValueFrom() == null || var.getValueFrom().getFieldRef() == null
-                        ? null : var.getValueFrom().getFieldRef().getFieldPath();
+                String fieldPath =
+                        var == null
+                                        || var.getValueFrom() == null
+                                        || var.getValueFrom().getFieldRef() == null
+                                ? null
+                                : var.getValueFrom().getFieldRef().getFieldPath();
                 if (var != null && var.getValue() != null) {
                     regex.append(Pattern.quote(var.getValue()));
                     shown.append(var.getValue());
@@ -938,14 +1393,18 @@ public final class ManifestValidator {
             }
             regex.append(Pattern.quote(path.substring(literalFrom)));
             shown.append(path.substring(literalFrom));
-            return Optional.of(new SavedModelPath(Pattern.compile(regex.toString()), shown.toString()));
+            return Optional.of(
+                    new SavedModelPath(Pattern.compile(regex.toString()), shown.toString()));
         }
 
         Map<String, String> flagValues(List<String> args) {
             Map<String, String> values = new LinkedHashMap<>();
             for (int i = 0; i < args.size(); i++) {
                 if (args.get(i).startsWith("--")) {
-                    String value = i + 1 < args.size() && !args.get(i + 1).startsWith("--") ? args.get(i + 1) : null;
+                    String value =
+                            i + 1 < args.size() && !args.get(i + 1).startsWith("--")
+                                    ? args.get(i + 1)
+                                    : null;
                     values.put(args.get(i), value);
                 }
             }
@@ -953,20 +1412,35 @@ public final class ManifestValidator {
         }
 
         Container container(PodSpec spec, String name) {
-            return spec.getContainers() == null ? null
-                    : spec.getContainers().stream().filter(c -> name.equals(c.getName())).findFirst().orElse(null);
+            return spec.getContainers() == null
+                    ? null
+                    : spec.getContainers().stream()
+                            .filter(c -> name.equals(c.getName()))
+                            .findFirst()
+                            .orElse(null);
         }
 
         Optional<Integer> namedPort(Container container, String name) {
-            return container.getPorts() == null ? Optional.empty() : container.getPorts().stream()
-                    .filter(p -> name.equals(p.getName())).map(ContainerPort::getContainerPort).findFirst();
+            return container.getPorts() == null
+                    ? Optional.empty()
+                    : container.getPorts().stream()
+                            .filter(p -> name.equals(p.getName()))
+                            .map(ContainerPort::getContainerPort)
+                            .findFirst();
         }
 
         Optional<VolumeMount> mountFor(Container container, String path) {
-            return container.getVolumeMounts() == null ? Optional.empty() : container.getVolumeMounts().stream()
-                    .filter(v -> path.equals(v.getMountPath()) || path.startsWith(v.getMountPath().endsWith("/")
-                            ? v.getMountPath() : v.getMountPath() + "/"))
-                    .findFirst();
+            return container.getVolumeMounts() == null
+                    ? Optional.empty()
+                    : container.getVolumeMounts().stream()
+                            .filter(
+                                    v ->
+                                            path.equals(v.getMountPath())
+                                                    || path.startsWith(
+                                                            v.getMountPath().endsWith("/")
+                                                                    ? v.getMountPath()
+                                                                    : v.getMountPath() + "/"))
+                            .findFirst();
         }
 
         // ---------------------------------------------------------------- monitoring
@@ -980,24 +1454,52 @@ public final class ManifestValidator {
                 PodMonitor monitor = m.as(PodMonitor.class);
                 List<Container> selected = selectedContainers(monitor);
                 if (selected.isEmpty()) {
-                    problem(m.where(), "its selector matches no pod of these manifests (Flink pods: app=<FlinkDeployment>,"
-                            + " component=jobmanager|taskmanager; trainer pods: their template labels)");
+                    problem(
+                            m.where(),
+                            "its selector matches no pod of these manifests (Flink pods:"
+                                    + " app=<FlinkDeployment>, component=jobmanager|taskmanager;"
+                                    + " trainer pods: their template labels)");
                     continue;
                 }
                 for (PodMetricsEndpoint endpoint : monitor.getSpec().getPodMetricsEndpoints()) {
-                    boolean declared = selected.stream().anyMatch(c -> namedPort(c, endpoint.getPort()).isPresent());
+                    boolean declared =
+                            selected.stream()
+                                    .anyMatch(c -> namedPort(c, endpoint.getPort()).isPresent());
                     if (!declared) {
-                        problem(m.where(), "scrapes port '" + endpoint.getPort() + "', which the selected pods do not declare");
+                        problem(
+                                m.where(),
+                                "scrapes port '"
+                                        + endpoint.getPort()
+                                        + "', which the selected pods do not declare");
                     }
                 }
             }
-            boolean flinkScraped = monitors.stream().anyMatch(pm -> selectedContainers(pm).stream()
-                    .anyMatch(c -> FLINK_MAIN_CONTAINER.equals(c.getName())));
-            boolean trainerScraped = monitors.stream().anyMatch(pm -> selectedContainers(pm).stream()
-                    .anyMatch(c -> !FLINK_MAIN_CONTAINER.equals(c.getName())));
+            boolean flinkScraped =
+                    monitors.stream()
+                            .anyMatch(
+                                    pm ->
+                                            selectedContainers(pm).stream()
+                                                    .anyMatch(
+                                                            c ->
+                                                                    FLINK_MAIN_CONTAINER.equals(
+                                                                            c.getName())));
+            boolean trainerScraped =
+                    monitors.stream()
+                            .anyMatch(
+                                    pm ->
+                                            selectedContainers(pm).stream()
+                                                    .anyMatch(
+                                                            c ->
+                                                                    !FLINK_MAIN_CONTAINER.equals(
+                                                                            c.getName())));
             if (!flinkScraped || !trainerScraped) {
-                problem("base/monitoring", "PodMonitors must scrape the Flink pods and the trainer pods (Flink: "
-                        + flinkScraped + ", trainer: " + trainerScraped + ")");
+                problem(
+                        "base/monitoring",
+                        "PodMonitors must scrape the Flink pods and the trainer pods (Flink: "
+                                + flinkScraped
+                                + ", trainer: "
+                                + trainerScraped
+                                + ")");
             }
         }
 
@@ -1006,17 +1508,28 @@ public final class ManifestValidator {
             List<Container> containers = new ArrayList<>();
             for (FlinkDeployment deployment : tree.resources(FlinkDeployment.class)) {
                 for (String component : List.of("jobmanager", "taskmanager")) {
-                    Map<String, String> labels = Map.of("app", deployment.getMetadata().getName(), "component", component,
-                            "type", "flink-native-kubernetes");
+                    Map<String, String> labels =
+                            Map.of(
+                                    "app",
+                                    deployment.getMetadata().getName(),
+                                    "component",
+                                    component,
+                                    "type",
+                                    "flink-native-kubernetes");
                     if (matches(monitor, labels) && deployment.getSpec().getPodTemplate() != null) {
-                        Optional.ofNullable(container(deployment.getSpec().getPodTemplate().getSpec(), FLINK_MAIN_CONTAINER))
+                        Optional.ofNullable(
+                                        container(
+                                                deployment.getSpec().getPodTemplate().getSpec(),
+                                                FLINK_MAIN_CONTAINER))
                                 .ifPresent(containers::add);
                     }
                 }
             }
             for (Map.Entry<Manifest, PodTemplateSpec> entry : workloadTemplates()) {
                 PodTemplateSpec template = entry.getValue();
-                if (!entry.getKey().patch() && template.getMetadata() != null && template.getMetadata().getLabels() != null
+                if (!entry.getKey().patch()
+                        && template.getMetadata() != null
+                        && template.getMetadata().getLabels() != null
                         && matches(monitor, template.getMetadata().getLabels())) {
                     containers.addAll(template.getSpec().getContainers());
                 }
@@ -1029,21 +1542,29 @@ public final class ManifestValidator {
             if (selector == null) {
                 return false;
             }
-            Map<String, String> required = selector.getMatchLabels() == null ? Map.of() : selector.getMatchLabels();
-            if (!required.entrySet().stream().allMatch(e -> e.getValue().equals(labels.get(e.getKey())))) {
+            Map<String, String> required =
+                    selector.getMatchLabels() == null ? Map.of() : selector.getMatchLabels();
+            if (!required.entrySet().stream()
+                    .allMatch(e -> e.getValue().equals(labels.get(e.getKey())))) {
                 return false;
             }
-            for (LabelSelectorRequirement requirement : selector.getMatchExpressions() == null
-                    ? List.<LabelSelectorRequirement>of() : selector.getMatchExpressions()) {
+            for (LabelSelectorRequirement requirement :
+                    selector.getMatchExpressions() == null
+                            ? List.<LabelSelectorRequirement>of()
+                            : selector.getMatchExpressions()) {
                 String value = labels.get(requirement.getKey());
-                boolean in = value != null && requirement.getValues() != null && requirement.getValues().contains(value);
-                boolean ok = switch (requirement.getOperator()) {
-                    case "In" -> in;
-                    case "NotIn" -> !in;
-                    case "Exists" -> value != null;
-                    case "DoesNotExist" -> value == null;
-                    default -> false;
-                };
+                boolean in =
+                        value != null
+                                && requirement.getValues() != null
+                                && requirement.getValues().contains(value);
+                boolean ok =
+                        switch (requirement.getOperator()) {
+                            case "In" -> in;
+                            case "NotIn" -> !in;
+                            case "Exists" -> value != null;
+                            case "DoesNotExist" -> value == null;
+                            default -> false;
+                        };
                 if (!ok) {
                     return false;
                 }
@@ -1057,7 +1578,8 @@ public final class ManifestValidator {
                 for (RuleGroup group : rules.getSpec().getGroups()) {
                     for (Rule rule : group.getRules()) {
                         String name = rule.getAlert() != null ? rule.getAlert() : rule.getRecord();
-                        String expression = rule.getExpr() == null ? null : rule.getExpr().getStrVal();
+                        String expression =
+                                rule.getExpr() == null ? null : rule.getExpr().getStrVal();
                         if (expression == null) {
                             problem(m.where(), "rule " + name + " has no expr");
                             continue;
@@ -1066,29 +1588,47 @@ public final class ManifestValidator {
                     }
                 }
             }
-            tree.generatedFiles().forEach((file, dashboard) -> {
-                if (!dashboard.path("uid").isTextual() || !dashboard.path("panels").isArray()) {
-                    problem(file.toString(), "not a Grafana dashboard (needs uid and panels)");
-                }
-                walkPanels(file.toString(), dashboard.path("panels"));
-            });
+            tree.generatedFiles()
+                    .forEach(
+                            (file, dashboard) -> {
+                                if (!dashboard.path("uid").isTextual()
+                                        || !dashboard.path("panels").isArray()) {
+                                    problem(
+                                            file.toString(),
+                                            "not a Grafana dashboard (needs uid and panels)");
+                                }
+                                walkPanels(file.toString(), dashboard.path("panels"));
+                            });
             Map<String, PrometheusMetric> own = new LinkedHashMap<>();
             facts.metrics().own().forEach(metric -> own.put(metric.name(), metric));
-            own.values().forEach(metric -> {
-                String base = metric.name().endsWith("_count") ? metric.name().substring(0, metric.name().length() - 6) : null;
-                boolean histogramCount = base != null && own.containsKey(base);
-                if (!histogramCount && !usedMetrics.contains(metric.name())) {
-                    problem("base/monitoring", "metric " + metric.name() + " (" + metric.definedBy()
-                            + ") is on no dashboard panel and in no alert");
-                }
-            });
+            own.values()
+                    .forEach(
+                            metric -> {
+                                String base =
+                                        metric.name().endsWith("_count")
+                                                ? metric.name()
+                                                        .substring(0, metric.name().length() - 6)
+                                                : null;
+                                boolean histogramCount = base != null && own.containsKey(base);
+                                if (!histogramCount && !usedMetrics.contains(metric.name())) {
+                                    problem(
+                                            "base/monitoring",
+                                            "metric "
+                                                    + metric.name()
+                                                    + " ("
+                                                    + metric.definedBy()
+                                                    + ") is on no dashboard panel and in no alert");
+                                }
+                            });
         }
 
         void walkPanels(String where, JsonNode panels) {
             for (JsonNode panel : panels) {
                 for (JsonNode target : panel.path("targets")) {
                     if (target.path("expr").isTextual()) {
-                        checkQuery(where + " panel '" + panel.path("title").asText() + "'", target.path("expr").asText());
+                        checkQuery(
+                                where + " panel '" + panel.path("title").asText() + "'",
+                                target.path("expr").asText());
                     }
                 }
                 walkPanels(where, panel.path("panels"));
@@ -1102,45 +1642,88 @@ public final class ManifestValidator {
                 }
                 Optional<PrometheusMetric> metric = facts.metrics().find(selector.metric());
                 if (metric.isEmpty()) {
-                    problem(where, "metric " + selector.metric() + " is defined nowhere in the code (" + nearestMetric(selector.metric())
-                            + ")");
+                    problem(
+                            where,
+                            "metric "
+                                    + selector.metric()
+                                    + " is defined nowhere in the code ("
+                                    + nearestMetric(selector.metric())
+                                    + ")");
                     continue;
                 }
                 usedMetrics.add(selector.metric());
                 for (Map.Entry<String, String> matcher : selector.matchers().entrySet()) {
                     String label = matcher.getKey();
-                    if (!metric.get().labels().contains(label) && !MetricCatalogue.TARGET_LABELS.contains(label)
+                    if (!metric.get().labels().contains(label)
+                            && !MetricCatalogue.TARGET_LABELS.contains(label)
                             && !label.equals("__name__")) {
-                        problem(where, "metric " + selector.metric() + " has no label " + label + " (it has "
-                                + metric.get().labels() + ")");
+                        problem(
+                                where,
+                                "metric "
+                                        + selector.metric()
+                                        + " has no label "
+                                        + label
+                                        + " (it has "
+                                        + metric.get().labels()
+                                        + ")");
                     }
-                    if (label.equals("job_name") && matcher.getValue() != null && !matcher.getValue().equals(facts.jobName())) {
-                        problem(where, "job_name=\"" + matcher.getValue() + "\" is not the job's name " + facts.jobName()
-                                + " (ClassifyJob.JOB_NAME)");
+                    if (label.equals("job_name")
+                            && matcher.getValue() != null
+                            && !matcher.getValue().equals(facts.jobName())) {
+                        problem(
+                                where,
+                                "job_name=\""
+                                        + matcher.getValue()
+                                        + "\" is not the job's name "
+                                        + facts.jobName()
+                                        + " (ClassifyJob.JOB_NAME)");
                     }
-                    if (label.equals("quantile") && matcher.getValue() != null && !quantiles().contains(matcher.getValue())) {
-                        problem(where, "quantile=\"" + matcher.getValue() + "\" is not one Flink's reporter exports " + quantiles());
+                    if (label.equals("quantile")
+                            && matcher.getValue() != null
+                            && !quantiles().contains(matcher.getValue())) {
+                        problem(
+                                where,
+                                "quantile=\""
+                                        + matcher.getValue()
+                                        + "\" is not one Flink's reporter exports "
+                                        + quantiles());
                     }
                 }
             }
         }
 
         String nearestMetric(String name) {
-            return Spelling.nearest(name, facts.metrics().all().stream().map(PrometheusMetric::name).toList())
+            return Spelling.nearest(
+                            name,
+                            facts.metrics().all().stream().map(PrometheusMetric::name).toList())
                     .map(best -> "did you mean " + best + "?")
-                    .orElse("not from the pipeline's operators, Flink's MetricNames or TrainingMetrics");
+                    .orElse(
+                            "not from the pipeline's operators, Flink's MetricNames or"
+                                    + " TrainingMetrics");
         }
 
-        /** The quantiles Flink's Prometheus reporter exports for histograms (its HistogramSummaryProxy). */
+        /**
+         * The quantiles Flink's Prometheus reporter exports for histograms (its
+         * HistogramSummaryProxy).
+         */
         Set<String> quantiles() {
             try {
-                Class<?> proxy = FlinkPlugins.load("org.apache.flink.metrics.prometheus.AbstractPrometheusReporter$HistogramSummaryProxy")
-                        .orElseThrow(() -> new ClassNotFoundException("Flink's Prometheus reporter"));
+                Class<?> proxy =
+                        FlinkPlugins.load(
+                                        "org.apache.flink.metrics.prometheus.AbstractPrometheusReporter$HistogramSummaryProxy")
+                                .orElseThrow(
+                                        () ->
+                                                new ClassNotFoundException(
+                                                        "Flink's Prometheus reporter"));
                 Field field = proxy.getDeclaredField("QUANTILES");
                 field.setAccessible(true);
-                return ((List<?>) field.get(null)).stream().map(String::valueOf).collect(Collectors.toCollection(TreeSet::new));
+                return ((List<?>) field.get(null))
+                        .stream()
+                                .map(String::valueOf)
+                                .collect(Collectors.toCollection(TreeSet::new));
             } catch (ReflectiveOperationException | RuntimeException e) {
-                throw new IllegalStateException("cannot read the quantiles of Flink's Prometheus reporter", e);
+                throw new IllegalStateException(
+                        "cannot read the quantiles of Flink's Prometheus reporter", e);
             }
         }
 
@@ -1148,11 +1731,12 @@ public final class ManifestValidator {
 
         void checkDockerfiles() {
             Path images = tree.root().resolve("images");
-            Map<String, String> expectedArgs = Map.of(
-                    "FLINK_VERSION", facts.versions().flink(),
-                    "TENSORFLOW_NATIVE_VERSION", facts.versions().tensorflowNative(),
-                    "PYTORCH_NATIVE_VERSION", facts.versions().pytorchNative(),
-                    "DJL_VERSION", facts.versions().djl());
+            Map<String, String> expectedArgs =
+                    Map.of(
+                            "FLINK_VERSION", facts.versions().flink(),
+                            "TENSORFLOW_NATIVE_VERSION", facts.versions().tensorflowNative(),
+                            "PYTORCH_NATIVE_VERSION", facts.versions().pytorchNative(),
+                            "DJL_VERSION", facts.versions().djl());
             for (String dockerfile : new TreeSet<>(IMAGES.values())) {
                 Path file = images.resolve(dockerfile);
                 String where = "images/" + dockerfile;
@@ -1166,18 +1750,36 @@ public final class ManifestValidator {
                 while (arg.find()) {
                     args.put(arg.group(1), arg.group(2));
                 }
-                args.forEach((name, value) -> {
-                    if (expectedArgs.containsKey(name) && !expectedArgs.get(name).equals(value)) {
-                        problem(where, "ARG " + name + "=" + value + ", but the build has " + expectedArgs.get(name)
-                                + " (root pom.xml)");
-                    }
-                    if (name.endsWith("_IMAGE")) {
-                        String image = value.replace("${FLINK_VERSION}", args.getOrDefault("FLINK_VERSION", ""));
-                        if (!image.contains(":") || image.endsWith(":latest")) {
-                            problem(where, "ARG " + name + "=" + value + " is not pinned to a tag");
-                        }
-                    }
-                });
+                args.forEach(
+                        (name, value) -> {
+                            if (expectedArgs.containsKey(name)
+                                    && !expectedArgs.get(name).equals(value)) {
+                                problem(
+                                        where,
+                                        "ARG "
+                                                + name
+                                                + "="
+                                                + value
+                                                + ", but the build has "
+                                                + expectedArgs.get(name)
+                                                + " (root pom.xml)");
+                            }
+                            if (name.endsWith("_IMAGE")) {
+                                String image =
+                                        value.replace(
+                                                "${FLINK_VERSION}",
+                                                args.getOrDefault("FLINK_VERSION", ""));
+                                if (!image.contains(":") || image.endsWith(":latest")) {
+                                    problem(
+                                            where,
+                                            "ARG "
+                                                    + name
+                                                    + "="
+                                                    + value
+                                                    + " is not pinned to a tag");
+                                }
+                            }
+                        });
                 Matcher from = Pattern.compile("(?m)^FROM\\s+(\\S+)").matcher(text);
                 while (from.find()) {
                     String image = from.group(1);
@@ -1187,13 +1789,17 @@ public final class ManifestValidator {
                     }
                 }
                 // Instructions only: the comments may describe what the instructions no longer do.
-                String instructions = text.lines().filter(line -> !line.stripLeading().startsWith("#"))
-                        .collect(Collectors.joining("\n"));
+                String instructions =
+                        text.lines()
+                                .filter(line -> !line.stripLeading().startsWith("#"))
+                                .collect(Collectors.joining("\n"));
                 if (dockerfile.equals(IMAGES.get("resflow/pipeline"))) {
                     String jar = JOB_JAR_URI.substring("local://".length());
                     if (!instructions.contains(jar.substring(0, jar.lastIndexOf('/') + 1))
                             || !instructions.contains(jar.substring(jar.lastIndexOf('/') + 1))) {
-                        problem(where, "does not put the job at " + jar + " (FlinkDeployment job.jarURI)");
+                        problem(
+                                where,
+                                "does not put the job at " + jar + " (FlinkDeployment job.jarURI)");
                     }
                     exposes(where, text, flinkMetricsPorts());
                 } else {
@@ -1203,8 +1809,14 @@ public final class ManifestValidator {
                     exposes(where, text, trainerMetricsPorts());
                 }
                 for (String target : List.of("cpu", "gpu")) {
-                    if (!Pattern.compile("(?m)^FROM\\s+\\S+\\s+AS\\s+" + target + "\\s*$").matcher(text).find()) {
-                        problem(where, "has no build target " + target + " (the overlays use both variants)");
+                    if (!Pattern.compile("(?m)^FROM\\s+\\S+\\s+AS\\s+" + target + "\\s*$")
+                            .matcher(text)
+                            .find()) {
+                        problem(
+                                where,
+                                "has no build target "
+                                        + target
+                                        + " (the overlays use both variants)");
                     }
                 }
             }
@@ -1213,23 +1825,33 @@ public final class ManifestValidator {
         void exposes(String where, String text, Set<Integer> ports) {
             for (Integer port : ports) {
                 if (!Pattern.compile("(?m)^EXPOSE\\b.*\\b" + port + "\\b").matcher(text).find()) {
-                    problem(where, "does not EXPOSE the metrics port " + port + " the manifests use");
+                    problem(
+                            where,
+                            "does not EXPOSE the metrics port " + port + " the manifests use");
                 }
             }
         }
 
         Set<Integer> flinkMetricsPorts() {
             return tree.resources(FlinkDeployment.class).stream()
-                    .map(d -> d.getSpec().getFlinkConfiguration() == null ? null
-                            : d.getSpec().getFlinkConfiguration().get("metrics.reporter.prom.port"))
-                    .filter(p -> p != null && p.matches("\\d+")).map(Integer::parseInt)
+                    .map(
+                            d ->
+                                    d.getSpec().getFlinkConfiguration() == null
+                                            ? null
+                                            : d.getSpec()
+                                                    .getFlinkConfiguration()
+                                                    .get("metrics.reporter.prom.port"))
+                    .filter(p -> p != null && p.matches("\\d+"))
+                    .map(Integer::parseInt)
                     .collect(Collectors.toCollection(TreeSet::new));
         }
 
         Set<Integer> trainerMetricsPorts() {
-            return workloadTemplates().stream().filter(e -> !e.getKey().patch() && e.getValue().getSpec() != null)
+            return workloadTemplates().stream()
+                    .filter(e -> !e.getKey().patch() && e.getValue().getSpec() != null)
                     .flatMap(e -> e.getValue().getSpec().getContainers().stream())
-                    .map(c -> namedPort(c, METRICS_PORT_NAME)).flatMap(Optional::stream)
+                    .map(c -> namedPort(c, METRICS_PORT_NAME))
+                    .flatMap(Optional::stream)
                     .collect(Collectors.toCollection(TreeSet::new));
         }
 
@@ -1242,7 +1864,15 @@ public final class ManifestValidator {
             String text = read(readme);
             for (String stage : STAGES) {
                 if (!text.contains(STAGE_LABEL + "=" + stage)) {
-                    problem("README.md", "the apply steps do not name stage " + stage + " (" + STAGE_LABEL + "=" + stage + ")");
+                    problem(
+                            "README.md",
+                            "the apply steps do not name stage "
+                                    + stage
+                                    + " ("
+                                    + STAGE_LABEL
+                                    + "="
+                                    + stage
+                                    + ")");
                 }
             }
             Matcher path = Pattern.compile("\\bk8s/[A-Za-z0-9_./-]*[A-Za-z0-9_]").matcher(text);
@@ -1269,7 +1899,10 @@ public final class ManifestValidator {
 
         // ---------------------------------------------------------------- shared
 
-        /** Image references of an object: containers of Jobs and CronJobs, FlinkDeployment spec.image. */
+        /**
+         * Image references of an object: containers of Jobs and CronJobs, FlinkDeployment
+         * spec.image.
+         */
         List<String> images(Manifest m) {
             List<String> images = new ArrayList<>();
             if (m.is(FlinkDeployment.class)) {
@@ -1278,9 +1911,12 @@ public final class ManifestValidator {
                     images.add(deployment.getSpec().getImage());
                 }
             }
-            workloadTemplates().stream().filter(e -> e.getKey() == m && e.getValue().getSpec() != null)
+            workloadTemplates().stream()
+                    .filter(e -> e.getKey() == m && e.getValue().getSpec() != null)
                     .flatMap(e -> e.getValue().getSpec().getContainers().stream())
-                    .map(Container::getImage).filter(Objects::nonNull).forEach(images::add);
+                    .map(Container::getImage)
+                    .filter(Objects::nonNull)
+                    .forEach(images::add);
             return images;
         }
 
@@ -1290,10 +1926,18 @@ public final class ManifestValidator {
             if (m.is(FlinkDeployment.class) && m.as(FlinkDeployment.class).getSpec() != null) {
                 flinkTemplates(m.as(FlinkDeployment.class)).forEach(t -> specs.add(t.getSpec()));
             }
-            workloadTemplates().stream().filter(e -> e.getKey() == m).forEach(e -> specs.add(e.getValue().getSpec()));
-            return specs.stream().filter(Objects::nonNull)
-                    .flatMap(s -> s.getContainers() == null ? Stream.empty() : s.getContainers().stream())
-                    .map(Container::getResources).filter(Objects::nonNull)
+            workloadTemplates().stream()
+                    .filter(e -> e.getKey() == m)
+                    .forEach(e -> specs.add(e.getValue().getSpec()));
+            return specs.stream()
+                    .filter(Objects::nonNull)
+                    .flatMap(
+                            s ->
+                                    s.getContainers() == null
+                                            ? Stream.empty()
+                                            : s.getContainers().stream())
+                    .map(Container::getResources)
+                    .filter(Objects::nonNull)
                     .anyMatch(r -> hasGpu(r.getLimits()) || hasGpu(r.getRequests()));
         }
 

@@ -19,16 +19,38 @@ final class PromQl {
     /** A series selector: {@code metric{label="value", ...}}. */
     record Selector(String metric, Map<String, String> matchers) {}
 
-    private static final Pattern GRAFANA_VARIABLE = Pattern.compile("\\$\\{?[A-Za-z_][A-Za-z0-9_]*}?");
-    private static final Pattern BRACES = Pattern.compile("([a-zA-Z_:][a-zA-Z0-9_:]*)?\\s*\\{([^}]*)}");
-    private static final Pattern MATCHER = Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)\\s*(=~|!~|!=|=)\\s*\"((?:[^\"\\\\]|\\\\.)*)\"");
+    private static final Pattern GRAFANA_VARIABLE =
+            Pattern.compile("\\$\\{?[A-Za-z_][A-Za-z0-9_]*}?");
+    private static final Pattern BRACES =
+            Pattern.compile("([a-zA-Z_:][a-zA-Z0-9_:]*)?\\s*\\{([^}]*)}");
+    private static final Pattern MATCHER =
+            Pattern.compile(
+                    "([a-zA-Z_][a-zA-Z0-9_]*)\\s*(=~|!~|!=|=)\\s*\"((?:[^\"\\\\]|\\\\.)*)\"");
     private static final Pattern RANGE = Pattern.compile("\\[[^]]*]");
-    private static final Pattern GROUPING = Pattern.compile("\\b(by|without|on|ignoring|group_left|group_right)\\s*\\([^)]*\\)");
+    private static final Pattern GROUPING =
+            Pattern.compile("\\b(by|without|on|ignoring|group_left|group_right)\\s*\\([^)]*\\)");
     private static final Pattern STRING = Pattern.compile("\"(?:[^\"\\\\]|\\\\.)*\"");
-    private static final Pattern NUMBER = Pattern.compile("\\b\\d+(\\.\\d+)?([eE][+-]?\\d+)?[smhdwy]?\\b");
+    private static final Pattern NUMBER =
+            Pattern.compile("\\b\\d+(\\.\\d+)?([eE][+-]?\\d+)?[smhdwy]?\\b");
     private static final Pattern IDENTIFIER = Pattern.compile("[a-zA-Z_:][a-zA-Z0-9_:]*");
-    private static final Set<String> KEYWORDS = Set.of("and", "or", "unless", "bool", "offset", "by", "without", "on",
-            "ignoring", "group_left", "group_right", "inf", "nan", "Inf", "NaN", "atan2");
+    private static final Set<String> KEYWORDS =
+            Set.of(
+                    "and",
+                    "or",
+                    "unless",
+                    "bool",
+                    "offset",
+                    "by",
+                    "without",
+                    "on",
+                    "ignoring",
+                    "group_left",
+                    "group_right",
+                    "inf",
+                    "nan",
+                    "Inf",
+                    "NaN",
+                    "atan2");
 
     private PromQl() {}
 
@@ -41,7 +63,8 @@ final class PromQl {
             Map<String, String> matchers = new LinkedHashMap<>();
             Matcher matcher = MATCHER.matcher(braces.group(2));
             while (matcher.find()) {
-                matchers.put(matcher.group(1), matcher.group(2).equals("=") ? matcher.group(3) : null);
+                matchers.put(
+                        matcher.group(1), matcher.group(2).equals("=") ? matcher.group(3) : null);
             }
             String metric = braces.group(1);
             if (metric == null || KEYWORDS.contains(metric)) {

@@ -11,10 +11,16 @@ class PromQlTest {
 
     @Test
     void findsSeriesAndTheirMatchersButNotFunctionsOrGroupingLabels() {
-        assertThat(PromQl.selectors("sum by (errorKind) (rate(a_total{job_name=\"j\",quantile=~\"0.9.*\"}[$__rate_interval]))"
-                + " / ignoring(x) sum(rate(b[5m])) > 0.05 and deriv(c[15m:1m]) > 0"))
-                .containsExactly(new Selector("a_total", matchers("job_name", "j", "quantile", null)),
-                        new Selector("b", Map.of()), new Selector("c", Map.of()));
+        assertThat(
+                        PromQl.selectors(
+                                "sum by (errorKind)"
+                                    + " (rate(a_total{job_name=\"j\",quantile=~\"0.9.*\"}[$__rate_interval]))"
+                                    + " / ignoring(x) sum(rate(b[5m])) > 0.05 and deriv(c[15m:1m])"
+                                    + " > 0"))
+                .containsExactly(
+                        new Selector("a_total", matchers("job_name", "j", "quantile", null)),
+                        new Selector("b", Map.of()),
+                        new Selector("c", Map.of()));
     }
 
     @Test
@@ -23,7 +29,9 @@ class PromQlTest {
                 .containsExactly(new Selector("up", matchers("job", null)));
     }
 
-    /** Label to value; null for matchers other than = (their value is a pattern or an exclusion). */
+    /**
+     * Label to value; null for matchers other than = (their value is a pattern or an exclusion).
+     */
     private static Map<String, String> matchers(String... labelsAndValues) {
         Map<String, String> matchers = new LinkedHashMap<>();
         for (int i = 0; i < labelsAndValues.length; i += 2) {

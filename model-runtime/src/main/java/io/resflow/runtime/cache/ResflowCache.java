@@ -5,16 +5,15 @@ import java.nio.file.Path;
 /**
  * The folder where ResFlow keeps files it can recreate (extracted native libraries, ...).
  *
- * <p>Chosen in this order: the system property {@value #DIRECTORY_PROPERTY}, the environment variable
- * {@value #DIRECTORY_ENV}, else {@code ~/.cache/resflow}.
+ * <p>Chosen in this order: the system property {@value #DIRECTORY_PROPERTY}, the environment
+ * variable {@value #DIRECTORY_ENV}, else {@code ~/.cache/resflow}.
  */
 public final class ResflowCache {
 
     public static final String DIRECTORY_PROPERTY = "resflow.cache.dir";
     public static final String DIRECTORY_ENV = "RESFLOW_CACHE_DIR";
 
-    private ResflowCache() {
-    }
+    private ResflowCache() {}
 
     public static Path root() {
         String property = System.getProperty(DIRECTORY_PROPERTY);

@@ -2,12 +2,10 @@ package io.resflow.runtime.device;
 
 import ai.djl.Device;
 import ai.djl.engine.Engine;
-
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.util.List;
 import java.util.stream.IntStream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Lists the GPUs an engine can use and spreads parallel workers (e.g. Flink slots) over them.
@@ -16,16 +14,16 @@ import java.util.stream.IntStream;
  * Device device = Devices.forSlot(TensorFlowRuntime.engine(), slotIndex); // gpu(slot % gpus) or cpu()
  * }</pre>
  *
- * <p>With DJL's TensorFlow engine a session places its graph by TensorFlow's own rules (normally on the
- * first visible GPU, {@code GPU:0}); the device chosen here decides where DJL puts input tensors. To spread
- * TensorFlow work over several GPUs, give each process its own GPU via {@code CUDA_VISIBLE_DEVICES}.
+ * <p>With DJL's TensorFlow engine a session places its graph by TensorFlow's own rules (normally on
+ * the first visible GPU, {@code GPU:0}); the device chosen here decides where DJL puts input
+ * tensors. To spread TensorFlow work over several GPUs, give each process its own GPU via {@code
+ * CUDA_VISIBLE_DEVICES}.
  */
 public final class Devices {
 
     private static final Logger LOG = LoggerFactory.getLogger(Devices.class);
 
-    private Devices() {
-    }
+    private Devices() {}
 
     /** The engine's GPUs, {@code gpu(0)} first; empty on a machine without CUDA GPUs. */
     public static List<Device> gpus(Engine engine) {
@@ -33,8 +31,9 @@ public final class Devices {
     }
 
     /**
-     * {@code gpu(slotIndex % gpus)} when the engine has GPUs, else {@code cpu()}; logs the choice, as a
-     * warning when the container was given GPUs ({@code NVIDIA_VISIBLE_DEVICES}) that the engine cannot use.
+     * {@code gpu(slotIndex % gpus)} when the engine has GPUs, else {@code cpu()}; logs the choice,
+     * as a warning when the container was given GPUs ({@code NVIDIA_VISIBLE_DEVICES}) that the
+     * engine cannot use.
      */
     public static Device forSlot(Engine engine, int slotIndex) {
         List<Device> gpus = gpus(engine);
@@ -43,17 +42,26 @@ public final class Devices {
         if (!gpus.isEmpty()) {
             logGpuChoice(slotIndex, device, engine, gpus.size());
         } else if (gpusExpected(nvidiaVisibleDevices)) {
-            LOG.warn("Slot {} uses {}: NVIDIA_VISIBLE_DEVICES={} but the {} engine sees no GPU; {}", slotIndex, device,
-                    nvidiaVisibleDevices, engine.getEngineName(), WHAT_TO_CHECK);
+            LOG.warn(
+                    "Slot {} uses {}: NVIDIA_VISIBLE_DEVICES={} but the {} engine sees no GPU; {}",
+                    slotIndex,
+                    device,
+                    nvidiaVisibleDevices,
+                    engine.getEngineName(),
+                    WHAT_TO_CHECK);
         } else {
-            LOG.info("Slot {} uses {}: {} engine sees no GPU", slotIndex, device, engine.getEngineName());
+            LOG.info(
+                    "Slot {} uses {}: {} engine sees no GPU",
+                    slotIndex,
+                    device,
+                    engine.getEngineName());
         }
         return device;
     }
 
     /**
-     * Like {@link #forSlot} but for a worker that must run on a GPU: refuses, naming what to check, when
-     * the engine sees none, instead of running on the CPU while the pod holds a GPU.
+     * Like {@link #forSlot} but for a worker that must run on a GPU: refuses, naming what to check,
+     * when the engine sees none, instead of running on the CPU while the pod holds a GPU.
      */
     public static Device requireGpu(Engine engine, int slotIndex) {
         List<Device> gpus = gpus(engine);
@@ -63,26 +71,36 @@ public final class Devices {
     }
 
     private static void logGpuChoice(int slotIndex, Device device, Engine engine, int gpus) {
-        LOG.info("Slot {} uses {} ({} engine sees {} GPU(s); slots take them in turn)", slotIndex, device,
-                engine.getEngineName(), gpus);
+        LOG.info(
+                "Slot {} uses {} ({} engine sees {} GPU(s); slots take them in turn)",
+                slotIndex,
+                device,
+                engine.getEngineName(),
+                gpus);
     }
 
     static Device requiredGpu(List<Device> gpus, int slotIndex, String engineName) {
         if (gpus.isEmpty()) {
-            throw new IllegalStateException("A GPU is required (--device GPU), but the " + engineName
-                    + " engine sees none on this machine; " + WHAT_TO_CHECK);
+            throw new IllegalStateException(
+                    "A GPU is required (--device GPU), but the "
+                            + engineName
+                            + " engine sees none on this machine; "
+                            + WHAT_TO_CHECK);
         }
         return roundRobin(gpus, slotIndex);
     }
 
-    private static final String WHAT_TO_CHECK = "check that the pod has an nvidia.com/gpu limit and runs with"
-            + " the NVIDIA container runtime (its runtime class) so the driver is mounted, and that the engine"
-            + " loaded its CUDA libraries (TensorFlow's log names any it could not open)";
+    private static final String WHAT_TO_CHECK =
+            "check that the pod has an nvidia.com/gpu limit and runs with the NVIDIA container"
+                    + " runtime (its runtime class) so the driver is mounted, and that the engine"
+                    + " loaded its CUDA libraries (TensorFlow's log names any it could not open)";
 
     /** Whether the NVIDIA container runtime was asked for GPUs: set, and not "void" or "none". */
     public static boolean gpusExpected(String nvidiaVisibleDevices) {
-        return nvidiaVisibleDevices != null && !nvidiaVisibleDevices.isBlank()
-                && !nvidiaVisibleDevices.equals("void") && !nvidiaVisibleDevices.equals("none");
+        return nvidiaVisibleDevices != null
+                && !nvidiaVisibleDevices.isBlank()
+                && !nvidiaVisibleDevices.equals("void")
+                && !nvidiaVisibleDevices.equals("none");
     }
 
     /** {@code gpus.get(slotIndex % gpus.size())}, or {@code cpu()} when the list is empty. */

@@ -10,7 +10,10 @@ public final class Folders {
 
     private Folders() {}
 
-    /** Whether {@code path} is a folder with anything in it; false for a file or a path that does not exist. */
+    /**
+     * Whether {@code path} is a folder with anything in it; false for a file or a path that does
+     * not exist.
+     */
     public static boolean hasEntries(Path path) throws IOException {
         if (!Files.isDirectory(path)) {
             return false;

@@ -13,10 +13,12 @@ import java.nio.file.attribute.PosixFilePermissions;
  */
 public final class SharedFolders {
 
-    private SharedFolders() {
-    }
+    private SharedFolders() {}
 
-    /** Lets every user read and enter {@code folder} ({@code rwxr-xr-x}) where the file system has POSIX modes. */
+    /**
+     * Lets every user read and enter {@code folder} ({@code rwxr-xr-x}) where the file system has
+     * POSIX modes.
+     */
     public static void openToOtherUsers(Path folder) throws IOException {
         if (Files.getFileStore(folder).supportsFileAttributeView(PosixFileAttributeView.class)) {
             Files.setPosixFilePermissions(folder, PosixFilePermissions.fromString("rwxr-xr-x"));

@@ -9,9 +9,9 @@ import java.util.Objects;
 /**
  * What a model's input looks like and how callers prepare pixels for it.
  *
- * <p>Callers multiply 0..255 pixel values by {@link #pixelScale()} and lay a batch out as {@link #layout()}
- * ([n, channels, height, width]). The per-channel {@link #mean()} and {@link #std()} normalisation happens
- * inside the graph; they are recorded for information and for the trainer.
+ * <p>Callers multiply 0..255 pixel values by {@link #pixelScale()} and lay a batch out as {@link
+ * #layout()} ([n, channels, height, width]). The per-channel {@link #mean()} and {@link #std()}
+ * normalisation happens inside the graph; they are recorded for information and for the trainer.
  *
  * <pre>{@code
  * InputSpec input = InputSpec.builder()
@@ -25,6 +25,7 @@ public final class InputSpec implements Serializable {
 
     /** Batch, channels, height, width: the only layout ResFlow models take. */
     public static final String LAYOUT_NCHW = "NCHW";
+
     public static final String DTYPE_FLOAT32 = "float32";
 
     private static final long serialVersionUID = 1L;
@@ -75,7 +76,10 @@ public final class InputSpec implements Serializable {
         return dtype;
     }
 
-    /** The factor callers multiply 0..255 pixel values by before feeding them (1/255 for ResFlow models). */
+    /**
+     * The factor callers multiply 0..255 pixel values by before feeding them (1/255 for ResFlow
+     * models).
+     */
     public float pixelScale() {
         return pixelScale;
     }
@@ -85,7 +89,10 @@ public final class InputSpec implements Serializable {
         return mean.clone();
     }
 
-    /** Per-channel standard deviation divided by inside the graph, after subtracting the mean (a copy). */
+    /**
+     * Per-channel standard deviation divided by inside the graph, after subtracting the mean (a
+     * copy).
+     */
     public float[] std() {
         return std.clone();
     }
@@ -102,21 +109,38 @@ public final class InputSpec implements Serializable {
 
     @Override
     public boolean equals(Object other) {
-        return other instanceof InputSpec that && height == that.height && width == that.width
-                && channels == that.channels && layout.equals(that.layout) && dtype.equals(that.dtype)
-                && Float.compare(pixelScale, that.pixelScale) == 0 && Arrays.equals(mean, that.mean)
+        return other instanceof InputSpec that
+                && height == that.height
+                && width == that.width
+                && channels == that.channels
+                && layout.equals(that.layout)
+                && dtype.equals(that.dtype)
+                && Float.compare(pixelScale, that.pixelScale) == 0
+                && Arrays.equals(mean, that.mean)
                 && Arrays.equals(std, that.std);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(height, width, channels, layout, dtype, pixelScale, Arrays.hashCode(mean),
+        return Objects.hash(
+                height,
+                width,
+                channels,
+                layout,
+                dtype,
+                pixelScale,
+                Arrays.hashCode(mean),
                 Arrays.hashCode(std));
     }
 
     @Override
     public String toString() {
-        return describeShape() + ", pixelScale " + pixelScale + ", mean " + Arrays.toString(mean) + ", std "
+        return describeShape()
+                + ", pixelScale "
+                + pixelScale
+                + ", mean "
+                + Arrays.toString(mean)
+                + ", std "
                 + Arrays.toString(std);
     }
 
@@ -138,8 +162,7 @@ public final class InputSpec implements Serializable {
         private float[] mean;
         private float[] std;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         public Builder setHeight(int height) {
             this.heightOrNull = height;
@@ -195,15 +218,29 @@ public final class InputSpec implements Serializable {
             width = positive(problems, "input.width", widthOrNull);
             channels = positive(problems, "input.channels", channelsOrNull);
             if (!LAYOUT_NCHW.equals(layout)) {
-                problems.add("input.layout is '" + layout + "'; only '" + LAYOUT_NCHW + "' is supported");
+                problems.add(
+                        "input.layout is '"
+                                + layout
+                                + "'; only '"
+                                + LAYOUT_NCHW
+                                + "' is supported");
             }
             if (!DTYPE_FLOAT32.equals(dtype)) {
-                problems.add("input.dtype is '" + dtype + "'; only '" + DTYPE_FLOAT32 + "' is supported");
+                problems.add(
+                        "input.dtype is '"
+                                + dtype
+                                + "'; only '"
+                                + DTYPE_FLOAT32
+                                + "' is supported");
             }
             if (pixelScaleOrNull == null) {
-                problems.add("input.pixelScale is missing (the factor for 0..255 pixel values, e.g. 1/255)");
+                problems.add(
+                        "input.pixelScale is missing (the factor for 0..255 pixel values, e.g."
+                                + " 1/255)");
             } else if (!(pixelScaleOrNull > 0) || pixelScaleOrNull.isInfinite()) {
-                problems.add("input.pixelScale must be a positive finite number, got " + pixelScaleOrNull);
+                problems.add(
+                        "input.pixelScale must be a positive finite number, got "
+                                + pixelScaleOrNull);
             } else {
                 pixelScale = pixelScaleOrNull;
             }
@@ -226,19 +263,29 @@ public final class InputSpec implements Serializable {
             return value;
         }
 
-        private float[] perChannel(List<String> problems, String field, float[] values, boolean mustBePositive) {
+        private float[] perChannel(
+                List<String> problems, String field, float[] values, boolean mustBePositive) {
             if (values == null) {
                 problems.add(field + " is missing (one value per channel)");
                 return new float[0];
             }
             if (channelsOrNull != null && channelsOrNull > 0 && values.length != channelsOrNull) {
-                problems.add(field + " has " + values.length + " value(s) but input.channels is " + channelsOrNull
-                        + "; give one value per channel");
+                problems.add(
+                        field
+                                + " has "
+                                + values.length
+                                + " value(s) but input.channels is "
+                                + channelsOrNull
+                                + "; give one value per channel");
             }
             for (float value : values) {
                 if (!Float.isFinite(value) || (mustBePositive && value <= 0)) {
-                    problems.add(field + " must hold " + (mustBePositive ? "positive " : "") + "finite numbers, got "
-                            + Arrays.toString(values));
+                    problems.add(
+                            field
+                                    + " must hold "
+                                    + (mustBePositive ? "positive " : "")
+                                    + "finite numbers, got "
+                                    + Arrays.toString(values));
                     break;
                 }
             }

@@ -14,8 +14,9 @@ import java.util.OptionalDouble;
 import java.util.Set;
 
 /**
- * What a ResFlow SavedModel is and how to feed it, stored as JSON in {@value #RELATIVE_PATH} inside the
- * SavedModel folder (TensorFlow copies {@code assets/} along with the model and ignores our file).
+ * What a ResFlow SavedModel is and how to feed it, stored as JSON in {@value #RELATIVE_PATH} inside
+ * the SavedModel folder (TensorFlow copies {@code assets/} along with the model and ignores our
+ * file).
  *
  * <pre>{@code
  * ModelMetadata metadata = ModelMetadata.builder()
@@ -37,6 +38,7 @@ public final class ModelMetadata implements Serializable {
 
     /** The version of this file format that this code writes and reads. */
     public static final int FORMAT_VERSION = 1;
+
     /** Where the file lives, relative to the SavedModel folder. */
     public static final String RELATIVE_PATH = "assets/resflow-model.json";
 
@@ -78,23 +80,29 @@ public final class ModelMetadata implements Serializable {
     /**
      * Reads {@code <savedModelDir>/}{@value #RELATIVE_PATH}.
      *
-     * @throws ModelMetadataException naming the file and the problem: missing file, bad JSON, missing or
-     *     wrong field, unsupported format version
+     * @throws ModelMetadataException naming the file and the problem: missing file, bad JSON,
+     *     missing or wrong field, unsupported format version
      * @throws IOException when the file exists but cannot be read
      */
     public static ModelMetadata read(Path savedModelDir) throws IOException {
         Path file = file(savedModelDir);
         if (!Files.isRegularFile(file)) {
-            String problem = Files.isDirectory(savedModelDir)
-                    ? "metadata file is missing; every ResFlow SavedModel carries " + RELATIVE_PATH
-                            + ", written by the trainer next to saved_model.pb"
-                    : "metadata file is missing because the SavedModel folder " + savedModelDir + " does not exist";
+            String problem =
+                    Files.isDirectory(savedModelDir)
+                            ? "metadata file is missing; every ResFlow SavedModel carries "
+                                    + RELATIVE_PATH
+                                    + ", written by the trainer next to saved_model.pb"
+                            : "metadata file is missing because the SavedModel folder "
+                                    + savedModelDir
+                                    + " does not exist";
             throw new ModelMetadataException(file, problem);
         }
         return ModelMetadataJson.parse(Files.readString(file, StandardCharsets.UTF_8), file);
     }
 
-    /** Writes {@code <savedModelDir>/}{@value #RELATIVE_PATH}, creating {@code assets/} if needed. */
+    /**
+     * Writes {@code <savedModelDir>/}{@value #RELATIVE_PATH}, creating {@code assets/} if needed.
+     */
     public void write(Path savedModelDir) throws IOException {
         Path file = file(savedModelDir);
         Files.createDirectories(file.getParent());
@@ -160,23 +168,48 @@ public final class ModelMetadata implements Serializable {
 
     @Override
     public boolean equals(Object other) {
-        return other instanceof ModelMetadata that && name.equals(that.name) && version.equals(that.version)
-                && labels.equals(that.labels) && input.equals(that.input) && signature.equals(that.signature)
-                && architecture.equals(that.architecture) && parameterCount == that.parameterCount
-                && dataset.equals(that.dataset) && Objects.equals(testAccuracy, that.testAccuracy)
+        return other instanceof ModelMetadata that
+                && name.equals(that.name)
+                && version.equals(that.version)
+                && labels.equals(that.labels)
+                && input.equals(that.input)
+                && signature.equals(that.signature)
+                && architecture.equals(that.architecture)
+                && parameterCount == that.parameterCount
+                && dataset.equals(that.dataset)
+                && Objects.equals(testAccuracy, that.testAccuracy)
                 && createdAt.equals(that.createdAt);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(name, version, labels, input, signature, architecture, parameterCount, dataset,
-                testAccuracy, createdAt);
+        return Objects.hash(
+                name,
+                version,
+                labels,
+                input,
+                signature,
+                architecture,
+                parameterCount,
+                dataset,
+                testAccuracy,
+                createdAt);
     }
 
     @Override
     public String toString() {
-        return name + " " + version + " (" + architecture + ", " + classCount() + " classes, input "
-                + input.describeShape() + ", " + dataset + ")";
+        return name
+                + " "
+                + version
+                + " ("
+                + architecture
+                + ", "
+                + classCount()
+                + " classes, input "
+                + input.describeShape()
+                + ", "
+                + dataset
+                + ")";
     }
 
     /** Builds {@link ModelMetadata}; {@link #build()} checks every field. */
@@ -193,8 +226,7 @@ public final class ModelMetadata implements Serializable {
         private Double testAccuracy;
         private Instant createdAt;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         public Builder setName(String name) {
             this.name = name;

@@ -3,22 +3,22 @@ package io.resflow.runtime.metadata;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonParseException;
-
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.List;
 
 /**
- * The JSON form of {@link ModelMetadata}. Gson fills plain documents whose fields are all nullable, so a
- * missing field reaches the builders as "not set" and is reported by name rather than read as 0.
+ * The JSON form of {@link ModelMetadata}. Gson fills plain documents whose fields are all nullable,
+ * so a missing field reaches the builders as "not set" and is reported by name rather than read as
+ * 0.
  */
 final class ModelMetadataJson {
 
-    private static final Gson GSON = new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create();
+    private static final Gson GSON =
+            new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create();
 
-    private ModelMetadataJson() {
-    }
+    private ModelMetadataJson() {}
 
     // Field order here is the order in the file.
     @SuppressWarnings("unused")
@@ -78,7 +78,8 @@ final class ModelMetadataJson {
         document.architecture = metadata.architecture();
         document.parameterCount = metadata.parameterCount();
         document.dataset = metadata.dataset();
-        document.testAccuracy = metadata.testAccuracy().isPresent() ? metadata.testAccuracy().getAsDouble() : null;
+        document.testAccuracy =
+                metadata.testAccuracy().isPresent() ? metadata.testAccuracy().getAsDouble() : null;
         document.createdAt = metadata.createdAt().toString();
         return GSON.toJson(document);
     }
@@ -94,21 +95,29 @@ final class ModelMetadataJson {
             throw new ModelMetadataException(file, "the file is empty; it must hold a JSON object");
         }
         if (document.formatVersion == null) {
-            throw new ModelMetadataException(file, "formatVersion is missing (this runtime reads "
-                    + ModelMetadata.FORMAT_VERSION + ")");
+            throw new ModelMetadataException(
+                    file,
+                    "formatVersion is missing (this runtime reads "
+                            + ModelMetadata.FORMAT_VERSION
+                            + ")");
         }
         if (document.formatVersion != ModelMetadata.FORMAT_VERSION) {
-            throw new ModelMetadataException(file, "formatVersion " + document.formatVersion
-                    + " is not supported; this runtime reads " + ModelMetadata.FORMAT_VERSION);
+            throw new ModelMetadataException(
+                    file,
+                    "formatVersion "
+                            + document.formatVersion
+                            + " is not supported; this runtime reads "
+                            + ModelMetadata.FORMAT_VERSION);
         }
         try {
-            ModelMetadata.Builder builder = ModelMetadata.builder()
-                    .setName(document.name)
-                    .setVersion(document.version)
-                    .setLabels(document.labels)
-                    .setArchitecture(document.architecture)
-                    .setDataset(document.dataset)
-                    .optTestAccuracy(document.testAccuracy);
+            ModelMetadata.Builder builder =
+                    ModelMetadata.builder()
+                            .setName(document.name)
+                            .setVersion(document.version)
+                            .setLabels(document.labels)
+                            .setArchitecture(document.architecture)
+                            .setDataset(document.dataset)
+                            .optTestAccuracy(document.testAccuracy);
             if (document.parameterCount != null) {
                 builder.setParameterCount(document.parameterCount);
             }
@@ -116,8 +125,11 @@ final class ModelMetadataJson {
                 builder.setInput(toInput(document.input));
             }
             if (document.signature != null) {
-                builder.setSignature(SignatureSpec.of(document.signature.name, document.signature.inputName,
-                        document.signature.outputName));
+                builder.setSignature(
+                        SignatureSpec.of(
+                                document.signature.name,
+                                document.signature.inputName,
+                                document.signature.outputName));
             }
             if (document.createdAt != null) {
                 builder.setCreatedAt(parseInstant(document.createdAt));
@@ -155,8 +167,11 @@ final class ModelMetadataJson {
         try {
             return Instant.parse(text);
         } catch (DateTimeParseException e) {
-            throw new IllegalArgumentException("createdAt '" + text
-                    + "' is not an ISO-8601 UTC instant such as 2025-01-31T12:00:00Z", e);
+            throw new IllegalArgumentException(
+                    "createdAt '"
+                            + text
+                            + "' is not an ISO-8601 UTC instant such as 2025-01-31T12:00:00Z",
+                    e);
         }
     }
 }

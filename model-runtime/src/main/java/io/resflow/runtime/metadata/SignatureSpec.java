@@ -7,7 +7,8 @@ import java.util.Objects;
 
 /**
  * Which signature of the SavedModel to call and the names of its input and output in that signature
- * (the keys of the SignatureDef's inputs and outputs, e.g. "input" and "probabilities", not graph node names).
+ * (the keys of the SignatureDef's inputs and outputs, e.g. "input" and "probabilities", not graph
+ * node names).
  *
  * <pre>{@code
  * SignatureSpec signature = SignatureSpec.servingDefault("input", "probabilities");
@@ -38,7 +39,10 @@ public final class SignatureSpec implements Serializable {
         requireText(problems, "signature.inputName", inputName);
         requireText(problems, "signature.outputName", outputName);
         if (problems.isEmpty() && inputName.equals(outputName)) {
-            problems.add("signature.inputName and signature.outputName are both '" + inputName + "'; they must differ");
+            problems.add(
+                    "signature.inputName and signature.outputName are both '"
+                            + inputName
+                            + "'; they must differ");
         }
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException(String.join("; ", problems));
@@ -63,19 +67,26 @@ public final class SignatureSpec implements Serializable {
         return name;
     }
 
-    /** The input's key in the signature; it takes a float32 batch shaped as {@link InputSpec} says. */
+    /**
+     * The input's key in the signature; it takes a float32 batch shaped as {@link InputSpec} says.
+     */
     public String inputName() {
         return inputName;
     }
 
-    /** The output's key in the signature: float32 probabilities [n, classes], softmax applied in the graph. */
+    /**
+     * The output's key in the signature: float32 probabilities [n, classes], softmax applied in the
+     * graph.
+     */
     public String outputName() {
         return outputName;
     }
 
     @Override
     public boolean equals(Object other) {
-        return other instanceof SignatureSpec that && name.equals(that.name) && inputName.equals(that.inputName)
+        return other instanceof SignatureSpec that
+                && name.equals(that.name)
+                && inputName.equals(that.inputName)
                 && outputName.equals(that.outputName);
     }
 

@@ -11,5 +11,4 @@ import java.time.Duration;
  * @param bytes how many bytes were written (0 when nothing was extracted)
  * @param duration how long the extraction took, including waiting for another process
  */
-public record Extraction(Path directory, boolean extracted, long bytes, Duration duration) {
-}
+public record Extraction(Path directory, boolean extracted, long bytes, Duration duration) {}

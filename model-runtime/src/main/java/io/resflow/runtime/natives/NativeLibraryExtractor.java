@@ -2,10 +2,6 @@ package io.resflow.runtime.natives;
 
 import ai.djl.util.Utils;
 import io.resflow.runtime.files.SharedFolders;
-
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -27,15 +23,18 @@ import java.util.Objects;
 import java.util.TreeMap;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Copies the files below one folder of a jar (for example {@code native/lib/}) into a folder on disk, once.
+ * Copies the files below one folder of a jar (for example {@code native/lib/}) into a folder on
+ * disk, once.
  *
- * <p>The copy is written to a temporary sibling folder and renamed into place only when every file is
- * there, with a marker file listing each file and its size. A folder without a valid marker (a crash
- * mid-extraction, a file deleted since) is never trusted: it is removed and extracted again. Threads of
- * one JVM and separate processes sharing the folder take turns through a lock file next to it, so two
- * JVMs starting together extract once.
+ * <p>The copy is written to a temporary sibling folder and renamed into place only when every file
+ * is there, with a marker file listing each file and its size. A folder without a valid marker (a
+ * crash mid-extraction, a file deleted since) is never trusted: it is removed and extracted again.
+ * Threads of one JVM and separate processes sharing the folder take turns through a lock file next
+ * to it, so two JVMs starting together extract once.
  *
  * <pre>{@code
  * Extraction result = new NativeLibraryExtractor(jar, "native/lib/").extractTo(cacheDir);
@@ -49,7 +48,8 @@ public final class NativeLibraryExtractor {
 
     private static final Logger LOG = LoggerFactory.getLogger(NativeLibraryExtractor.class);
     private static final int BUFFER_SIZE = 1 << 20;
-    // A FileLock belongs to the whole JVM: a second thread asking for it gets an exception instead of
+    // A FileLock belongs to the whole JVM: a second thread asking for it gets an exception instead
+    // of
     // waiting, so threads of this JVM queue here first.
     private static final Object JVM_LOCK = new Object();
 
@@ -65,7 +65,9 @@ public final class NativeLibraryExtractor {
         Objects.requireNonNull(entryPrefix, "entryPrefix");
         if (!entryPrefix.endsWith("/") || entryPrefix.startsWith("/")) {
             throw new IllegalArgumentException(
-                    "entryPrefix must be a folder inside the jar such as 'native/lib/', got '" + entryPrefix + "'");
+                    "entryPrefix must be a folder inside the jar such as 'native/lib/', got '"
+                            + entryPrefix
+                            + "'");
         }
         this.entryPrefix = entryPrefix;
     }
@@ -75,8 +77,8 @@ public final class NativeLibraryExtractor {
     }
 
     /**
-     * Makes {@code targetDir} hold exactly the files below the entry prefix, extracting only when it does
-     * not already (see the class comment).
+     * Makes {@code targetDir} hold exactly the files below the entry prefix, extracting only when
+     * it does not already (see the class comment).
      *
      * @throws IOException when the jar cannot be read, has no files below the prefix, or the folder
      *     cannot be written
@@ -87,30 +89,44 @@ public final class NativeLibraryExtractor {
         Instant start = Instant.now();
         Map<String, Long> expected = listFiles();
         if (isComplete(target, expected)) {
-            LOG.debug("{} is already complete (marker {} matches {})", target, MARKER_FILE, jarFile);
+            LOG.debug(
+                    "{} is already complete (marker {} matches {})", target, MARKER_FILE, jarFile);
             return new Extraction(target, false, 0, Duration.between(start, Instant.now()));
         }
         Path parent = target.getParent();
         Files.createDirectories(parent);
         synchronized (JVM_LOCK) {
             Path lockFile = parent.resolve(target.getFileName() + ".lock");
-            try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            try (FileChannel channel =
+                            FileChannel.open(
+                                    lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
                     FileLock lock = lockOrWait(channel, lockFile)) {
                 if (isComplete(target, expected)) {
-                    LOG.info("{} was completed by another thread or process while this one waited; using it", target);
+                    LOG.info(
+                            "{} was completed by another thread or process while this one waited;"
+                                    + " using it",
+                            target);
                     return new Extraction(target, false, 0, Duration.between(start, Instant.now()));
                 }
                 removeLeftovers(target);
                 long bytes = extractLocked(target, expected);
                 Duration took = Duration.between(start, Instant.now());
-                LOG.info("Extracted {} files ({} MB) from {} to {} in {} s", expected.size(), bytes >> 20,
-                        jarFile, target, String.format("%.1f", took.toMillis() / 1000.0));
+                LOG.info(
+                        "Extracted {} files ({} MB) from {} to {} in {} s",
+                        expected.size(),
+                        bytes >> 20,
+                        jarFile,
+                        target,
+                        String.format("%.1f", took.toMillis() / 1000.0));
                 return new Extraction(target, true, bytes, took);
             }
         }
     }
 
-    /** True when {@code targetDir} holds every file below the entry prefix with its size, and the marker. */
+    /**
+     * True when {@code targetDir} holds every file below the entry prefix with its size, and the
+     * marker.
+     */
     public boolean isComplete(Path targetDir) throws IOException {
         return isComplete(targetDir.toAbsolutePath().normalize(), listFiles());
     }
@@ -124,7 +140,10 @@ public final class NativeLibraryExtractor {
         return channel.lock();
     }
 
-    /** Relative file name to uncompressed size (-1 when the jar does not say), for the entries to copy. */
+    /**
+     * Relative file name to uncompressed size (-1 when the jar does not say), for the entries to
+     * copy.
+     */
     private Map<String, Long> listFiles() throws IOException {
         Map<String, Long> files = new TreeMap<>();
         try (ZipFile zip = openJar()) {
@@ -137,20 +156,25 @@ public final class NativeLibraryExtractor {
             }
         }
         if (files.isEmpty()) {
-            throw new IOException(jarFile + " has no files below '" + entryPrefix + "'; is it the right jar?");
+            throw new IOException(
+                    jarFile + " has no files below '" + entryPrefix + "'; is it the right jar?");
         }
         return files;
     }
 
     private ZipFile openJar() throws IOException {
         if (!Files.isRegularFile(jarFile)) {
-            throw new NoSuchFileException(jarFile.toString(), null, "the jar to extract native libraries from is missing");
+            throw new NoSuchFileException(
+                    jarFile.toString(),
+                    null,
+                    "the jar to extract native libraries from is missing");
         }
         return new ZipFile(jarFile.toFile());
     }
 
     private boolean isWanted(ZipEntry entry) {
-        return !entry.isDirectory() && entry.getName().startsWith(entryPrefix)
+        return !entry.isDirectory()
+                && entry.getName().startsWith(entryPrefix)
                 && entry.getName().length() > entryPrefix.length();
     }
 
@@ -166,7 +190,8 @@ public final class NativeLibraryExtractor {
         for (Map.Entry<String, Long> file : recorded.entrySet()) {
             Path path = target.resolve(file.getKey());
             long expectedSize = expected.get(file.getKey());
-            if (!Files.isRegularFile(path) || Files.size(path) != file.getValue()
+            if (!Files.isRegularFile(path)
+                    || Files.size(path) != file.getValue()
                     || (expectedSize >= 0 && expectedSize != file.getValue())) {
                 return false;
             }
@@ -198,18 +223,23 @@ public final class NativeLibraryExtractor {
 
     private static void removeLeftovers(Path target) throws IOException {
         String tempPrefix = tempPrefix(target);
-        try (DirectoryStream<Path> siblings = Files.newDirectoryStream(target.getParent(), tempPrefix + "*")) {
+        try (DirectoryStream<Path> siblings =
+                Files.newDirectoryStream(target.getParent(), tempPrefix + "*")) {
             for (Path stale : siblings) {
                 LOG.info("Removing {}, left by an extraction that did not finish", stale);
                 Utils.deleteQuietly(stale);
             }
         }
         if (Files.exists(target)) {
-            LOG.warn("{} exists but has no valid {} marker (an extraction was interrupted, or files changed "
-                    + "since); extracting it again", target, MARKER_FILE);
+            LOG.warn(
+                    "{} exists but has no valid {} marker (an extraction was interrupted, or files"
+                            + " changed since); extracting it again",
+                    target,
+                    MARKER_FILE);
             Utils.deleteQuietly(target);
             if (Files.exists(target)) {
-                throw new IOException("Could not remove the incomplete folder " + target + "; delete it by hand");
+                throw new IOException(
+                        "Could not remove the incomplete folder " + target + "; delete it by hand");
             }
         }
     }
@@ -223,9 +253,15 @@ public final class NativeLibraryExtractor {
         try {
             // A cache folder shared through RESFLOW_CACHE_DIR must not stay private to its owner.
             SharedFolders.openToOtherUsers(temp);
-            Progress progress = new Progress(expected.values().stream().mapToLong(size -> Math.max(size, 0)).sum());
-            LOG.info("Extracting {} files ({} MB) from {} to {} ...", expected.size(), progress.total >> 20,
-                    jarFile, target);
+            Progress progress =
+                    new Progress(
+                            expected.values().stream().mapToLong(size -> Math.max(size, 0)).sum());
+            LOG.info(
+                    "Extracting {} files ({} MB) from {} to {} ...",
+                    expected.size(),
+                    progress.total >> 20,
+                    jarFile,
+                    target);
             Map<String, Long> written = new TreeMap<>();
             try (ZipFile zip = openJar()) {
                 Enumeration<? extends ZipEntry> entries = zip.entries();
@@ -251,17 +287,24 @@ public final class NativeLibraryExtractor {
     private Path resolveInside(Path folder, String name) throws IOException {
         Path path = folder.resolve(name).normalize();
         if (!path.startsWith(folder)) {
-            throw new IOException(jarFile + ": entry '" + entryPrefix + name + "' points outside the target folder");
+            throw new IOException(
+                    jarFile
+                            + ": entry '"
+                            + entryPrefix
+                            + name
+                            + "' points outside the target folder");
         }
         return path;
     }
 
     // A copy loop of our own (not Files.copy) so the progress of a 1 GB extraction can be logged.
-    private static long copy(ZipFile zip, ZipEntry entry, Path destination, Progress progress) throws IOException {
+    private static long copy(ZipFile zip, ZipEntry entry, Path destination, Progress progress)
+            throws IOException {
         Files.createDirectories(destination.getParent());
         long count = 0;
         byte[] buffer = new byte[BUFFER_SIZE];
-        try (InputStream in = zip.getInputStream(entry); OutputStream out = Files.newOutputStream(destination)) {
+        try (InputStream in = zip.getInputStream(entry);
+                OutputStream out = Files.newOutputStream(destination)) {
             int read;
             while ((read = in.read(buffer)) >= 0) {
                 out.write(buffer, 0, read);
@@ -273,10 +316,17 @@ public final class NativeLibraryExtractor {
     }
 
     private void writeMarker(Path folder, Map<String, Long> written) throws IOException {
-        StringBuilder text = new StringBuilder()
-                .append("# Extraction finished; without this file the folder is extracted again.\n")
-                .append("# source: ").append(jarFile).append('\n')
-                .append("# finished: ").append(Instant.now()).append('\n');
+        StringBuilder text =
+                new StringBuilder()
+                        .append(
+                                "# Extraction finished; without this file the folder is extracted"
+                                        + " again.\n")
+                        .append("# source: ")
+                        .append(jarFile)
+                        .append('\n')
+                        .append("# finished: ")
+                        .append(Instant.now())
+                        .append('\n');
         written.forEach((name, size) -> text.append(size).append('\t').append(name).append('\n'));
         Files.writeString(folder.resolve(MARKER_FILE), text, StandardCharsets.UTF_8);
     }

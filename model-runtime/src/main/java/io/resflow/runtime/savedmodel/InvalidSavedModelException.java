@@ -4,8 +4,8 @@ import java.io.IOException;
 import java.nio.file.Path;
 
 /**
- * A SavedModel folder is missing, incomplete, or does not fit its metadata; the message names the folder
- * and the problem.
+ * A SavedModel folder is missing, incomplete, or does not fit its metadata; the message names the
+ * folder and the problem.
  */
 public class InvalidSavedModelException extends IOException {
 

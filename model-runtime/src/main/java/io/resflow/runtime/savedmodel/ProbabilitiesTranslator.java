@@ -5,21 +5,21 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.translate.NoBatchifyTranslator;
 import ai.djl.translate.TranslatorContext;
-
 import io.resflow.runtime.metadata.InputSpec;
 import io.resflow.runtime.metadata.ModelMetadata;
-
 import java.util.Arrays;
 
 /**
- * Feeds an NCHW batch to the signature's input and reads the probabilities output back as one row per
- * image. Stateless, so one instance serves every predictor.
+ * Feeds an NCHW batch to the signature's input and reads the probabilities output back as one row
+ * per image. Stateless, so one instance serves every predictor.
  */
-final class ProbabilitiesTranslator implements NoBatchifyTranslator<ProbabilitiesTranslator.Batch, float[][]> {
+final class ProbabilitiesTranslator
+        implements NoBatchifyTranslator<ProbabilitiesTranslator.Batch, float[][]> {
 
-    /** {@code count} images, {@code values} laid out NCHW and already multiplied by the pixel scale. */
-    record Batch(float[] values, int count) {
-    }
+    /**
+     * {@code count} images, {@code values} laid out NCHW and already multiplied by the pixel scale.
+     */
+    record Batch(float[] values, int count) {}
 
     private final InputSpec input;
     private final String inputName;
@@ -35,8 +35,15 @@ final class ProbabilitiesTranslator implements NoBatchifyTranslator<Probabilitie
 
     @Override
     public NDList processInput(TranslatorContext ctx, Batch batch) {
-        NDArray array = ctx.getNDManager().create(batch.values(),
-                new Shape(batch.count(), input.channels(), input.height(), input.width()));
+        NDArray array =
+                ctx.getNDManager()
+                        .create(
+                                batch.values(),
+                                new Shape(
+                                        batch.count(),
+                                        input.channels(),
+                                        input.height(),
+                                        input.width()));
         // DJL matches inputs to the signature by name when given one.
         array.setName(inputName);
         return new NDList(array);
@@ -46,13 +53,22 @@ final class ProbabilitiesTranslator implements NoBatchifyTranslator<Probabilitie
     public float[][] processOutput(TranslatorContext ctx, NDList outputs) {
         NDArray probabilities = outputs.get(outputName);
         if (probabilities == null) {
-            throw new IllegalStateException("The model returned no output '" + outputName + "'; it returned "
-                    + outputs.stream().map(NDArray::getName).toList());
+            throw new IllegalStateException(
+                    "The model returned no output '"
+                            + outputName
+                            + "'; it returned "
+                            + outputs.stream().map(NDArray::getName).toList());
         }
         long[] shape = probabilities.getShape().getShape();
         if (shape.length != 2 || shape[1] != classes) {
-            throw new IllegalStateException("Output '" + outputName + "' has shape " + Arrays.toString(shape)
-                    + ", expected [batch, " + classes + "]");
+            throw new IllegalStateException(
+                    "Output '"
+                            + outputName
+                            + "' has shape "
+                            + Arrays.toString(shape)
+                            + ", expected [batch, "
+                            + classes
+                            + "]");
         }
         float[] flat = probabilities.toFloatArray();
         float[][] rows = new float[(int) shape[0]][];

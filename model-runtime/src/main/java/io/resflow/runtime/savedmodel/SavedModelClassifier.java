@@ -7,15 +7,9 @@ import ai.djl.engine.Engine;
 import ai.djl.inference.Predictor;
 import ai.djl.tensorflow.engine.javacpp.JavacppUtils;
 import ai.djl.translate.TranslateException;
-
 import io.resflow.runtime.metadata.InputSpec;
 import io.resflow.runtime.metadata.ModelMetadata;
 import io.resflow.runtime.tensorflow.TensorFlowRuntime;
-
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import org.tensorflow.proto.ConfigProto;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,10 +20,13 @@ import java.util.Objects;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.tensorflow.proto.ConfigProto;
 
 /**
- * A ResFlow image classifier loaded from a TensorFlow SavedModel folder (with its {@link ModelMetadata}) through
- * DJL's TensorFlow engine, never touching the network.
+ * A ResFlow image classifier loaded from a TensorFlow SavedModel folder (with its {@link
+ * ModelMetadata}) through DJL's TensorFlow engine, never touching the network.
  *
  * <pre>{@code
  * try (SavedModelClassifier classifier = SavedModelClassifier.open(savedModelDir, Device.cpu())) {
@@ -38,10 +35,11 @@ import java.util.stream.Stream;
  * }
  * }</pre>
  *
- * <p><b>Threads:</b> one instance is meant to be shared by every thread of a JVM that uses the same device.
- * {@link #predict} may be called from any number of threads at once: each call uses its own DJL
- * {@link Predictor} (cheap to create) over the one loaded TensorFlow session, which runs concurrent calls
- * safely. {@link #close()} waits for calls in progress, and later calls fail with {@link IllegalStateException}.
+ * <p><b>Threads:</b> one instance is meant to be shared by every thread of a JVM that uses the same
+ * device. {@link #predict} may be called from any number of threads at once: each call uses its own
+ * DJL {@link Predictor} (cheap to create) over the one loaded TensorFlow session, which runs
+ * concurrent calls safely. {@link #close()} waits for calls in progress, and later calls fail with
+ * {@link IllegalStateException}.
  */
 public final class SavedModelClassifier implements AutoCloseable {
 
@@ -53,11 +51,13 @@ public final class SavedModelClassifier implements AutoCloseable {
     private final Device device;
     private final Model model;
     private final ProbabilitiesTranslator translator;
-    // Read lock: a prediction in progress. Write lock: closing, so native memory is never freed under a prediction.
+    // Read lock: a prediction in progress. Write lock: closing, so native memory is never freed
+    // under a prediction.
     private final ReadWriteLock lifecycle = new ReentrantReadWriteLock();
     private boolean closed; // guarded by lifecycle
 
-    private SavedModelClassifier(Path directory, ModelMetadata metadata, Device device, Model model) {
+    private SavedModelClassifier(
+            Path directory, ModelMetadata metadata, Device device, Model model) {
         this.directory = directory;
         this.metadata = metadata;
         this.device = device;
@@ -66,25 +66,31 @@ public final class SavedModelClassifier implements AutoCloseable {
     }
 
     /**
-     * Checks the folder and its metadata, prepares TensorFlow ({@link TensorFlowRuntime#engine()}), checks that
-     * the signature fits the metadata, and loads the model onto {@code device}.
+     * Checks the folder and its metadata, prepares TensorFlow ({@link TensorFlowRuntime#engine()}),
+     * checks that the signature fits the metadata, and loads the model onto {@code device}.
      *
      * @param savedModelDir a SavedModel folder: {@code saved_model.pb}, {@code variables/}, and
      *     {@value ModelMetadata#RELATIVE_PATH}
-     * @param device {@code Device.cpu()} or an existing {@code Device.gpu(i)}; see {@link io.resflow.runtime.device.Devices}
-     * @throws InvalidSavedModelException the folder is missing, has no saved_model.pb, or its signature does not
-     *     fit the metadata, or TensorFlow cannot load it
-     * @throws io.resflow.runtime.metadata.ModelMetadataException the metadata file is missing or wrong
-     * @throws io.resflow.runtime.tensorflow.TensorFlowUnavailableException TensorFlow cannot run here
+     * @param device {@code Device.cpu()} or an existing {@code Device.gpu(i)}; see {@link
+     *     io.resflow.runtime.device.Devices}
+     * @throws InvalidSavedModelException the folder is missing, has no saved_model.pb, or its
+     *     signature does not fit the metadata, or TensorFlow cannot load it
+     * @throws io.resflow.runtime.metadata.ModelMetadataException the metadata file is missing or
+     *     wrong
+     * @throws io.resflow.runtime.tensorflow.TensorFlowUnavailableException TensorFlow cannot run
+     *     here
      * @throws IllegalArgumentException the device does not exist on this machine
      */
     public static SavedModelClassifier open(Path savedModelDir, Device device) throws IOException {
         return open(savedModelDir, device, SessionThreads.tensorFlowDefaults());
     }
 
-    /** Like {@link #open(Path, Device)}, with TensorFlow's CPU threads set up as {@code threads} says. */
-    public static SavedModelClassifier open(Path savedModelDir, Device device, SessionThreads threads)
-            throws IOException {
+    /**
+     * Like {@link #open(Path, Device)}, with TensorFlow's CPU threads set up as {@code threads}
+     * says.
+     */
+    public static SavedModelClassifier open(
+            Path savedModelDir, Device device, SessionThreads threads) throws IOException {
         Objects.requireNonNull(savedModelDir, "savedModelDir");
         Objects.requireNonNull(device, "device");
         Objects.requireNonNull(threads, "threads");
@@ -93,21 +99,32 @@ public final class SavedModelClassifier implements AutoCloseable {
         ModelMetadata metadata = ModelMetadata.read(directory);
 
         Engine engine = TensorFlowRuntime.engine();
-        // Asked once: DJL logs a warning on every call when a CUDA runtime is installed without a driver.
+        // Asked once: DJL logs a warning on every call when a CUDA runtime is installed without a
+        // driver.
         int gpuCount = engine.getGpuCount();
         checkDevice(engine, gpuCount, device);
         SignatureCheck.check(directory, metadata);
 
         long start = System.nanoTime();
-        // Not try-with-resources: on success the classifier owns the model and closes it in close().
+        // Not try-with-resources: on success the classifier owns the model and closes it in
+        // close().
         Model model = Model.newInstance(metadata.name(), device, engine.getEngineName());
         try {
-            model.load(directory, SignatureCheck.SAVED_MODEL_FILE, loadOptions(gpuCount, device, metadata, threads));
+            model.load(
+                    directory,
+                    SignatureCheck.SAVED_MODEL_FILE,
+                    loadOptions(gpuCount, device, metadata, threads));
         } catch (MalformedModelException | IOException | RuntimeException e) {
             model.close();
-            throw new InvalidSavedModelException(directory, "TensorFlow could not load the SavedModel: " + e, e);
+            throw new InvalidSavedModelException(
+                    directory, "TensorFlow could not load the SavedModel: " + e, e);
         }
-        LOG.info("Loaded model {} from {} on {} ({}) in {} ms", metadata, directory, device, threads,
+        LOG.info(
+                "Loaded model {} from {} on {} ({}) in {} ms",
+                metadata,
+                directory,
+                device,
+                threads,
                 (System.nanoTime() - start) / 1_000_000);
         return new SavedModelClassifier(directory, metadata, device, model);
     }
@@ -127,8 +144,15 @@ public final class SavedModelClassifier implements AutoCloseable {
         InputSpec input = metadata.input();
         int perImage = input.valuesPerImage();
         if (nchw.length == 0 || nchw.length % perImage != 0) {
-            throw new IllegalArgumentException("Input has " + nchw.length + " values, which is not a whole number of "
-                    + input.describeShape() + " images (" + perImage + " values each) for model " + metadata.name());
+            throw new IllegalArgumentException(
+                    "Input has "
+                            + nchw.length
+                            + " values, which is not a whole number of "
+                            + input.describeShape()
+                            + " images ("
+                            + perImage
+                            + " values each) for model "
+                            + metadata.name());
         }
         return predict(nchw, nchw.length / perImage);
     }
@@ -147,20 +171,46 @@ public final class SavedModelClassifier implements AutoCloseable {
         }
         long expected = (long) imageCount * input.valuesPerImage();
         if (nchw.length != expected) {
-            throw new IllegalArgumentException("Input has " + nchw.length + " values; " + imageCount + " image(s) of "
-                    + input.describeShape() + " need " + imageCount + " x " + input.channels() + " x "
-                    + input.height() + " x " + input.width() + " = " + expected + " for model " + metadata.name());
+            throw new IllegalArgumentException(
+                    "Input has "
+                            + nchw.length
+                            + " values; "
+                            + imageCount
+                            + " image(s) of "
+                            + input.describeShape()
+                            + " need "
+                            + imageCount
+                            + " x "
+                            + input.channels()
+                            + " x "
+                            + input.height()
+                            + " x "
+                            + input.width()
+                            + " = "
+                            + expected
+                            + " for model "
+                            + metadata.name());
         }
         lifecycle.readLock().lock();
         try {
             if (closed) {
-                throw new IllegalStateException("Model " + metadata.name() + " from " + directory + " is closed");
+                throw new IllegalStateException(
+                        "Model " + metadata.name() + " from " + directory + " is closed");
             }
-            try (Predictor<ProbabilitiesTranslator.Batch, float[][]> predictor = model.newPredictor(translator)) {
+            try (Predictor<ProbabilitiesTranslator.Batch, float[][]> predictor =
+                    model.newPredictor(translator)) {
                 return predictor.predict(new ProbabilitiesTranslator.Batch(nchw, imageCount));
             } catch (TranslateException | RuntimeException e) {
-                throw new PredictionException("Predicting " + imageCount + " image(s) with model " + metadata.name()
-                        + " on " + device + " failed: " + e.getMessage(), e);
+                throw new PredictionException(
+                        "Predicting "
+                                + imageCount
+                                + " image(s) with model "
+                                + metadata.name()
+                                + " on "
+                                + device
+                                + " failed: "
+                                + e.getMessage(),
+                        e);
             }
         } finally {
             lifecycle.readLock().unlock();
@@ -205,12 +255,19 @@ public final class SavedModelClassifier implements AutoCloseable {
             throw new InvalidSavedModelException(directory, "the SavedModel folder does not exist");
         }
         if (!Files.isDirectory(directory)) {
-            throw new InvalidSavedModelException(directory,
-                    "is a file, not a SavedModel folder (a folder holding " + SignatureCheck.SAVED_MODEL_FILE + ")");
+            throw new InvalidSavedModelException(
+                    directory,
+                    "is a file, not a SavedModel folder (a folder holding "
+                            + SignatureCheck.SAVED_MODEL_FILE
+                            + ")");
         }
         if (!Files.isRegularFile(directory.resolve(SignatureCheck.SAVED_MODEL_FILE))) {
-            throw new InvalidSavedModelException(directory, "has no " + SignatureCheck.SAVED_MODEL_FILE
-                    + ", so it is not a TensorFlow SavedModel folder; it holds " + listFiles(directory));
+            throw new InvalidSavedModelException(
+                    directory,
+                    "has no "
+                            + SignatureCheck.SAVED_MODEL_FILE
+                            + ", so it is not a TensorFlow SavedModel folder; it holds "
+                            + listFiles(directory));
         }
     }
 
@@ -220,8 +277,12 @@ public final class SavedModelClassifier implements AutoCloseable {
             if (names.isEmpty()) {
                 return "nothing";
             }
-            return names.size() <= LISTED_FILES ? names.toString()
-                    : names.subList(0, LISTED_FILES) + " and " + (names.size() - LISTED_FILES) + " more";
+            return names.size() <= LISTED_FILES
+                    ? names.toString()
+                    : names.subList(0, LISTED_FILES)
+                            + " and "
+                            + (names.size() - LISTED_FILES)
+                            + " more";
         } catch (IOException e) {
             return "files that cannot be listed (" + e + ")";
         }
@@ -230,30 +291,49 @@ public final class SavedModelClassifier implements AutoCloseable {
     private static void checkDevice(Engine engine, int gpus, Device device) {
         if (device.isGpu()) {
             if (device.getDeviceId() >= gpus) {
-                throw new IllegalArgumentException("Device " + device + " does not exist: " + engine.getEngineName()
-                        + " sees " + gpus + " GPU(s). Use Device.cpu(), or Devices.forSlot(...) to pick one that exists.");
+                throw new IllegalArgumentException(
+                        "Device "
+                                + device
+                                + " does not exist: "
+                                + engine.getEngineName()
+                                + " sees "
+                                + gpus
+                                + " GPU(s). Use Device.cpu(), or Devices.forSlot(...) to pick one"
+                                + " that exists.");
             }
         } else if (!Device.Type.CPU.equals(device.getDeviceType())) {
-            throw new IllegalArgumentException("Device " + device + " is neither a CPU nor a GPU; "
-                    + engine.getEngineName() + " runs on cpu() or gpu(i)");
+            throw new IllegalArgumentException(
+                    "Device "
+                            + device
+                            + " is neither a CPU nor a GPU; "
+                            + engine.getEngineName()
+                            + " runs on cpu() or gpu(i)");
         }
     }
 
-    private static Map<String, Object> loadOptions(int gpuCount, Device device, ModelMetadata metadata,
-            SessionThreads threads) {
+    private static Map<String, Object> loadOptions(
+            int gpuCount, Device device, ModelMetadata metadata, SessionThreads threads) {
         Map<String, Object> options = new HashMap<>();
         options.put("Tags", SignatureCheck.SERVE_TAG);
         options.put("SignatureDefKey", metadata.signature().name());
         ConfigProto config = threads.applyTo(JavacppUtils.getSessionConfig());
         if (!device.isGpu() && gpuCount > 0) {
-            // DJL's default session config exposes every GPU, and TensorFlow would place the graph on GPU:0
-            // even though the caller asked for the CPU; hiding the GPUs from this session keeps it on the CPU.
+            // DJL's default session config exposes every GPU, and TensorFlow would place the graph
+            // on GPU:0
+            // even though the caller asked for the CPU; hiding the GPUs from this session keeps it
+            // on the CPU.
             config = config.toBuilder().putDeviceCount("GPU", 0).build();
-            LOG.info("GPUs are present but {} was asked for: hiding GPUs from this model's TensorFlow session", device);
+            LOG.info(
+                    "GPUs are present but {} was asked for: hiding GPUs from this model's"
+                            + " TensorFlow session",
+                    device);
         } else if (device.isGpu() && device.getDeviceId() > 0) {
-            LOG.warn("{} was asked for, but DJL's TensorFlow engine lets TensorFlow place the graph itself (normally "
-                    + "on GPU:0); only input tensors go to {}. To spread work over GPUs, run one process per GPU "
-                    + "with CUDA_VISIBLE_DEVICES.", device, device);
+            LOG.warn(
+                    "{} was asked for, but DJL's TensorFlow engine lets TensorFlow place the graph"
+                        + " itself (normally on GPU:0); only input tensors go to {}. To spread work"
+                        + " over GPUs, run one process per GPU with CUDA_VISIBLE_DEVICES.",
+                    device,
+                    device);
         }
         options.put("ConfigProto", config);
         return options;

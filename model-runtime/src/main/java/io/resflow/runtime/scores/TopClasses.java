@@ -2,8 +2,8 @@ package io.resflow.runtime.scores;
 
 /**
  * The highest-scoring classes of one row of class scores (probabilities or logits). Ties go to the
- * lower class index, so every caller (the pipeline's labels, the parity gate, evaluation, the
- * tests that compare them) picks the same class for the same row.
+ * lower class index, so every caller (the pipeline's labels, the parity gate, evaluation, the tests
+ * that compare them) picks the same class for the same row.
  */
 public final class TopClasses {
 
@@ -31,7 +31,8 @@ public final class TopClasses {
      */
     public static int[] topIndices(float[] scores, int k) {
         if (k < 1 || k > scores.length) {
-            throw new IllegalArgumentException("k must be between 1 and " + scores.length + ", was " + k);
+            throw new IllegalArgumentException(
+                    "k must be between 1 and " + scores.length + ", was " + k);
         }
         int[] top = new int[k];
         boolean[] taken = new boolean[scores.length];

@@ -1,16 +1,16 @@
 package io.resflow.runtime.tensorflow;
 
 import ai.djl.engine.Engine;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one way into TensorFlow in ResFlow: prepares the native libraries, then starts DJL's TensorFlow engine.
+ * The one way into TensorFlow in ResFlow: prepares the native libraries, then starts DJL's
+ * TensorFlow engine.
  *
- * <p>Call {@link #engine()} before touching any {@code org.tensorflow.*} class (TensorFlow's Java API, e.g.
- * to build a graph): those classes load the native libraries through JavaCPP on first use and only find them
- * when DJL's engine has set them up.
+ * <p>Call {@link #engine()} before touching any {@code org.tensorflow.*} class (TensorFlow's Java
+ * API, e.g. to build a graph): those classes load the native libraries through JavaCPP on first use
+ * and only find them when DJL's engine has set them up.
  *
  * <pre>{@code
  * Engine tensorflow = TensorFlowRuntime.engine();
@@ -25,15 +25,14 @@ public final class TensorFlowRuntime {
     private static final Logger LOG = LoggerFactory.getLogger(TensorFlowRuntime.class);
     private static volatile Engine engine;
 
-    private TensorFlowRuntime() {
-    }
+    private TensorFlowRuntime() {}
 
     /**
-     * Prepares the native libraries ({@link TensorFlowNativeLibraries#prepare()}), then starts DJL's
-     * TensorFlow engine; later calls return the same engine. Thread-safe.
+     * Prepares the native libraries ({@link TensorFlowNativeLibraries#prepare()}), then starts
+     * DJL's TensorFlow engine; later calls return the same engine. Thread-safe.
      *
-     * @throws TensorFlowUnavailableException when no native libraries are usable or the engine fails to
-     *     start; never downloads anything
+     * @throws TensorFlowUnavailableException when no native libraries are usable or the engine
+     *     fails to start; never downloads anything
      */
     public static Engine engine() {
         Engine started = engine;
@@ -46,12 +45,19 @@ public final class TensorFlowRuntime {
                 long start = System.nanoTime();
                 try {
                     Engine tensorflow = Engine.getEngine(ENGINE_NAME);
-                    LOG.info("TensorFlow {} engine started in {} ms with natives from {}", tensorflow.getVersion(),
-                            (System.nanoTime() - start) / 1_000_000, natives.describe());
+                    LOG.info(
+                            "TensorFlow {} engine started in {} ms with natives from {}",
+                            tensorflow.getVersion(),
+                            (System.nanoTime() - start) / 1_000_000,
+                            natives.describe());
                     engine = tensorflow;
                 } catch (RuntimeException | LinkageError e) {
-                    throw new TensorFlowUnavailableException("DJL's TensorFlow engine did not start with natives "
-                            + natives.describe() + ": " + e, e);
+                    throw new TensorFlowUnavailableException(
+                            "DJL's TensorFlow engine did not start with natives "
+                                    + natives.describe()
+                                    + ": "
+                                    + e,
+                            e);
                 }
             }
             return engine;

@@ -1,8 +1,8 @@
 package io.resflow.runtime.tensorflow;
 
 /**
- * TensorFlow cannot run in this JVM: no usable native libraries were found or the engine failed to start.
- * The message lists what was tried.
+ * TensorFlow cannot run in this JVM: no usable native libraries were found or the engine failed to
+ * start. The message lists what was tried.
  */
 public class TensorFlowUnavailableException extends IllegalStateException {
 

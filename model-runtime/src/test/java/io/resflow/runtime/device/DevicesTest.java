@@ -4,10 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.djl.Device;
-
-import org.junit.jupiter.api.Test;
-
 import java.util.List;
+import org.junit.jupiter.api.Test;
 
 class DevicesTest {
 
@@ -16,7 +14,12 @@ class DevicesTest {
         List<Device> gpus = List.of(Device.gpu(0), Device.gpu(1), Device.gpu(2));
 
         assertThat(List.of(0, 1, 2, 3, 4, 7).stream().map(slot -> Devices.roundRobin(gpus, slot)))
-                .containsExactly(Device.gpu(0), Device.gpu(1), Device.gpu(2), Device.gpu(0), Device.gpu(1),
+                .containsExactly(
+                        Device.gpu(0),
+                        Device.gpu(1),
+                        Device.gpu(2),
+                        Device.gpu(0),
+                        Device.gpu(1),
                         Device.gpu(1));
     }
 
@@ -35,10 +38,12 @@ class DevicesTest {
 
     @Test
     void aRequiredGpuIsRefusedWhenTheEngineSeesNone() {
-        assertThat(Devices.requiredGpu(List.of(Device.gpu(0), Device.gpu(1)), 3, "TensorFlow")).isEqualTo(Device.gpu(1));
+        assertThat(Devices.requiredGpu(List.of(Device.gpu(0), Device.gpu(1)), 3, "TensorFlow"))
+                .isEqualTo(Device.gpu(1));
         assertThatThrownBy(() -> Devices.requiredGpu(List.of(), 0, "TensorFlow"))
                 .isInstanceOf(IllegalStateException.class)
-                .hasMessageContaining("A GPU is required (--device GPU), but the TensorFlow engine sees none")
+                .hasMessageContaining(
+                        "A GPU is required (--device GPU), but the TensorFlow engine sees none")
                 .hasMessageContaining("runtime class");
     }
 

@@ -5,35 +5,50 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class ModelMetadataTest {
 
-    @TempDir
-    Path savedModel;
+    @TempDir Path savedModel;
 
     static InputSpec.Builder fashionInput() {
-        return InputSpec.builder().setHeight(28).setWidth(28).setChannels(1)
-                .setPixelScale(1f / 255).setMean(0.2860f).setStd(0.3530f);
+        return InputSpec.builder()
+                .setHeight(28)
+                .setWidth(28)
+                .setChannels(1)
+                .setPixelScale(1f / 255)
+                .setMean(0.2860f)
+                .setStd(0.3530f);
     }
 
     static ModelMetadata.Builder fashionModel() {
         return ModelMetadata.builder()
-                .setName("fashion-resnet20").setVersion("3")
-                .setLabels(List.of("T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
-                        "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"))
+                .setName("fashion-resnet20")
+                .setVersion("3")
+                .setLabels(
+                        List.of(
+                                "T-shirt/top",
+                                "Trouser",
+                                "Pullover",
+                                "Dress",
+                                "Coat",
+                                "Sandal",
+                                "Shirt",
+                                "Sneaker",
+                                "Bag",
+                                "Ankle boot"))
                 .setInput(fashionInput().build())
                 .setSignature(SignatureSpec.servingDefault("input", "probabilities"))
-                .setArchitecture("resnet-20-v1-basic-B").setParameterCount(272_474)
-                .setDataset("fashion-mnist").optTestAccuracy(0.9213)
+                .setArchitecture("resnet-20-v1-basic-B")
+                .setParameterCount(272_474)
+                .setDataset("fashion-mnist")
+                .optTestAccuracy(0.9213)
                 .setCreatedAt(Instant.parse("2025-01-31T12:00:00Z"));
     }
 
@@ -44,7 +59,8 @@ class ModelMetadataTest {
         metadata.write(savedModel);
         ModelMetadata read = ModelMetadata.read(savedModel);
 
-        assertThat(ModelMetadata.file(savedModel)).isEqualTo(savedModel.resolve("assets/resflow-model.json"));
+        assertThat(ModelMetadata.file(savedModel))
+                .isEqualTo(savedModel.resolve("assets/resflow-model.json"));
         assertThat(read).isEqualTo(metadata);
         assertThat(read.classCount()).isEqualTo(10);
         assertThat(read.input().valuesPerImage()).isEqualTo(784);
@@ -101,7 +117,9 @@ class ModelMetadataTest {
     @Test
     void builderSaysWhatIsWrongAndWhatIsAllowed() {
         assertThatThrownBy(() -> fashionInput().setChannels(3).build())
-                .hasMessageContaining("input.mean has 1 value(s) but input.channels is 3; give one value per channel")
+                .hasMessageContaining(
+                        "input.mean has 1 value(s) but input.channels is 3; give one value per"
+                                + " channel")
                 .hasMessageContaining("input.std has 1 value(s)");
         assertThatThrownBy(() -> fashionInput().optLayout("NHWC").build())
                 .hasMessageContaining("input.layout is 'NHWC'; only 'NCHW' is supported");

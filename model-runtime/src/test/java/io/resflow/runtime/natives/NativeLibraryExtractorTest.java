@@ -3,10 +3,6 @@ package io.resflow.runtime.natives;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -23,11 +19,13 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class NativeLibraryExtractorTest {
 
-    @TempDir
-    Path temp;
+    @TempDir Path temp;
 
     private Path jar;
     private byte[] bigLibrary;
@@ -59,11 +57,16 @@ class NativeLibraryExtractorTest {
         assertThat(target.resolve("libjnifoo.so")).hasContent("jni");
         assertThat(target.resolve("foo.properties")).hasContent("version=1.0");
         assertThat(target.resolve(NativeLibraryExtractor.MARKER_FILE)).isRegularFile();
-        assertThat(list(target)).containsExactlyInAnyOrder(
-                "libfoo.so.2", "libjnifoo.so", "foo.properties", NativeLibraryExtractor.MARKER_FILE);
+        assertThat(list(target))
+                .containsExactlyInAnyOrder(
+                        "libfoo.so.2",
+                        "libjnifoo.so",
+                        "foo.properties",
+                        NativeLibraryExtractor.MARKER_FILE);
         assertThat(list(target.getParent())).containsExactlyInAnyOrder("foo-1.0", "foo-1.0.lock");
         // readable by other users sharing a cache folder, unlike a fresh temporary folder
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(target))).isEqualTo("rwxr-xr-x");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(target)))
+                .isEqualTo("rwxr-xr-x");
     }
 
     @Test
@@ -71,7 +74,8 @@ class NativeLibraryExtractorTest {
         NativeLibraryExtractor extractor = new NativeLibraryExtractor(jar, "native/lib/");
         extractor.extractTo(target);
         FileTime written = Files.getLastModifiedTime(target.resolve("libfoo.so.2"));
-        Files.setLastModifiedTime(target.resolve("libfoo.so.2"), FileTime.fromMillis(written.toMillis() - 60_000));
+        Files.setLastModifiedTime(
+                target.resolve("libfoo.so.2"), FileTime.fromMillis(written.toMillis() - 60_000));
 
         Extraction again = extractor.extractTo(target);
 
@@ -126,10 +130,13 @@ class NativeLibraryExtractorTest {
             CountDownLatch start = new CountDownLatch(1);
             List<Future<Extraction>> results = new ArrayList<>();
             for (int i = 0; i < threads; i++) {
-                results.add(pool.submit(() -> {
-                    start.await();
-                    return new NativeLibraryExtractor(jar, "native/lib/").extractTo(target);
-                }));
+                results.add(
+                        pool.submit(
+                                () -> {
+                                    start.await();
+                                    return new NativeLibraryExtractor(jar, "native/lib/")
+                                            .extractTo(target);
+                                }));
             }
             start.countDown();
             int extracted = 0;
@@ -145,10 +152,15 @@ class NativeLibraryExtractorTest {
 
     @Test
     void aMissingJarOrEmptyPrefixIsAClearError() {
-        assertThatThrownBy(() -> new NativeLibraryExtractor(temp.resolve("missing.jar"), "native/lib/").extractTo(target))
+        assertThatThrownBy(
+                        () ->
+                                new NativeLibraryExtractor(
+                                                temp.resolve("missing.jar"), "native/lib/")
+                                        .extractTo(target))
                 .isInstanceOf(NoSuchFileException.class)
                 .hasMessageContaining("missing.jar");
-        assertThatThrownBy(() -> new NativeLibraryExtractor(jar, "native/nothing/").extractTo(target))
+        assertThatThrownBy(
+                        () -> new NativeLibraryExtractor(jar, "native/nothing/").extractTo(target))
                 .isInstanceOf(IOException.class)
                 .hasMessageContaining("has no files below 'native/nothing/'");
         assertThatThrownBy(() -> new NativeLibraryExtractor(jar, "native/lib"))

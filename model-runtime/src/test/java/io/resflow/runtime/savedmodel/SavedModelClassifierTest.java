@@ -5,21 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import ai.djl.Device;
-
 import io.resflow.runtime.metadata.ModelMetadata;
 import io.resflow.runtime.metadata.ModelMetadataException;
 import io.resflow.runtime.metadata.SignatureSpec;
 import io.resflow.runtime.natives.NativeLibraryExtractor;
 import io.resflow.runtime.tensorflow.NativeLibrarySetup;
 import io.resflow.runtime.tensorflow.TensorFlowRuntime;
-
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,12 +22,17 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Loads a real SavedModel built in the test through the real TensorFlow natives. */
 class SavedModelClassifierTest {
 
-    @TempDir
-    static Path temp;
+    @TempDir static Path temp;
 
     private static Path modelDir;
     private static SavedModelClassifier classifier;
@@ -78,7 +74,8 @@ class SavedModelClassifierTest {
             double[] expected = TinySavedModel.expectedProbabilities(batch, i);
             assertThat(probabilities[i]).hasSize(TinySavedModel.LABELS.size());
             for (int c = 0; c < expected.length; c++) {
-                assertThat((double) probabilities[i][c]).as("image %d class %d", i, c)
+                assertThat((double) probabilities[i][c])
+                        .as("image %d class %d", i, c)
                         .isCloseTo(expected[c], within(1e-6));
             }
         }
@@ -112,14 +109,16 @@ class SavedModelClassifierTest {
             List<Future<Integer>> results = new ArrayList<>();
             for (int t = 0; t < threads; t++) {
                 int index = t;
-                Callable<Integer> worker = () -> {
-                    start.await();
-                    for (int round = 0; round < rounds; round++) {
-                        int which = (index + round) % threads;
-                        assertThat(classifier.predict(batches.get(which))).isDeepEqualTo(expected.get(which));
-                    }
-                    return rounds;
-                };
+                Callable<Integer> worker =
+                        () -> {
+                            start.await();
+                            for (int round = 0; round < rounds; round++) {
+                                int which = (index + round) % threads;
+                                assertThat(classifier.predict(batches.get(which)))
+                                        .isDeepEqualTo(expected.get(which));
+                            }
+                            return rounds;
+                        };
                 results.add(pool.submit(worker));
             }
             start.countDown();
@@ -199,24 +198,34 @@ class SavedModelClassifierTest {
     void signatureThatDoesNotFitTheMetadataIsAClearError() throws IOException {
         Path copy = copyModel("wrong-signature");
         ModelMetadata.builder()
-                .setName("tiny-linear").setVersion("1").setLabels(TinySavedModel.LABELS)
+                .setName("tiny-linear")
+                .setVersion("1")
+                .setLabels(TinySavedModel.LABELS)
                 .setInput(TinySavedModel.metadata().input())
                 .setSignature(SignatureSpec.servingDefault("pixels", "probabilities"))
-                .setArchitecture("x").setParameterCount(1).setDataset("synthetic")
+                .setArchitecture("x")
+                .setParameterCount(1)
+                .setDataset("synthetic")
                 .setCreatedAt(TinySavedModel.metadata().createdAt())
-                .build().write(copy);
+                .build()
+                .write(copy);
         assertThatThrownBy(() -> SavedModelClassifier.open(copy, Device.cpu()))
                 .isInstanceOf(InvalidSavedModelException.class)
                 .hasMessageContaining("has no input 'pixels'")
                 .hasMessageContaining("[input]");
 
-        ModelMetadata fourClasses = ModelMetadata.builder()
-                .setName("tiny-linear").setVersion("1").setLabels(List.of("a", "b", "c", "d"))
-                .setInput(TinySavedModel.metadata().input())
-                .setSignature(TinySavedModel.metadata().signature())
-                .setArchitecture("x").setParameterCount(1).setDataset("synthetic")
-                .setCreatedAt(TinySavedModel.metadata().createdAt())
-                .build();
+        ModelMetadata fourClasses =
+                ModelMetadata.builder()
+                        .setName("tiny-linear")
+                        .setVersion("1")
+                        .setLabels(List.of("a", "b", "c", "d"))
+                        .setInput(TinySavedModel.metadata().input())
+                        .setSignature(TinySavedModel.metadata().signature())
+                        .setArchitecture("x")
+                        .setParameterCount(1)
+                        .setDataset("synthetic")
+                        .setCreatedAt(TinySavedModel.metadata().createdAt())
+                        .build();
         fourClasses.write(copy);
         assertThatThrownBy(() -> SavedModelClassifier.open(copy, Device.cpu()))
                 .isInstanceOf(InvalidSavedModelException.class)

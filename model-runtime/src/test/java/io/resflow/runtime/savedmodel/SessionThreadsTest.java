@@ -14,22 +14,31 @@ import org.tensorflow.proto.GPUOptions;
 
 class SessionThreadsTest {
 
-    @TempDir
-    Path temp;
+    @TempDir Path temp;
 
     @Test
     void setsThreadPoolsAndSpinningAndKeepsTheRestOfTheBaseConfig() {
-        ConfigProto base = ConfigProto.newBuilder().setAllowSoftPlacement(true).setInterOpParallelismThreads(7)
-                .setGpuOptions(GPUOptions.newBuilder().setVisibleDeviceList("0")).build();
+        ConfigProto base =
+                ConfigProto.newBuilder()
+                        .setAllowSoftPlacement(true)
+                        .setInterOpParallelismThreads(7)
+                        .setGpuOptions(GPUOptions.newBuilder().setVisibleDeviceList("0"))
+                        .build();
 
         ConfigProto config = SessionThreads.sharedCpu().withIntraOp(1).applyTo(base);
 
         assertThat(config.getIntraOpParallelismThreads()).isEqualTo(1);
-        assertThat(config.getInterOpParallelismThreads()).as("0 keeps what the base says").isEqualTo(7);
+        assertThat(config.getInterOpParallelismThreads())
+                .as("0 keeps what the base says")
+                .isEqualTo(7);
         assertThat(config.getExperimental().getDisableThreadSpinning()).isTrue();
         assertThat(config.getAllowSoftPlacement()).isTrue();
         assertThat(config.getGpuOptions().getVisibleDeviceList()).isEqualTo("0");
-        assertThat(SessionThreads.tensorFlowDefaults().applyTo(base).getExperimental().getDisableThreadSpinning())
+        assertThat(
+                        SessionThreads.tensorFlowDefaults()
+                                .applyTo(base)
+                                .getExperimental()
+                                .getDisableThreadSpinning())
                 .isFalse();
     }
 
@@ -43,8 +52,11 @@ class SessionThreadsTest {
     void tensorFlowAcceptsTheSettingsAndAnswersTheSame() throws IOException {
         Path model = TinySavedModel.export(temp.resolve("tiny"));
         float[] batch = TinySavedModel.batch(5, 2);
-        try (SavedModelClassifier oneThreadNoSpin = SavedModelClassifier.open(model, Device.cpu(),
-                SessionThreads.sharedCpu().withIntraOp(1).withInterOp(1))) {
+        try (SavedModelClassifier oneThreadNoSpin =
+                SavedModelClassifier.open(
+                        model,
+                        Device.cpu(),
+                        SessionThreads.sharedCpu().withIntraOp(1).withInterOp(1))) {
             float[][] probabilities = oneThreadNoSpin.predict(batch);
             for (int i = 0; i < 5; i++) {
                 double[] expected = TinySavedModel.expectedProbabilities(batch, i);

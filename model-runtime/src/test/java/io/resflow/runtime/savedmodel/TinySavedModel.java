@@ -4,7 +4,10 @@ import io.resflow.runtime.metadata.InputSpec;
 import io.resflow.runtime.metadata.ModelMetadata;
 import io.resflow.runtime.metadata.SignatureSpec;
 import io.resflow.runtime.tensorflow.TensorFlowRuntime;
-
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
 import org.tensorflow.SavedModelBundle;
@@ -16,14 +19,9 @@ import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.types.TFloat32;
 
-import java.io.IOException;
-import java.nio.file.Path;
-import java.time.Instant;
-import java.util.List;
-
 /**
- * A real SavedModel small enough to check by hand: one 4x4 grey channel, normalised with a mean and std
- * inside the graph, a linear layer to 3 classes and a softmax, with fixed weights.
+ * A real SavedModel small enough to check by hand: one 4x4 grey channel, normalised with a mean and
+ * std inside the graph, a linear layer to 3 classes and a softmax, with fixed weights.
  */
 final class TinySavedModel {
 
@@ -37,16 +35,22 @@ final class TinySavedModel {
     static final float[][] WEIGHTS = weights();
     static final float[] BIAS = {0.1f, -0.2f, 0.05f};
 
-    private TinySavedModel() {
-    }
+    private TinySavedModel() {}
 
     static ModelMetadata metadata() {
         return ModelMetadata.builder()
                 .setName("tiny-linear")
                 .setVersion("1")
                 .setLabels(LABELS)
-                .setInput(InputSpec.builder().setHeight(HEIGHT).setWidth(WIDTH).setChannels(CHANNELS)
-                        .setPixelScale(1f / 255).setMean(MEAN).setStd(STD).build())
+                .setInput(
+                        InputSpec.builder()
+                                .setHeight(HEIGHT)
+                                .setWidth(WIDTH)
+                                .setChannels(CHANNELS)
+                                .setPixelScale(1f / 255)
+                                .setMean(MEAN)
+                                .setStd(STD)
+                                .build())
                 .setSignature(SignatureSpec.servingDefault("input", "probabilities"))
                 .setArchitecture("linear-16-3-softmax")
                 .setParameterCount(16 * 3 + 3)
@@ -60,16 +64,26 @@ final class TinySavedModel {
     static Path export(Path directory) throws IOException {
         // TensorFlow's Java API finds its native libraries only once DJL's engine has set them up.
         TensorFlowRuntime.engine();
-        try (Graph graph = new Graph(); Session session = new Session(graph)) {
+        try (Graph graph = new Graph();
+                Session session = new Session(graph)) {
             Ops tf = Ops.create(graph);
-            Placeholder<TFloat32> input = tf.withName("input").placeholder(TFloat32.class,
-                    Placeholder.shape(Shape.of(-1, CHANNELS, HEIGHT, WIDTH)));
-            Operand<TFloat32> normalised = tf.math.div(tf.math.sub(input, tf.constant(MEAN)), tf.constant(STD));
+            Placeholder<TFloat32> input =
+                    tf.withName("input")
+                            .placeholder(
+                                    TFloat32.class,
+                                    Placeholder.shape(Shape.of(-1, CHANNELS, HEIGHT, WIDTH)));
+            Operand<TFloat32> normalised =
+                    tf.math.div(tf.math.sub(input, tf.constant(MEAN)), tf.constant(STD));
             Operand<TFloat32> flat = tf.reshape(normalised, tf.constant(new long[] {-1, PIXELS}));
-            Operand<TFloat32> logits = tf.math.add(tf.linalg.matMul(flat, tf.constant(WEIGHTS)), tf.constant(BIAS));
+            Operand<TFloat32> logits =
+                    tf.math.add(tf.linalg.matMul(flat, tf.constant(WEIGHTS)), tf.constant(BIAS));
             Operand<TFloat32> probabilities = tf.withName("probabilities").nn.softmax(logits);
-            Signature signature = Signature.builder().key(SignatureSpec.SERVING_DEFAULT)
-                    .input("input", input).output("probabilities", probabilities).build();
+            Signature signature =
+                    Signature.builder()
+                            .key(SignatureSpec.SERVING_DEFAULT)
+                            .input("input", input)
+                            .output("probabilities", probabilities)
+                            .build();
             SavedModelBundle.exporter(directory.toString())
                     .withFunction(SessionFunction.create(signature, session))
                     .export();
@@ -105,7 +119,10 @@ final class TinySavedModel {
         return probabilities;
     }
 
-    /** n images of pixel values 0..255 (varying by image and position), multiplied by the pixel scale. */
+    /**
+     * n images of pixel values 0..255 (varying by image and position), multiplied by the pixel
+     * scale.
+     */
     static float[] batch(int images, int seed) {
         float[] values = new float[images * PIXELS];
         for (int i = 0; i < values.length; i++) {

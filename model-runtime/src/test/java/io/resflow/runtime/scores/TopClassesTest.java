@@ -12,7 +12,8 @@ class TopClassesTest {
         assertThat(TopClasses.argMax(new float[] {0.1f, 0.7f, 0.2f})).isEqualTo(1);
         assertThat(TopClasses.argMax(new float[] {-3f, -1f, -1f, -2f})).isEqualTo(1);
         assertThat(TopClasses.argMax(new float[] {5f})).isZero();
-        assertThatThrownBy(() -> TopClasses.argMax(new float[0])).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> TopClasses.argMax(new float[0]))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
@@ -26,7 +27,9 @@ class TopClassesTest {
     @Test
     void kMustFitTheRow() {
         float[] scores = {0.5f, 0.5f};
-        assertThatThrownBy(() -> TopClasses.topIndices(scores, 0)).hasMessage("k must be between 1 and 2, was 0");
-        assertThatThrownBy(() -> TopClasses.topIndices(scores, 3)).hasMessage("k must be between 1 and 2, was 3");
+        assertThatThrownBy(() -> TopClasses.topIndices(scores, 0))
+                .hasMessage("k must be between 1 and 2, was 0");
+        assertThatThrownBy(() -> TopClasses.topIndices(scores, 3))
+                .hasMessage("k must be between 1 and 2, was 3");
     }
 }

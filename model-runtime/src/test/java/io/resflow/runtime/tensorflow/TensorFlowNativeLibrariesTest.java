@@ -5,12 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.resflow.runtime.natives.NativeLibraryExtractor;
 import io.resflow.runtime.natives.TestJars;
-
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.IOException;
 import java.net.URL;
 import java.net.URLClassLoader;
@@ -21,12 +15,18 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
-/** The choice of native libraries, with a small stand-in for the CUDA natives jar and a fake GPU probe. */
+/**
+ * The choice of native libraries, with a small stand-in for the CUDA natives jar and a fake GPU
+ * probe.
+ */
 class TensorFlowNativeLibrariesTest {
 
-    @TempDir
-    Path temp;
+    @TempDir Path temp;
 
     private final Map<String, String> environment = new HashMap<>();
     private final Properties properties = new Properties();
@@ -42,11 +42,15 @@ class TensorFlowNativeLibrariesTest {
         cacheRoot = temp.resolve("cache");
         Map<String, byte[]> entries = new LinkedHashMap<>();
         entries.put("native/lib/libtensorflow_framework.so.2", bytes("framework"));
-        entries.put("native/lib/tensorflow.properties", bytes(
-                "version=2.16.1-20240627\nclassifier=cu121-linux-x86_64\n"
-                        + "libraries=libjnitensorflow.so,libtensorflow_framework.so.2\n"));
+        entries.put(
+                "native/lib/tensorflow.properties",
+                bytes(
+                        "version=2.16.1-20240627\nclassifier=cu121-linux-x86_64\n"
+                                + "libraries=libjnitensorflow.so,libtensorflow_framework.so.2\n"));
         entries.put("native/lib/libjnitensorflow.so", bytes("jni"));
-        nativesJar = TestJars.write(temp.resolve("tensorflow-native-cu121-2.16.1-linux-x86_64.jar"), entries);
+        nativesJar =
+                TestJars.write(
+                        temp.resolve("tensorflow-native-cu121-2.16.1-linux-x86_64.jar"), entries);
         withNativesJar = new URLClassLoader(new URL[] {nativesJar.toUri().toURL()}, null);
     }
 
@@ -63,7 +67,8 @@ class TensorFlowNativeLibrariesTest {
         assertThat(setup.source()).isEqualTo(NativeLibrarySetup.Source.EXTRACTED);
         assertThat(setup.libraryDirectory()).contains(expected);
         assertThat(setup.reason()).contains("no CUDA GPU found").contains(nativesJar.toString());
-        assertThat(properties.getProperty(TensorFlowNativeLibraries.LIBRARY_PATH_KEY)).isEqualTo(expected.toString());
+        assertThat(properties.getProperty(TensorFlowNativeLibraries.LIBRARY_PATH_KEY))
+                .isEqualTo(expected.toString());
         assertThat(expected.resolve("libjnitensorflow.so")).hasContent("jni");
         assertThat(expected.resolve(NativeLibraryExtractor.MARKER_FILE)).isRegularFile();
 
@@ -71,12 +76,14 @@ class TensorFlowNativeLibrariesTest {
         properties.remove(TensorFlowNativeLibraries.LIBRARY_PATH_KEY);
         NativeLibrarySetup nextJvm = libraries(0, "none", withNativesJar).resolve();
         assertThat(nextJvm.reason()).contains("already extracted");
-        assertThat(properties.getProperty(TensorFlowNativeLibraries.LIBRARY_PATH_KEY)).isEqualTo(expected.toString());
+        assertThat(properties.getProperty(TensorFlowNativeLibraries.LIBRARY_PATH_KEY))
+                .isEqualTo(expected.toString());
     }
 
     /**
-     * With GPUs the same folder: the jar is TensorFlow's GPU build, which uses them when CUDA's libraries
-     * load, and DJL's own check of the CUDA version (whose failure is a download) never runs.
+     * With GPUs the same folder: the jar is TensorFlow's GPU build, which uses them when CUDA's
+     * libraries load, and DJL's own check of the CUDA version (whose failure is a download) never
+     * runs.
      */
     @Test
     void withGpusOfAnyCudaVersionTheSameNativesAreExtracted() {
@@ -87,7 +94,8 @@ class TensorFlowNativeLibrariesTest {
             Path expected = cacheRoot.resolve("natives/tensorflow-2.16.1-cu121-linux-x86_64");
             assertThat(setup.source()).isEqualTo(NativeLibrarySetup.Source.EXTRACTED);
             assertThat(setup.reason()).contains("2 CUDA GPU(s) with CUDA " + cuda + " found");
-            assertThat(properties.getProperty(TensorFlowNativeLibraries.LIBRARY_PATH_KEY)).isEqualTo(expected.toString());
+            assertThat(properties.getProperty(TensorFlowNativeLibraries.LIBRARY_PATH_KEY))
+                    .isEqualTo(expected.toString());
         }
     }
 
@@ -116,12 +124,14 @@ class TensorFlowNativeLibrariesTest {
 
         assertThat(setup.source()).isEqualTo(NativeLibrarySetup.Source.EXPLICIT_LIBRARY_PATH);
         assertThat(setup.reason()).contains("system property");
-        assertThat(properties.getProperty(TensorFlowNativeLibraries.LIBRARY_PATH_KEY)).isEqualTo(folder.toString());
+        assertThat(properties.getProperty(TensorFlowNativeLibraries.LIBRARY_PATH_KEY))
+                .isEqualTo(folder.toString());
     }
 
     @Test
     void anExplicitPathWithoutTheLibraryIsAnErrorNotADownload() {
-        environment.put(TensorFlowNativeLibraries.LIBRARY_PATH_KEY, temp.resolve("nowhere").toString());
+        environment.put(
+                TensorFlowNativeLibraries.LIBRARY_PATH_KEY, temp.resolve("nowhere").toString());
 
         assertThatThrownBy(() -> libraries(0, "none", withNativesJar).resolve())
                 .isInstanceOf(TensorFlowUnavailableException.class)
@@ -175,18 +185,20 @@ class TensorFlowNativeLibrariesTest {
     }
 
     private TensorFlowNativeLibraries libraries(int gpus, String cudaVersion, ClassLoader loader) {
-        TensorFlowNativeLibraries.GpuProbe probe = new TensorFlowNativeLibraries.GpuProbe() {
-            @Override
-            public int gpuCount() {
-                return gpus;
-            }
+        TensorFlowNativeLibraries.GpuProbe probe =
+                new TensorFlowNativeLibraries.GpuProbe() {
+                    @Override
+                    public int gpuCount() {
+                        return gpus;
+                    }
 
-            @Override
-            public String cudaVersion() {
-                return cudaVersion;
-            }
-        };
-        return new TensorFlowNativeLibraries(environment::get, properties, probe, loader, cacheRoot);
+                    @Override
+                    public String cudaVersion() {
+                        return cudaVersion;
+                    }
+                };
+        return new TensorFlowNativeLibraries(
+                environment::get, properties, probe, loader, cacheRoot);
     }
 
     private static byte[] bytes(String text) {

@@ -9,8 +9,8 @@ import java.util.Arrays;
  *
  * <p>Computed from the training set only and stored with the model, so that serving applies the
  * same transform. He et al. (2015) subtract the per-pixel mean (§4.2); a per-channel mean and
- * standard deviation is the common modern variant and does not tie the model to one image size.
- * A channel with no variation gets std 1 so that it is centred, not divided by zero.
+ * standard deviation is the common modern variant and does not tie the model to one image size. A
+ * channel with no variation gets std 1 so that it is centred, not divided by zero.
  */
 public final class ChannelStatistics {
 
@@ -19,13 +19,16 @@ public final class ChannelStatistics {
 
     public ChannelStatistics(float[] mean, float[] std) {
         if (mean.length == 0 || mean.length != std.length) {
-            throw new IllegalArgumentException("mean and std need one value per channel, got "
-                    + mean.length + " and " + std.length);
+            throw new IllegalArgumentException(
+                    "mean and std need one value per channel, got "
+                            + mean.length
+                            + " and "
+                            + std.length);
         }
         for (float s : std) {
             if (!(s > 0) || Float.isInfinite(s)) {
-                throw new IllegalArgumentException("std values must be positive and finite, got "
-                        + Arrays.toString(std));
+                throw new IllegalArgumentException(
+                        "std values must be positive and finite, got " + Arrays.toString(std));
             }
         }
         this.mean = mean.clone();
@@ -35,7 +38,8 @@ public final class ChannelStatistics {
     /** Mean and (population) standard deviation of every channel over all pixels of all images. */
     public static ChannelStatistics compute(LabelledImages images) {
         if (images.size() == 0) {
-            throw new IllegalArgumentException(images.name() + ": no images to compute statistics from");
+            throw new IllegalArgumentException(
+                    images.name() + ": no images to compute statistics from");
         }
         int channels = images.channels();
         double[] sum = new double[channels];
@@ -99,8 +103,16 @@ public final class ChannelStatistics {
     public float[] normalizeToChw(byte[] hwc, int height, int width) {
         int channels = mean.length;
         if (hwc.length != height * width * channels) {
-            throw new IllegalArgumentException(height + "x" + width + "x" + channels + " image needs "
-                    + height * width * channels + " bytes, got " + hwc.length);
+            throw new IllegalArgumentException(
+                    height
+                            + "x"
+                            + width
+                            + "x"
+                            + channels
+                            + " image needs "
+                            + height * width * channels
+                            + " bytes, got "
+                            + hwc.length);
         }
         float[] chw = new float[hwc.length];
         int plane = height * width;
@@ -117,7 +129,8 @@ public final class ChannelStatistics {
     @Override
     public boolean equals(Object o) {
         return o instanceof ChannelStatistics other
-                && Arrays.equals(mean, other.mean) && Arrays.equals(std, other.std);
+                && Arrays.equals(mean, other.mean)
+                && Arrays.equals(std, other.std);
     }
 
     @Override
@@ -127,6 +140,10 @@ public final class ChannelStatistics {
 
     @Override
     public String toString() {
-        return "ChannelStatistics[mean=" + Arrays.toString(mean) + ", std=" + Arrays.toString(std) + "]";
+        return "ChannelStatistics[mean="
+                + Arrays.toString(mean)
+                + ", std="
+                + Arrays.toString(std)
+                + "]";
     }
 }

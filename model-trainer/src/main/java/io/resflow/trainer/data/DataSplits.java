@@ -23,23 +23,34 @@ public final class DataSplits {
     /** A random {@code holdOutCount} images become the hold-out set, the rest the training set. */
     public static Split holdOut(LabelledImages images, int holdOutCount, long seed) {
         if (holdOutCount <= 0 || holdOutCount >= images.size()) {
-            throw new IllegalArgumentException(images.name() + ": hold-out count must be in 1.." + (images.size() - 1)
-                    + " for " + images.size() + " images, got " + holdOutCount);
+            throw new IllegalArgumentException(
+                    images.name()
+                            + ": hold-out count must be in 1.."
+                            + (images.size() - 1)
+                            + " for "
+                            + images.size()
+                            + " images, got "
+                            + holdOutCount);
         }
         int[] order = shuffled(images.size(), seed);
         int[] holdOut = Arrays.copyOfRange(order, 0, holdOutCount);
         int[] train = Arrays.copyOfRange(order, holdOutCount, order.length);
         Arrays.sort(holdOut); // keep the original order within each part
         Arrays.sort(train);
-        return new Split(subset(images, train, images.name() + "-train"),
+        return new Split(
+                subset(images, train, images.name() + "-train"),
                 subset(images, holdOut, images.name() + "-holdout"));
     }
 
     /** {@code count} images chosen at random, in their original order. */
     public static LabelledImages sample(LabelledImages images, int count, long seed) {
         if (count <= 0 || count > images.size()) {
-            throw new IllegalArgumentException(images.name() + ": sample size must be in 1.." + images.size()
-                    + ", got " + count);
+            throw new IllegalArgumentException(
+                    images.name()
+                            + ": sample size must be in 1.."
+                            + images.size()
+                            + ", got "
+                            + count);
         }
         int[] chosen = Arrays.copyOf(shuffled(images.size(), seed), count);
         Arrays.sort(chosen);
@@ -55,7 +66,13 @@ public final class DataSplits {
             System.arraycopy(images.image(indices[i]), 0, pixels, i * size, size);
             labels[i] = images.label(indices[i]);
         }
-        return new LabelledImages(name, images.height(), images.width(), images.channels(), pixels, labels,
+        return new LabelledImages(
+                name,
+                images.height(),
+                images.width(),
+                images.channels(),
+                pixels,
+                labels,
                 images.classNames());
     }
 

@@ -15,9 +15,9 @@ import java.util.SplittableRandom;
 
 /**
  * A DJL dataset over {@link LabelledImages} (from Fashion-MNIST, an image folder or Avro
- * ImageRecord files): each record is one image as a float32 CHW array scaled to 0..1 and
- * normalised with the training set's {@link ChannelStatistics}, and its label as a float32 scalar.
- * Batches stack to NCHW, the layout DJL's convolutions take, and to a label vector of length N.
+ * ImageRecord files): each record is one image as a float32 CHW array scaled to 0..1 and normalised
+ * with the training set's {@link ChannelStatistics}, and its label as a float32 scalar. Batches
+ * stack to NCHW, the layout DJL's convolutions take, and to a label vector of length N.
  *
  * <p>For training, give it the paper's augmentation and a seeded shuffle; both depend only on the
  * seed and the epoch ({@link #forEpoch}), so a run is repeatable and resuming at epoch k sees the
@@ -58,7 +58,8 @@ public final class ImageClassificationDataset extends RandomAccessDataset {
         this.epoch = 0;
     }
 
-    private ImageClassificationDataset(ImageClassificationDataset other, Builder builder, int epoch) {
+    private ImageClassificationDataset(
+            ImageClassificationDataset other, Builder builder, int epoch) {
         super(builder);
         this.images = other.images;
         this.normalization = other.normalization;
@@ -69,7 +70,8 @@ public final class ImageClassificationDataset extends RandomAccessDataset {
         this.dropLast = other.dropLast;
         this.epoch = epoch;
         if (shuffleSeed != null) {
-            this.sampler = new BatchSampler(new SeededShuffle(shuffleSeed, epoch), batchSize, dropLast);
+            this.sampler =
+                    new BatchSampler(new SeededShuffle(shuffleSeed, epoch), batchSize, dropLast);
         }
     }
 
@@ -97,10 +99,16 @@ public final class ImageClassificationDataset extends RandomAccessDataset {
     @Override
     public Record get(NDManager manager, long index) {
         int i = Math.toIntExact(index);
-        float[] chw = normalization.normalizeToChw(images.image(i), images.height(), images.width());
+        float[] chw =
+                normalization.normalizeToChw(images.image(i), images.height(), images.width());
         if (augmentation != null) {
-            chw = augmentation.apply(chw, images.channels(), images.height(), images.width(),
-                    new SplittableRandom(SeededShuffle.mix(augmentationSeed, epoch, i)));
+            chw =
+                    augmentation.apply(
+                            chw,
+                            images.channels(),
+                            images.height(),
+                            images.width(),
+                            new SplittableRandom(SeededShuffle.mix(augmentationSeed, epoch, i)));
         }
         NDArray data = manager.create(chw, inputShape());
         NDArray label = manager.create((float) images.label(i));
@@ -203,16 +211,22 @@ public final class ImageClassificationDataset extends RandomAccessDataset {
                 throw new IllegalArgumentException("images must be set with setImages");
             }
             if (normalization == null) {
-                throw new IllegalArgumentException("normalization must be set with setNormalization"
-                        + " (ChannelStatistics.compute(trainingImages))");
+                throw new IllegalArgumentException(
+                        "normalization must be set with setNormalization"
+                                + " (ChannelStatistics.compute(trainingImages))");
             }
             if (normalization.channels() != images.channels()) {
-                throw new IllegalArgumentException(images.name() + " has " + images.channels()
-                        + " channels but the normalization has " + normalization.channels());
+                throw new IllegalArgumentException(
+                        images.name()
+                                + " has "
+                                + images.channels()
+                                + " channels but the normalization has "
+                                + normalization.channels());
             }
             if (sampler == null) {
-                throw new IllegalArgumentException("sampling must be set with setShuffledSampling(batchSize,"
-                        + " seed, dropLast) or setSampling(batchSize, false)");
+                throw new IllegalArgumentException(
+                        "sampling must be set with setShuffledSampling(batchSize,"
+                                + " seed, dropLast) or setSampling(batchSize, false)");
             }
             return new ImageClassificationDataset(this);
         }

@@ -18,8 +18,8 @@ import javax.imageio.stream.MemoryCacheImageInputStream;
  * grey uses the ITU-R BT.601 luma weights (0.299, 0.587, 0.114), as PIL's {@code convert("L")}
  * does; an alpha channel is dropped, not composited. Pixels are read from the raster rather than
  * through Java2D colour conversion, because Java treats 8-bit grey images as linear and would
- * change their values. Resizing is bilinear (Java2D); it aliases when shrinking by more than 2x,
- * so feed images near the model's size.
+ * change their values. Resizing is bilinear (Java2D); it aliases when shrinking by more than 2x, so
+ * feed images near the model's size.
  */
 public final class ImageDecoding {
 
@@ -36,14 +36,17 @@ public final class ImageDecoding {
         // one file per image, which is slow and fails on a read-only temp directory.
         // ImageIO.read closes it (and it holds only heap memory).
         try {
-            ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(encoded));
+            ImageInputStream in =
+                    new MemoryCacheImageInputStream(new ByteArrayInputStream(encoded));
             image = ImageIO.read(in);
         } catch (IOException | RuntimeException e) {
             throw new IOException("unreadable image (" + e.getMessage() + ")", e);
         }
         if (image == null) {
-            throw new IOException("unreadable image (no JPEG or PNG decoder recognises the "
-                    + encoded.length + " bytes)");
+            throw new IOException(
+                    "unreadable image (no JPEG or PNG decoder recognises the "
+                            + encoded.length
+                            + " bytes)");
         }
         return image;
     }
@@ -62,21 +65,40 @@ public final class ImageDecoding {
         checkTargetChannels(channels);
         int sourceChannels = channelsOf(image) <= 2 ? 1 : 3;
         byte[] pixels = readPixels(image, sourceChannels);
-        return resizeAndConvert(pixels, image.getHeight(), image.getWidth(), sourceChannels,
-                height, width, channels);
+        return resizeAndConvert(
+                pixels,
+                image.getHeight(),
+                image.getWidth(),
+                sourceChannels,
+                height,
+                width,
+                channels);
     }
 
     /**
      * Raw HWC bytes (1 grey, 3 RGB or 4 RGBA channels) resized and converted to the given size and
      * channel count (1 or 3).
      */
-    public static byte[] resizeAndConvert(byte[] hwc, int sourceHeight, int sourceWidth,
-            int sourceChannels, int height, int width, int channels) {
+    public static byte[] resizeAndConvert(
+            byte[] hwc,
+            int sourceHeight,
+            int sourceWidth,
+            int sourceChannels,
+            int height,
+            int width,
+            int channels) {
         checkTargetChannels(channels);
         if (hwc.length != (long) sourceHeight * sourceWidth * sourceChannels) {
-            throw new IllegalArgumentException(sourceHeight + "x" + sourceWidth + "x" + sourceChannels
-                    + " pixels need " + (long) sourceHeight * sourceWidth * sourceChannels
-                    + " bytes, got " + hwc.length);
+            throw new IllegalArgumentException(
+                    sourceHeight
+                            + "x"
+                            + sourceWidth
+                            + "x"
+                            + sourceChannels
+                            + " pixels need "
+                            + (long) sourceHeight * sourceWidth * sourceChannels
+                            + " bytes, got "
+                            + hwc.length);
         }
         byte[] pixels = hwc;
         int current = sourceChannels;
@@ -84,7 +106,8 @@ public final class ImageDecoding {
             pixels = dropAlpha(pixels);
             current = 3;
         } else if (current != 1 && current != 3) {
-            throw new IllegalArgumentException("source channels must be 1, 3 or 4, got " + sourceChannels);
+            throw new IllegalArgumentException(
+                    "source channels must be 1, 3 or 4, got " + sourceChannels);
         }
         // Convert first when going to grey: resizing one channel is cheaper than three.
         if (channels == 1 && current == 3) {
@@ -102,7 +125,8 @@ public final class ImageDecoding {
 
     private static void checkTargetChannels(int channels) {
         if (channels != 1 && channels != 3) {
-            throw new IllegalArgumentException("channels must be 1 (grey) or 3 (RGB), got " + channels);
+            throw new IllegalArgumentException(
+                    "channels must be 1 (grey) or 3 (RGB), got " + channels);
         }
     }
 
@@ -112,8 +136,9 @@ public final class ImageDecoding {
         int w = image.getWidth();
         byte[] out = new byte[h * w * channels];
         Raster raster = image.getRaster();
-        boolean plainComponents = !(image.getColorModel() instanceof java.awt.image.IndexColorModel)
-                && raster.getNumBands() == image.getColorModel().getNumComponents();
+        boolean plainComponents =
+                !(image.getColorModel() instanceof java.awt.image.IndexColorModel)
+                        && raster.getNumBands() == image.getColorModel().getNumComponents();
         if (channels == 1 && plainComponents) {
             // Grey or grey+alpha: band 0 is the grey level, at 8 or 16 bits.
             int bits = image.getColorModel().getComponentSize(0);
@@ -181,7 +206,8 @@ public final class ImageDecoding {
         BufferedImage target = new BufferedImage(width, height, type);
         Graphics2D g = target.createGraphics();
         try {
-            g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
+            g.setRenderingHint(
+                    RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
             g.setRenderingHint(RenderingHints.KEY_RENDERING, RenderingHints.VALUE_RENDER_QUALITY);
             g.drawImage(source, 0, 0, width, height, null);
         } finally {

@@ -11,8 +11,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Reads a folder with one sub-folder per class of JPEG and PNG images, the layout of
- * torchvision's {@code ImageFolder}:
+ * Reads a folder with one sub-folder per class of JPEG and PNG images, the layout of torchvision's
+ * {@code ImageFolder}:
  *
  * <pre>
  * root/bag/0001.png
@@ -58,36 +58,51 @@ public final class ImageFolderReader {
     /** Reads every image below {@code root}; the set is named after the folder. */
     public LabelledImages read(Path root) throws IOException {
         if (!Files.isDirectory(root)) {
-            throw new InvalidImageDataException(root, "not a folder (expected one sub-folder per class)");
+            throw new InvalidImageDataException(
+                    root, "not a folder (expected one sub-folder per class)");
         }
         List<Path> classFolders = ImageFolderLayout.classFolders(root);
         if (classFolders.isEmpty()) {
-            throw new InvalidImageDataException(root, "no class folders (expected one sub-folder per class)");
+            throw new InvalidImageDataException(
+                    root, "no class folders (expected one sub-folder per class)");
         }
-        List<String> names = classNames != null ? classNames : classFolders.stream()
-                .map(p -> p.getFileName().toString()).toList();
+        List<String> names =
+                classNames != null
+                        ? classNames
+                        : classFolders.stream().map(p -> p.getFileName().toString()).toList();
         ByteArrayOutputStream pixels = new ByteArrayOutputStream();
         List<Integer> labels = new ArrayList<>();
         for (Path folder : classFolders) {
             String className = folder.getFileName().toString();
             int label = names.indexOf(className);
             if (label < 0) {
-                throw new InvalidImageDataException(folder, "class folder '" + className
-                        + "' is not one of the " + names.size() + " class names " + names);
+                throw new InvalidImageDataException(
+                        folder,
+                        "class folder '"
+                                + className
+                                + "' is not one of the "
+                                + names.size()
+                                + " class names "
+                                + names);
             }
             List<Path> files = ImageFolderLayout.imageFiles(folder);
             if (files.isEmpty()) {
-                throw new InvalidImageDataException(folder,
-                        "empty class folder (no .png, .jpg or .jpeg files)");
+                throw new InvalidImageDataException(
+                        folder, "empty class folder (no .png, .jpg or .jpeg files)");
             }
             for (Path file : files) {
                 pixels.writeBytes(readImage(file));
                 labels.add(label);
             }
         }
-        return new LabelledImages(root.getFileName() == null ? root.toString() : root.getFileName().toString(),
-                height, width, channels, pixels.toByteArray(),
-                labels.stream().mapToInt(Integer::intValue).toArray(), names);
+        return new LabelledImages(
+                root.getFileName() == null ? root.toString() : root.getFileName().toString(),
+                height,
+                width,
+                channels,
+                pixels.toByteArray(),
+                labels.stream().mapToInt(Integer::intValue).toArray(),
+                names);
     }
 
     private byte[] readImage(Path file) throws IOException {
@@ -133,12 +148,17 @@ public final class ImageFolderReader {
 
         public ImageFolderReader build() {
             if (height <= 0 || width <= 0) {
-                throw new IllegalArgumentException("image size must be set to positive height and width"
-                        + " with setImageSize, got " + height + "x" + width);
+                throw new IllegalArgumentException(
+                        "image size must be set to positive height and width"
+                                + " with setImageSize, got "
+                                + height
+                                + "x"
+                                + width);
             }
             if (channels != 1 && channels != 3) {
                 throw new IllegalArgumentException(
-                        "channels must be set to 1 (grey) or 3 (RGB) with setChannels, got " + channels);
+                        "channels must be set to 1 (grey) or 3 (RGB) with setChannels, got "
+                                + channels);
             }
             if (classNames != null && classNames.isEmpty()) {
                 throw new IllegalArgumentException("optClassNames needs at least one class name");

@@ -87,8 +87,11 @@ public final class ImageRecordFileReader {
         if (Files.isDirectory(fileOrFolder)) {
             List<Path> files;
             try (Stream<Path> entries = Files.list(fileOrFolder)) {
-                files = entries.filter(p -> p.getFileName().toString().endsWith(".avro"))
-                        .filter(Files::isRegularFile).sorted().toList();
+                files =
+                        entries.filter(p -> p.getFileName().toString().endsWith(".avro"))
+                                .filter(Files::isRegularFile)
+                                .sorted()
+                                .toList();
             }
             if (files.isEmpty()) {
                 throw new InvalidImageDataException(fileOrFolder, "no .avro files in the folder");
@@ -110,16 +113,29 @@ public final class ImageRecordFileReader {
             skipped += readFile(file, pixels, labels);
         }
         if (labels.isEmpty()) {
-            throw new InvalidImageDataException(files.get(0), "no labelled records in " + files.size()
-                    + " file(s) (" + skipped + " unlabelled records skipped)");
+            throw new InvalidImageDataException(
+                    files.get(0),
+                    "no labelled records in "
+                            + files.size()
+                            + " file(s) ("
+                            + skipped
+                            + " unlabelled records skipped)");
         }
         String name = files.size() == 1 ? files.get(0).getFileName().toString() : "image-records";
-        LabelledImages images = new LabelledImages(name, height, width, channels, pixels.toByteArray(),
-                labels.stream().mapToInt(Integer::intValue).toArray(), classNames);
+        LabelledImages images =
+                new LabelledImages(
+                        name,
+                        height,
+                        width,
+                        channels,
+                        pixels.toByteArray(),
+                        labels.stream().mapToInt(Integer::intValue).toArray(),
+                        classNames);
         return new Result(images, skipped, List.copyOf(files));
     }
 
-    private long readFile(Path file, ByteArrayOutputStream pixels, List<Integer> labels) throws IOException {
+    private long readFile(Path file, ByteArrayOutputStream pixels, List<Integer> labels)
+            throws IOException {
         if (!Files.isRegularFile(file)) {
             throw new InvalidImageDataException(file, "no such file");
         }
@@ -127,10 +143,12 @@ public final class ImageRecordFileReader {
         long position = 0;
         DataFileReader<ImageRecord> reader;
         try {
-            reader = new DataFileReader<>(file.toFile(), new SpecificDatumReader<>(ImageRecord.class));
+            reader =
+                    new DataFileReader<>(
+                            file.toFile(), new SpecificDatumReader<>(ImageRecord.class));
         } catch (IOException | AvroRuntimeException e) {
-            throw new InvalidImageDataException(file,
-                    "not an Avro container file of ImageRecords (" + e.getMessage() + ")", e);
+            throw new InvalidImageDataException(
+                    file, "not an Avro container file of ImageRecords (" + e.getMessage() + ")", e);
         }
         try (reader) {
             ImageRecord record = null;
@@ -138,21 +156,33 @@ public final class ImageRecordFileReader {
                 try {
                     record = reader.next(record);
                 } catch (AvroRuntimeException e) {
-                    throw new InvalidImageDataException(file,
-                            "record " + position + " cannot be read (" + e.getMessage() + ")", e);
+                    throw new InvalidImageDataException(
+                            file,
+                            "record " + position + " cannot be read (" + e.getMessage() + ")",
+                            e);
                 }
                 Integer label = record.getGroundTruthLabel();
                 if (label == null) {
                     if (unlabelled == UnlabelledRecords.REFUSE) {
-                        throw new InvalidImageDataException(file, describe(position, record)
-                                + " has no groundTruthLabel (use UnlabelledRecords.SKIP to leave such records out)");
+                        throw new InvalidImageDataException(
+                                file,
+                                describe(position, record)
+                                        + " has no groundTruthLabel (use UnlabelledRecords.SKIP to"
+                                        + " leave such records out)");
                     }
                     skipped++;
                 } else {
                     if (label < 0 || label >= classNames.size()) {
-                        throw new InvalidImageDataException(file, describe(position, record) + ": label "
-                                + label + " outside 0.." + (classNames.size() - 1) + " (" + classNames.size()
-                                + " classes)");
+                        throw new InvalidImageDataException(
+                                file,
+                                describe(position, record)
+                                        + ": label "
+                                        + label
+                                        + " outside 0.."
+                                        + (classNames.size() - 1)
+                                        + " ("
+                                        + classNames.size()
+                                        + " classes)");
                     }
                     pixels.writeBytes(toPixels(file, position, record));
                     labels.add(label);
@@ -168,48 +198,94 @@ public final class ImageRecordFileReader {
         try {
             return reader.hasNext();
         } catch (AvroRuntimeException e) {
-            throw new InvalidImageDataException(file,
-                    "corrupt data after record " + position + " (" + e.getMessage() + ")", e);
+            throw new InvalidImageDataException(
+                    file, "corrupt data after record " + position + " (" + e.getMessage() + ")", e);
         }
     }
 
-    private byte[] toPixels(Path file, long position, ImageRecord record) throws InvalidImageDataException {
+    private byte[] toPixels(Path file, long position, ImageRecord record)
+            throws InvalidImageDataException {
         byte[] bytes = toArray(record.getImageBytes());
         int claimedChannels = record.getChannels();
         if (claimedChannels != 1 && claimedChannels != 3 && claimedChannels != 4) {
-            throw new InvalidImageDataException(file, describe(position, record) + ": wrong channel count "
-                    + claimedChannels + " (1, 3 or 4 allowed)");
+            throw new InvalidImageDataException(
+                    file,
+                    describe(position, record)
+                            + ": wrong channel count "
+                            + claimedChannels
+                            + " (1, 3 or 4 allowed)");
         }
         if (record.getWidth() <= 0 || record.getHeight() <= 0) {
-            throw new InvalidImageDataException(file, describe(position, record) + ": size "
-                    + record.getWidth() + "x" + record.getHeight() + " is not positive");
+            throw new InvalidImageDataException(
+                    file,
+                    describe(position, record)
+                            + ": size "
+                            + record.getWidth()
+                            + "x"
+                            + record.getHeight()
+                            + " is not positive");
         }
         if (record.getEncoding() == ImageEncoding.RAW_U8) {
             long expected = (long) record.getWidth() * record.getHeight() * claimedChannels;
             if (bytes.length != expected) {
-                throw new InvalidImageDataException(file, describe(position, record) + ": RAW_U8 image of "
-                        + record.getWidth() + "x" + record.getHeight() + "x" + claimedChannels + " needs "
-                        + expected + " bytes, has " + bytes.length + " (wrong size or channel count)");
+                throw new InvalidImageDataException(
+                        file,
+                        describe(position, record)
+                                + ": RAW_U8 image of "
+                                + record.getWidth()
+                                + "x"
+                                + record.getHeight()
+                                + "x"
+                                + claimedChannels
+                                + " needs "
+                                + expected
+                                + " bytes, has "
+                                + bytes.length
+                                + " (wrong size or channel count)");
             }
-            return ImageDecoding.resizeAndConvert(bytes, record.getHeight(), record.getWidth(),
-                    claimedChannels, height, width, channels);
+            return ImageDecoding.resizeAndConvert(
+                    bytes,
+                    record.getHeight(),
+                    record.getWidth(),
+                    claimedChannels,
+                    height,
+                    width,
+                    channels);
         }
         BufferedImage image;
         try {
             image = ImageDecoding.decode(bytes);
         } catch (IOException e) {
-            throw new InvalidImageDataException(file, describe(position, record) + ": " + record.getEncoding()
-                    + " " + e.getMessage(), e);
+            throw new InvalidImageDataException(
+                    file,
+                    describe(position, record) + ": " + record.getEncoding() + " " + e.getMessage(),
+                    e);
         }
         if (image.getWidth() != record.getWidth() || image.getHeight() != record.getHeight()) {
-            throw new InvalidImageDataException(file, describe(position, record) + ": claims "
-                    + record.getWidth() + "x" + record.getHeight() + " but decodes to "
-                    + image.getWidth() + "x" + image.getHeight());
+            throw new InvalidImageDataException(
+                    file,
+                    describe(position, record)
+                            + ": claims "
+                            + record.getWidth()
+                            + "x"
+                            + record.getHeight()
+                            + " but decodes to "
+                            + image.getWidth()
+                            + "x"
+                            + image.getHeight());
         }
         int decodedChannels = ImageDecoding.channelsOf(image);
         if (decodedChannels != claimedChannels) {
-            throw new InvalidImageDataException(file, describe(position, record) + ": wrong channel count,"
-                    + " claims " + claimedChannels + " but the " + record.getEncoding() + " has " + decodedChannels);
+            throw new InvalidImageDataException(
+                    file,
+                    describe(position, record)
+                            + ": wrong channel count,"
+                            + " claims "
+                            + claimedChannels
+                            + " but the "
+                            + record.getEncoding()
+                            + " has "
+                            + decodedChannels);
         }
         return ImageDecoding.toHwc(image, height, width, channels);
     }
@@ -263,15 +339,21 @@ public final class ImageRecordFileReader {
         public ImageRecordFileReader build() {
             if (classNames == null || classNames.isEmpty()) {
                 throw new IllegalArgumentException(
-                        "class names must be set with setClassNames (the model's labels, in label order)");
+                        "class names must be set with setClassNames (the model's labels, in label"
+                                + " order)");
             }
             if (height <= 0 || width <= 0) {
-                throw new IllegalArgumentException("image size must be set to positive height and width"
-                        + " with setImageSize, got " + height + "x" + width);
+                throw new IllegalArgumentException(
+                        "image size must be set to positive height and width"
+                                + " with setImageSize, got "
+                                + height
+                                + "x"
+                                + width);
             }
             if (channels != 1 && channels != 3) {
                 throw new IllegalArgumentException(
-                        "channels must be set to 1 (grey) or 3 (RGB) with setChannels, got " + channels);
+                        "channels must be set to 1 (grey) or 3 (RGB) with setChannels, got "
+                                + channels);
             }
             return new ImageRecordFileReader(this);
         }

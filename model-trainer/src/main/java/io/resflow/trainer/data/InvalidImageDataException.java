@@ -5,9 +5,9 @@ import java.nio.file.Path;
 import java.util.Objects;
 
 /**
- * A training input that cannot be used, naming the file and what was wrong with it, so a bad
- * file in a folder of thousands can be found and fixed: "{@code /data/cats/0042.png: unreadable
- * image (no JPEG or PNG decoder recognises the bytes)}".
+ * A training input that cannot be used, naming the file and what was wrong with it, so a bad file
+ * in a folder of thousands can be found and fixed: "{@code /data/cats/0042.png: unreadable image
+ * (no JPEG or PNG decoder recognises the bytes)}".
  */
 public final class InvalidImageDataException extends IOException {
 

@@ -8,9 +8,9 @@ import java.util.SplittableRandom;
  * probability 1/2. Training only; test images are used as they are.
  *
  * <p>Applied to the normalised CHW image, so padded pixels are zeros after normalisation, i.e. the
- * channel mean, as in fb.resnet.torch's CIFAR pipeline. Every call is a pure function of its
- * random source, which the dataset derives from (seed, epoch, image index): runs are repeatable,
- * and a resumed run sees the same augmentations as an uninterrupted one.
+ * channel mean, as in fb.resnet.torch's CIFAR pipeline. Every call is a pure function of its random
+ * source, which the dataset derives from (seed, epoch, image index): runs are repeatable, and a
+ * resumed run sees the same augmentations as an uninterrupted one.
  */
 public final class PadCropFlip {
 
@@ -50,10 +50,19 @@ public final class PadCropFlip {
      *
      * @param chw channels x height x width floats; not modified
      */
-    public float[] apply(float[] chw, int channels, int height, int width, SplittableRandom random) {
+    public float[] apply(
+            float[] chw, int channels, int height, int width, SplittableRandom random) {
         if (chw.length != channels * height * width) {
-            throw new IllegalArgumentException(channels + "x" + height + "x" + width + " image needs "
-                    + channels * height * width + " values, got " + chw.length);
+            throw new IllegalArgumentException(
+                    channels
+                            + "x"
+                            + height
+                            + "x"
+                            + width
+                            + " image needs "
+                            + channels * height * width
+                            + " values, got "
+                            + chw.length);
         }
         // Crop offset inside the padded image, 0..2p; source = output + offset - p.
         int dy = random.nextInt(2 * padding + 1) - padding;

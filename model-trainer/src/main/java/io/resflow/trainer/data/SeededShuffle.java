@@ -8,8 +8,8 @@ import java.util.SplittableRandom;
 
 /**
  * A random order of a dataset's indices that depends only on (seed, epoch). DJL's own {@code
- * RandomSampler} draws from a process-wide generator, so its order depends on everything else
- * that used it; this one lets a run be repeated and a resumed run see the same batches.
+ * RandomSampler} draws from a process-wide generator, so its order depends on everything else that
+ * used it; this one lets a run be repeated and a resumed run see the same batches.
  */
 public final class SeededShuffle implements Sampler.SubSampler {
 
@@ -23,7 +23,10 @@ public final class SeededShuffle implements Sampler.SubSampler {
 
     /** A well-mixed seed for one (seed, epoch, index) triple. */
     static long mix(long seed, long epoch, long index) {
-        return new SplittableRandom(seed ^ 0x9E3779B97F4A7C15L * (epoch + 1) ^ 0xC2B2AE3D27D4EB4FL * (index + 1))
+        return new SplittableRandom(
+                        seed
+                                ^ 0x9E3779B97F4A7C15L * (epoch + 1)
+                                ^ 0xC2B2AE3D27D4EB4FL * (index + 1))
                 .nextLong();
     }
 

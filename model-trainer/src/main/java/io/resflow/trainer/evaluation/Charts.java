@@ -36,16 +36,23 @@ public final class Charts {
     };
 
     private static final BasicStroke DASHED =
-            new BasicStroke(1.2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_ROUND, 10f, new float[] {6f, 4f}, 0f);
+            new BasicStroke(
+                    1.2f,
+                    BasicStroke.CAP_BUTT,
+                    BasicStroke.JOIN_ROUND,
+                    10f,
+                    new float[] {6f, 4f},
+                    0f);
     private static final BasicStroke SOLID = new BasicStroke(2.2f);
 
     private Charts() {}
 
     /**
-     * A line chart with one series per curve, each in its own colour unless {@code colours}
-     * pairs them (see {@link #lineChart(String, String, String, List, List)}).
+     * A line chart with one series per curve, each in its own colour unless {@code colours} pairs
+     * them (see {@link #lineChart(String, String, String, List, List)}).
      */
-    public static XYChart lineChart(String title, String xTitle, String yTitle, List<Curve> curves) {
+    public static XYChart lineChart(
+            String title, String xTitle, String yTitle, List<Curve> curves) {
         List<Color> colours = new ArrayList<>();
         for (int i = 0; i < curves.size(); i++) {
             colours.add(PALETTE[i % PALETTE.length]);
@@ -57,15 +64,23 @@ public final class Charts {
     public static XYChart lineChart(
             String title, String xTitle, String yTitle, List<Curve> curves, List<Color> colours) {
         if (curves.size() != colours.size()) {
-            throw new IllegalArgumentException(curves.size() + " curves but " + colours.size() + " colours");
+            throw new IllegalArgumentException(
+                    curves.size() + " curves but " + colours.size() + " colours");
         }
-        XYChart chart = new XYChartBuilder().width(900).height(560)
-                .title(title).xAxisTitle(xTitle).yAxisTitle(yTitle).build();
+        XYChart chart =
+                new XYChartBuilder()
+                        .width(900)
+                        .height(560)
+                        .title(title)
+                        .xAxisTitle(xTitle)
+                        .yAxisTitle(yTitle)
+                        .build();
         chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE);
         chart.getStyler().setChartBackgroundColor(Color.WHITE);
         chart.getStyler().setPlotBackgroundColor(Color.WHITE);
         chart.getStyler().setPlotGridLinesColor(new Color(0xdddddd));
-        // Markers only where a curve is a single point (one epoch's test error), so it stays visible.
+        // Markers only where a curve is a single point (one epoch's test error), so it stays
+        // visible.
         chart.getStyler().setMarkerSize(9);
         boolean any = false;
         for (int i = 0; i < curves.size(); i++) {
@@ -81,8 +96,12 @@ public final class Charts {
             series.setLineStyle(curve.dashed() ? DASHED : SOLID);
         }
         if (!any) {
-            throw new IllegalArgumentException("chart '" + title + "' has no data: all " + curves.size()
-                    + " curves are empty");
+            throw new IllegalArgumentException(
+                    "chart '"
+                            + title
+                            + "' has no data: all "
+                            + curves.size()
+                            + " curves are empty");
         }
         return chart;
     }
@@ -95,8 +114,14 @@ public final class Charts {
     public static HeatMapChart confusionMatrixChart(String title, ConfusionMatrix matrix) {
         int n = matrix.numClasses();
         int size = Math.max(520, 140 + 62 * n);
-        HeatMapChart chart = new HeatMapChartBuilder().width(size + 120).height(size)
-                .title(title).xAxisTitle("predicted").yAxisTitle("actual").build();
+        HeatMapChart chart =
+                new HeatMapChartBuilder()
+                        .width(size + 120)
+                        .height(size)
+                        .title(title)
+                        .xAxisTitle("predicted")
+                        .yAxisTitle("actual")
+                        .build();
         List<String> predicted = matrix.classNames();
         // XChart draws the first y category at the bottom; reverse so class 0 is on top.
         List<String> actual = new ArrayList<>(matrix.classNames());
@@ -116,7 +141,9 @@ public final class Charts {
         chart.getStyler().setMax(1);
         // XChart draws every value label in one colour, so the darkest cell must stay light enough
         // for black text to read on it (contrast about 8:1 at 0x6baed6).
-        chart.getStyler().setRangeColors(new Color[] {Color.WHITE, new Color(0xc6dbef), new Color(0x6baed6)});
+        chart.getStyler()
+                .setRangeColors(
+                        new Color[] {Color.WHITE, new Color(0xc6dbef), new Color(0x6baed6)});
         chart.getStyler().setChartBackgroundColor(Color.WHITE);
         chart.getStyler().setXAxisLabelRotation(45);
         chart.getStyler().setValueFontColor(Color.BLACK);

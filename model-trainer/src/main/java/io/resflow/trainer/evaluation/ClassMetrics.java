@@ -5,4 +5,5 @@ package io.resflow.trainer.evaluation;
  *
  * @param support how many test examples belong to the class
  */
-public record ClassMetrics(int index, String name, double precision, double recall, double f1, long support) {}
+public record ClassMetrics(
+        int index, String name, double precision, double recall, double f1, long support) {}

@@ -4,8 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Accuracy, per-class precision/recall/F1 and the confusion matrix of one evaluation, in the
- * form written to {@code evaluation.json}.
+ * Accuracy, per-class precision/recall/F1 and the confusion matrix of one evaluation, in the form
+ * written to {@code evaluation.json}.
  *
  * @param confusionMatrix counts {@code [actual][predicted]}
  */
@@ -22,11 +22,23 @@ public record ClassificationReport(
     public static ClassificationReport from(ConfusionMatrix matrix) {
         List<ClassMetrics> classes = new ArrayList<>();
         for (int c = 0; c < matrix.numClasses(); c++) {
-            classes.add(new ClassMetrics(c, matrix.classNames().get(c), matrix.precision(c), matrix.recall(c),
-                    matrix.f1(c), matrix.support(c)));
+            classes.add(
+                    new ClassMetrics(
+                            c,
+                            matrix.classNames().get(c),
+                            matrix.precision(c),
+                            matrix.recall(c),
+                            matrix.f1(c),
+                            matrix.support(c)));
         }
-        return new ClassificationReport(matrix.total(), matrix.accuracy(), matrix.macroPrecision(),
-                matrix.macroRecall(), matrix.macroF1(), List.copyOf(classes), matrix.classNames(),
+        return new ClassificationReport(
+                matrix.total(),
+                matrix.accuracy(),
+                matrix.macroPrecision(),
+                matrix.macroRecall(),
+                matrix.macroF1(),
+                List.copyOf(classes),
+                matrix.classNames(),
                 matrix.counts());
     }
 

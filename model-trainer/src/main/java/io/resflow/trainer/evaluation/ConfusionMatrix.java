@@ -33,13 +33,22 @@ public final class ConfusionMatrix {
     public static ConfusionMatrix of(List<String> classNames, long[][] counts) {
         ConfusionMatrix matrix = new ConfusionMatrix(classNames);
         if (counts.length != classNames.size()) {
-            throw new IllegalArgumentException("counts has " + counts.length + " rows, need one per class ("
-                    + classNames.size() + ")");
+            throw new IllegalArgumentException(
+                    "counts has "
+                            + counts.length
+                            + " rows, need one per class ("
+                            + classNames.size()
+                            + ")");
         }
         for (int a = 0; a < counts.length; a++) {
             if (counts[a].length != classNames.size()) {
-                throw new IllegalArgumentException("row " + a + " of counts has " + counts[a].length
-                        + " columns, need " + classNames.size());
+                throw new IllegalArgumentException(
+                        "row "
+                                + a
+                                + " of counts has "
+                                + counts[a].length
+                                + " columns, need "
+                                + classNames.size());
             }
             for (int p = 0; p < counts[a].length; p++) {
                 if (counts[a][p] < 0) {
@@ -61,8 +70,8 @@ public final class ConfusionMatrix {
     /** Adds another matrix over the same classes (for example from another device or shard). */
     public void addAll(ConfusionMatrix other) {
         if (!other.classNames.equals(classNames)) {
-            throw new IllegalArgumentException("cannot add a matrix over " + other.classNames + " to one over "
-                    + classNames);
+            throw new IllegalArgumentException(
+                    "cannot add a matrix over " + other.classNames + " to one over " + classNames);
         }
         for (int a = 0; a < counts.length; a++) {
             for (int p = 0; p < counts.length; p++) {
@@ -73,7 +82,8 @@ public final class ConfusionMatrix {
 
     private void checkClass(int index, String what) {
         if (index < 0 || index >= classNames.size()) {
-            throw new IllegalArgumentException(what + " class " + index + " outside 0.." + (classNames.size() - 1));
+            throw new IllegalArgumentException(
+                    what + " class " + index + " outside 0.." + (classNames.size() - 1));
         }
     }
 
@@ -181,7 +191,12 @@ public final class ConfusionMatrix {
 
     @Override
     public String toString() {
-        return "ConfusionMatrix[" + classNames.size() + " classes, " + total() + " examples, accuracy "
-                + accuracy() + "]";
+        return "ConfusionMatrix["
+                + classNames.size()
+                + " classes, "
+                + total()
+                + " examples, accuracy "
+                + accuracy()
+                + "]";
     }
 }

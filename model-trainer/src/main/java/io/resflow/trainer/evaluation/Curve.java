@@ -12,8 +12,14 @@ public record Curve(String name, List<Double> x, List<Double> y, boolean dashed)
 
     public Curve {
         if (x.size() != y.size()) {
-            throw new IllegalArgumentException("curve '" + name + "' has " + x.size() + " x values but "
-                    + y.size() + " y values");
+            throw new IllegalArgumentException(
+                    "curve '"
+                            + name
+                            + "' has "
+                            + x.size()
+                            + " x values but "
+                            + y.size()
+                            + " y values");
         }
         x = List.copyOf(x);
         y = List.copyOf(y);

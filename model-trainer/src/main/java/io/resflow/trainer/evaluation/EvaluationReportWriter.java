@@ -23,8 +23,14 @@ public final class EvaluationReportWriter {
             throws IOException {
         ClassificationReport report = ClassificationReport.from(matrix);
         ReportJson.write(report, directory.resolve(JSON_FILE));
-        Charts.savePng(Charts.confusionMatrixChart(
-                title + String.format(java.util.Locale.ROOT, " (accuracy %.4f)", report.accuracy()), matrix),
+        Charts.savePng(
+                Charts.confusionMatrixChart(
+                        title
+                                + String.format(
+                                        java.util.Locale.ROOT,
+                                        " (accuracy %.4f)",
+                                        report.accuracy()),
+                        matrix),
                 directory.resolve(CONFUSION_PNG));
         return report;
     }

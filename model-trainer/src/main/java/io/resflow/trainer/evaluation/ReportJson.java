@@ -13,18 +13,19 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 
 /**
- * The one Gson configuration for the trainer's JSON files (reports, training results,
- * checkpoints): pretty-printed, NaN allowed (an accuracy over no examples is NaN), paths as strings
- * (Gson cannot reflect into {@code java.nio} classes on Java 17).
+ * The one Gson configuration for the trainer's JSON files (reports, training results, checkpoints):
+ * pretty-printed, NaN allowed (an accuracy over no examples is NaN), paths as strings (Gson cannot
+ * reflect into {@code java.nio} classes on Java 17).
  */
 public final class ReportJson {
 
-    private static final Gson GSON = new GsonBuilder()
-            .setPrettyPrinting()
-            .serializeSpecialFloatingPointValues()
-            .disableHtmlEscaping()
-            .registerTypeHierarchyAdapter(Path.class, new PathAdapter())
-            .create();
+    private static final Gson GSON =
+            new GsonBuilder()
+                    .setPrettyPrinting()
+                    .serializeSpecialFloatingPointValues()
+                    .disableHtmlEscaping()
+                    .registerTypeHierarchyAdapter(Path.class, new PathAdapter())
+                    .create();
 
     private ReportJson() {}
 
@@ -39,7 +40,11 @@ public final class ReportJson {
         Path temp = parent.resolve(file.getFileName() + ".tmp");
         try {
             Files.writeString(temp, GSON.toJson(value) + "\n", StandardCharsets.UTF_8);
-            Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            Files.move(
+                    temp,
+                    file,
+                    StandardCopyOption.REPLACE_EXISTING,
+                    StandardCopyOption.ATOMIC_MOVE);
         } finally {
             Files.deleteIfExists(temp);
         }
@@ -53,7 +58,14 @@ public final class ReportJson {
             }
             return value;
         } catch (com.google.gson.JsonParseException e) {
-            throw new IOException(file + ": not a valid " + type.getSimpleName() + " JSON file (" + e.getMessage() + ")", e);
+            throw new IOException(
+                    file
+                            + ": not a valid "
+                            + type.getSimpleName()
+                            + " JSON file ("
+                            + e.getMessage()
+                            + ")",
+                    e);
         }
     }
 

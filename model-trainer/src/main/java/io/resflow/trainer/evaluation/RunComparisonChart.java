@@ -8,9 +8,9 @@ import java.util.List;
 import org.knowm.xchart.XYChart;
 
 /**
- * Several runs' error curves on one chart, in the style of He et al. (2015) Fig. 6: one colour
- * per run, training error dashed, test error bold, error in percent against iterations. For
- * comparing plain-20/ResNet-20/plain-56/ResNet-56 and the like.
+ * Several runs' error curves on one chart, in the style of He et al. (2015) Fig. 6: one colour per
+ * run, training error dashed, test error bold, error in percent against iterations. For comparing
+ * plain-20/ResNet-20/plain-56/ResNet-56 and the like.
  *
  * <pre>{@code
  * RunComparisonChart.write(Path.of("fig6.png"), "CIFAR-10", List.of(
@@ -20,9 +20,7 @@ import org.knowm.xchart.XYChart;
  */
 public final class RunComparisonChart {
 
-    /**
-     * One run's curves; y values are error fractions (0..1), x iterations. Either may be empty.
-     */
+    /** One run's curves; y values are error fractions (0..1), x iterations. Either may be empty. */
     public record Run(String name, Curve trainingError, Curve testError) {}
 
     private RunComparisonChart() {}
@@ -36,11 +34,17 @@ public final class RunComparisonChart {
         for (int i = 0; i < runs.size(); i++) {
             Run run = runs.get(i);
             Color colour = Charts.PALETTE[i % Charts.PALETTE.length];
-            curves.add(new Curve(run.name() + " train", run.trainingError().x(), run.trainingError().y(), true)
-                    .scaledY(100));
+            curves.add(
+                    new Curve(
+                                    run.name() + " train",
+                                    run.trainingError().x(),
+                                    run.trainingError().y(),
+                                    true)
+                            .scaledY(100));
             colours.add(colour);
-            curves.add(new Curve(run.name() + " test", run.testError().x(), run.testError().y(), false)
-                    .scaledY(100));
+            curves.add(
+                    new Curve(run.name() + " test", run.testError().x(), run.testError().y(), false)
+                            .scaledY(100));
             colours.add(colour);
         }
         return Charts.lineChart(title, "iteration", "error (%)", curves, colours);

@@ -20,10 +20,10 @@ import java.util.Objects;
  * Compares a SavedModel, loaded with DJL's TensorFlow engine through {@link SavedModelClassifier},
  * with the DJL block it was exported from, on the same images.
  *
- * <p>The reference runs the block in inference mode (BN on running statistics) on images
- * normalised with the metadata's mean and std, followed by softmax: exactly what the SavedModel
- * computes in its graph. Both sides run in batches of {@link #batchSize()}, so even 224x224
- * ImageNet-style nets stay within a modest heap.
+ * <p>The reference runs the block in inference mode (BN on running statistics) on images normalised
+ * with the metadata's mean and std, followed by softmax: exactly what the SavedModel computes in
+ * its graph. Both sides run in batches of {@link #batchSize()}, so even 224x224 ImageNet-style nets
+ * stay within a modest heap.
  *
  * <p>Three things must hold. Every probability within the tolerance. Every log-probability of a
  * class either engine gives at least {@link #LOG_FLOOR} within {@link #LOG_TOLERANCE_FACTOR} times
@@ -46,10 +46,10 @@ public final class ParityGate {
     public static final double LOG_FLOOR = 1e-6;
 
     /**
-     * Largest accepted |log p_TensorFlow - log p_PyTorch| above {@link #LOG_FLOOR}, as a multiple of
-     * the probability tolerance (1e-3 at the default 1e-4), so relaxing one relaxes both. Measured:
-     * 2e-6 to 6e-6 for ResNet-8/20 exports (unit tests, the demo's trained model); a wrong weight
-     * shows as 0.1 and more.
+     * Largest accepted |log p_TensorFlow - log p_PyTorch| above {@link #LOG_FLOOR}, as a multiple
+     * of the probability tolerance (1e-3 at the default 1e-4), so relaxing one relaxes both.
+     * Measured: 2e-6 to 6e-6 for ResNet-8/20 exports (unit tests, the demo's trained model); a
+     * wrong weight shows as 0.1 and more.
      */
     public static final double LOG_TOLERANCE_FACTOR = 10;
 
@@ -65,10 +65,12 @@ public final class ParityGate {
      */
     public ParityGate(double tolerance, int batchSize) {
         if (!(tolerance >= 0 && tolerance < 1)) {
-            throw new IllegalArgumentException("tolerance " + tolerance + " must be in [0, 1), e.g. 1e-4");
+            throw new IllegalArgumentException(
+                    "tolerance " + tolerance + " must be in [0, 1), e.g. 1e-4");
         }
         if (batchSize < 1) {
-            throw new IllegalArgumentException("batch size " + batchSize + " must be at least 1, e.g. 32");
+            throw new IllegalArgumentException(
+                    "batch size " + batchSize + " must be at least 1, e.g. 32");
         }
         this.tolerance = tolerance;
         this.batchSize = batchSize;
@@ -92,18 +94,26 @@ public final class ParityGate {
      *
      * @param reference the trained block (any DJL engine; PyTorch in ResFlow)
      * @param savedModelDir a SavedModel folder with ResFlow metadata
-     * @param images NCHW pixels in [0, 1] (already multiplied by the pixel scale), a whole number of
-     *     images of the metadata's input shape
+     * @param images NCHW pixels in [0, 1] (already multiplied by the pixel scale), a whole number
+     *     of images of the metadata's input shape
      */
-    public ParityResult compare(Block reference, Path savedModelDir, float[] images) throws IOException {
+    public ParityResult compare(Block reference, Path savedModelDir, float[] images)
+            throws IOException {
         Objects.requireNonNull(reference, "reference");
         Objects.requireNonNull(images, "images");
-        try (SavedModelClassifier classifier = SavedModelClassifier.open(savedModelDir, Device.cpu())) {
+        try (SavedModelClassifier classifier =
+                SavedModelClassifier.open(savedModelDir, Device.cpu())) {
             InputSpec input = classifier.metadata().input();
             int perImage = input.valuesPerImage();
             if (images.length == 0 || images.length % perImage != 0) {
-                throw new IllegalArgumentException("parity images hold " + images.length + " values, not a whole number of "
-                        + input.describeShape() + " images (" + perImage + " values each)");
+                throw new IllegalArgumentException(
+                        "parity images hold "
+                                + images.length
+                                + " values, not a whole number of "
+                                + input.describeShape()
+                                + " images ("
+                                + perImage
+                                + " values each)");
             }
             int count = images.length / perImage;
             int classes = classifier.metadata().classCount();
@@ -119,13 +129,17 @@ public final class ParityGate {
             int worstLogClass = 0;
             for (int start = 0; start < count; start += batchSize) {
                 int n = Math.min(batchSize, count - start);
-                float[] batch = Arrays.copyOfRange(images, start * perImage, (start + n) * perImage);
+                float[] batch =
+                        Arrays.copyOfRange(images, start * perImage, (start + n) * perImage);
                 float[][] tf = classifier.predict(batch, n);
                 float[][] pt = referenceProbabilities(reference, input, batch, n);
                 for (int i = 0; i < n; i++) {
                     if (pt[i].length != classes) {
-                        throw new IllegalArgumentException("the reference block gives " + pt[i].length
-                                + " classes, the SavedModel " + classes);
+                        throw new IllegalArgumentException(
+                                "the reference block gives "
+                                        + pt[i].length
+                                        + " classes, the SavedModel "
+                                        + classes);
                     }
                     int ptTop = TopClasses.argMax(pt[i]);
                     int tfTop = TopClasses.argMax(tf[i]);
@@ -153,12 +167,27 @@ public final class ParityGate {
                     }
                 }
             }
-            return new ParityResult(count, classes, max, worstImage, worstClass, worstPt, worstTf, agree, tolerance,
-                    maxLog, worstLogImage, worstLogClass, logTolerance(), decisiveDisagreements);
+            return new ParityResult(
+                    count,
+                    classes,
+                    max,
+                    worstImage,
+                    worstClass,
+                    worstPt,
+                    worstTf,
+                    agree,
+                    tolerance,
+                    maxLog,
+                    worstLogImage,
+                    worstLogClass,
+                    logTolerance(),
+                    decisiveDisagreements);
         }
     }
 
-    /** |log a - log b| when either is at least {@link #LOG_FLOOR}, else 0; NaN is infinitely far. */
+    /**
+     * |log a - log b| when either is at least {@link #LOG_FLOOR}, else 0; NaN is infinitely far.
+     */
     static double logDifference(float a, float b) {
         if (Float.isNaN(a) || Float.isNaN(b)) {
             return Double.POSITIVE_INFINITY;
@@ -166,8 +195,10 @@ public final class ParityGate {
         if (Math.max(a, b) < LOG_FLOOR) {
             return 0;
         }
-        // A probability that underflowed to 0 on one side only is as far as the smallest positive float.
-        return Math.abs(Math.log(Math.max(a, Float.MIN_VALUE)) - Math.log(Math.max(b, Float.MIN_VALUE)));
+        // A probability that underflowed to 0 on one side only is as far as the smallest positive
+        // float.
+        return Math.abs(
+                Math.log(Math.max(a, Float.MIN_VALUE)) - Math.log(Math.max(b, Float.MIN_VALUE)));
     }
 
     /**
@@ -176,24 +207,31 @@ public final class ParityGate {
      *
      * @throws ParityException with the largest difference and where it occurred
      */
-    public ParityResult check(Block reference, Path savedModelDir, float[] images) throws IOException {
+    public ParityResult check(Block reference, Path savedModelDir, float[] images)
+            throws IOException {
         ParityResult result = compare(reference, savedModelDir, images);
         if (!result.passed()) {
-            throw new ParityException("The SavedModel in " + savedModelDir + " does not reproduce the trained model: "
-                    + result.describe(), result);
+            throw new ParityException(
+                    "The SavedModel in "
+                            + savedModelDir
+                            + " does not reproduce the trained model: "
+                            + result.describe(),
+                    result);
         }
         return result;
     }
 
-    private static float[][] referenceProbabilities(Block block, InputSpec input, float[] batch, int n) {
+    private static float[][] referenceProbabilities(
+            Block block, InputSpec input, float[] batch, int n) {
         int c = input.channels();
         try (NDManager manager = Engine.getEngine(engineOf(block)).newBaseManager(Device.cpu())) {
             NDArray x = manager.create(batch, new Shape(n, c, input.height(), input.width()));
             NDArray mean = manager.create(input.mean(), new Shape(1, c, 1, 1));
             NDArray std = manager.create(input.std(), new Shape(1, c, 1, 1));
             NDArray normalised = x.sub(mean).div(std);
-            NDArray logits = block.forward(new ParameterStore(manager, false), new NDList(normalised), false)
-                    .singletonOrThrow();
+            NDArray logits =
+                    block.forward(new ParameterStore(manager, false), new NDList(normalised), false)
+                            .singletonOrThrow();
             float[] flat = logits.softmax(1).toFloatArray();
             int classes = flat.length / n;
             float[][] rows = new float[n][];
@@ -204,12 +242,17 @@ public final class ParityGate {
         }
     }
 
-    /** The engine the block's parameters live on, so the reference never copies them across engines. */
+    /**
+     * The engine the block's parameters live on, so the reference never copies them across engines.
+     */
     private static String engineOf(Block block) {
         return block.getParameters().values().stream()
                 .filter(p -> p.isInitialized())
                 .findFirst()
                 .map(p -> p.getArray().getManager().getEngine().getEngineName())
-                .orElseThrow(() -> new IllegalArgumentException("the reference block is not initialised"));
+                .orElseThrow(
+                        () ->
+                                new IllegalArgumentException(
+                                        "the reference block is not initialised"));
     }
 }

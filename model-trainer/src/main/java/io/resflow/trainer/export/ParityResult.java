@@ -40,23 +40,40 @@ public record ParityResult(
         int decisiveDisagreements) {
 
     /**
-     * Whether every probability is within {@link #tolerance()}, every log-probability above the floor
-     * within {@link #logTolerance()}, and no image's most likely class differs but for a tie.
+     * Whether every probability is within {@link #tolerance()}, every log-probability above the
+     * floor within {@link #logTolerance()}, and no image's most likely class differs but for a tie.
      */
     public boolean passed() {
-        return maxAbsDifference <= tolerance && maxLogDifference <= logTolerance
+        return maxAbsDifference <= tolerance
+                && maxLogDifference <= logTolerance
                 && decisiveDisagreements == 0;
     }
 
     /** One line for logs and the CLI. */
     public String describe() {
-        return String.format(Locale.ROOT,
-                "max |p_tf - p_pt| = %.3g over %d images x %d classes (worst: image %d, class %d: PyTorch %.6f, "
-                        + "TensorFlow %.6f); tolerance %.1g; max |log p_tf - log p_pt| = %.3g where p >= %.0e (image %d,"
-                        + " class %d; tolerance %.0e); top-1 agreement %d/%d, %d decisive disagreement(s): %s",
-                maxAbsDifference, images, classes, worstImage, worstClass, pytorchProbability, tensorflowProbability,
-                tolerance, maxLogDifference, ParityGate.LOG_FLOOR, worstLogImage, worstLogClass,
-                logTolerance, top1Agreements, images, decisiveDisagreements, passed() ? "passed" : "FAILED");
+        return String.format(
+                Locale.ROOT,
+                "max |p_tf - p_pt| = %.3g over %d images x %d classes (worst: image %d, class %d:"
+                    + " PyTorch %.6f, TensorFlow %.6f); tolerance %.1g; max |log p_tf - log p_pt| ="
+                    + " %.3g where p >= %.0e (image %d, class %d; tolerance %.0e); top-1 agreement"
+                    + " %d/%d, %d decisive disagreement(s): %s",
+                maxAbsDifference,
+                images,
+                classes,
+                worstImage,
+                worstClass,
+                pytorchProbability,
+                tensorflowProbability,
+                tolerance,
+                maxLogDifference,
+                ParityGate.LOG_FLOOR,
+                worstLogImage,
+                worstLogClass,
+                logTolerance,
+                top1Agreements,
+                images,
+                decisiveDisagreements,
+                passed() ? "passed" : "FAILED");
     }
 
     @Override

@@ -50,13 +50,17 @@ import org.slf4j.LoggerFactory;
  */
 public final class SavedModelExporter {
 
-    /** What callers multiply 0..255 pixels by before feeding an exported model: its graph normalises from 0..1. */
+    /**
+     * What callers multiply 0..255 pixels by before feeding an exported model: its graph normalises
+     * from 0..1.
+     */
     public static final float PIXEL_SCALE = 1f / 255;
 
     private static final Logger LOG = LoggerFactory.getLogger(SavedModelExporter.class);
 
     /** Signature input and output keys; the signature itself is {@code serving_default}. */
-    public static final SignatureSpec SIGNATURE = SignatureSpec.servingDefault(ResNetGraph.INPUT, ResNetGraph.OUTPUT);
+    public static final SignatureSpec SIGNATURE =
+            SignatureSpec.servingDefault(ResNetGraph.INPUT, ResNetGraph.OUTPUT);
 
     private final Builder settings;
     private final ParityGate gate;
@@ -75,10 +79,9 @@ public final class SavedModelExporter {
         return gate;
     }
 
-    /**
-     * Exports {@code model}'s block; see {@link #export(Block, ResNetSpec, float[], Path)}.
-     */
-    public ExportResult export(Model model, ResNetSpec spec, float[] parityImages, Path directory) throws IOException {
+    /** Exports {@code model}'s block; see {@link #export(Block, ResNetSpec, float[], Path)}. */
+    public ExportResult export(Model model, ResNetSpec spec, float[] parityImages, Path directory)
+            throws IOException {
         Objects.requireNonNull(model, "model");
         return export(model.getBlock(), spec, parityImages, directory);
     }
@@ -93,38 +96,47 @@ public final class SavedModelExporter {
      * @param parityImages NCHW pixels in [0, 1] of the spec's input shape; 256 held-out images are
      *     a good gate
      * @param directory the SavedModel folder to create; must not exist yet
-     * @throws ParityException if the SavedModel does not reproduce the block ({@link ParityGate}: every
-     *     probability within the tolerance, log-probabilities within ten times it, the same top class);
-     *     nothing is left on disk
+     * @throws ParityException if the SavedModel does not reproduce the block ({@link ParityGate}:
+     *     every probability within the tolerance, log-probabilities within ten times it, the same
+     *     top class); nothing is left on disk
      * @throws FileAlreadyExistsException if {@code directory} exists
-     * @throws IllegalArgumentException if labels, mean or std do not fit the spec, or the block does
-     *     not match it
+     * @throws IllegalArgumentException if labels, mean or std do not fit the spec, or the block
+     *     does not match it
      */
-    public ExportResult export(Block block, ResNetSpec spec, float[] parityImages, Path directory) throws IOException {
+    public ExportResult export(Block block, ResNetSpec spec, float[] parityImages, Path directory)
+            throws IOException {
         Objects.requireNonNull(block, "block");
         Objects.requireNonNull(spec, "spec");
         Objects.requireNonNull(parityImages, "parityImages");
         Path target = directory.toAbsolutePath().normalize();
         if (Files.exists(target)) {
-            throw new FileAlreadyExistsException(target.toString(), null,
+            throw new FileAlreadyExistsException(
+                    target.toString(),
+                    null,
                     "the SavedModel folder exists; export each model version to a new folder");
         }
         ModelMetadata metadata = metadata(spec);
         TensorFlowWeights weights = settings.tamper.apply(TensorFlowWeights.of(block, spec));
         Path parent = target.getParent();
         Files.createDirectories(parent);
-        Path staging = Files.createTempDirectory(parent, "." + target.getFileName() + ".exporting-");
+        Path staging =
+                Files.createTempDirectory(parent, "." + target.getFileName() + ".exporting-");
         boolean published = false;
         try {
             // A temp folder is private to its owner, and the rename keeps that: on Kubernetes the
-            // trainer and Flink are different users sharing a group, so Flink could not read the model.
+            // trainer and Flink are different users sharing a group, so Flink could not read the
+            // model.
             SharedFolders.openToOtherUsers(staging);
             long start = System.nanoTime();
             SavedModelWriter.write(weights, metadata, staging);
             long written = System.nanoTime();
             ParityResult parity = gate.check(block, staging, parityImages);
-            LOG.info("Exported {} in {} ms; parity on {} images in {} ms: {}", spec.description(),
-                    (written - start) / 1_000_000, parity.images(), (System.nanoTime() - written) / 1_000_000,
+            LOG.info(
+                    "Exported {} in {} ms; parity on {} images in {} ms: {}",
+                    spec.description(),
+                    (written - start) / 1_000_000,
+                    parity.images(),
+                    (System.nanoTime() - written) / 1_000_000,
                     parity.describe());
             Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
             published = true;
@@ -139,36 +151,53 @@ public final class SavedModelExporter {
     private ModelMetadata metadata(ResNetSpec spec) {
         List<String> problems = new ArrayList<>();
         if (settings.labels != null && settings.labels.size() != spec.numClasses()) {
-            problems.add(settings.labels.size() + " labels for a " + spec.numClasses() + "-class network");
+            problems.add(
+                    settings.labels.size()
+                            + " labels for a "
+                            + spec.numClasses()
+                            + "-class network");
         }
         if (settings.mean != null && settings.mean.length != spec.inputChannels()) {
-            problems.add(settings.mean.length + " mean values for " + spec.inputChannels() + " input channel(s)");
+            problems.add(
+                    settings.mean.length
+                            + " mean values for "
+                            + spec.inputChannels()
+                            + " input channel(s)");
         }
         if (settings.std != null && settings.std.length != spec.inputChannels()) {
-            problems.add(settings.std.length + " std values for " + spec.inputChannels() + " input channel(s)");
+            problems.add(
+                    settings.std.length
+                            + " std values for "
+                            + spec.inputChannels()
+                            + " input channel(s)");
         }
         if (!problems.isEmpty()) {
-            throw new IllegalArgumentException("export settings do not fit " + spec + ": " + String.join("; ", problems));
+            throw new IllegalArgumentException(
+                    "export settings do not fit " + spec + ": " + String.join("; ", problems));
         }
-        InputSpec input = InputSpec.builder()
-                .setChannels(spec.inputChannels())
-                .setHeight(spec.inputHeight())
-                .setWidth(spec.inputWidth())
-                // The graph normalises from 0..1 (ResNetGraph), so callers scale 0..255 pixels by 1/255.
-                .setPixelScale(PIXEL_SCALE)
-                .setMean(settings.mean)
-                .setStd(settings.std)
-                .build();
-        ModelMetadata.Builder metadata = ModelMetadata.builder()
-                .setName(settings.name)
-                .setVersion(settings.version)
-                .setLabels(settings.labels)
-                .setInput(input)
-                .setSignature(SIGNATURE)
-                .setArchitecture(spec.description())
-                .setParameterCount(spec.trainableParameterCount())
-                .setDataset(settings.dataset)
-                .setCreatedAt(settings.createdAt != null ? settings.createdAt : Instant.now());
+        InputSpec input =
+                InputSpec.builder()
+                        .setChannels(spec.inputChannels())
+                        .setHeight(spec.inputHeight())
+                        .setWidth(spec.inputWidth())
+                        // The graph normalises from 0..1 (ResNetGraph), so callers scale 0..255
+                        // pixels by 1/255.
+                        .setPixelScale(PIXEL_SCALE)
+                        .setMean(settings.mean)
+                        .setStd(settings.std)
+                        .build();
+        ModelMetadata.Builder metadata =
+                ModelMetadata.builder()
+                        .setName(settings.name)
+                        .setVersion(settings.version)
+                        .setLabels(settings.labels)
+                        .setInput(input)
+                        .setSignature(SIGNATURE)
+                        .setArchitecture(spec.description())
+                        .setParameterCount(spec.trainableParameterCount())
+                        .setDataset(settings.dataset)
+                        .setCreatedAt(
+                                settings.createdAt != null ? settings.createdAt : Instant.now());
         if (settings.testAccuracy != null) {
             metadata.optTestAccuracy(settings.testAccuracy);
         }
@@ -180,13 +209,15 @@ public final class SavedModelExporter {
             return;
         }
         try (Stream<Path> paths = Files.walk(root)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(path -> {
-                try {
-                    Files.delete(path);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            });
+            paths.sorted(Comparator.reverseOrder())
+                    .forEach(
+                            path -> {
+                                try {
+                                    Files.delete(path);
+                                } catch (IOException e) {
+                                    throw new UncheckedIOException(e);
+                                }
+                            });
         } catch (IOException | UncheckedIOException e) {
             LOG.warn("Could not delete the rejected export in {}: {}", root, e.toString());
         }
@@ -236,7 +267,10 @@ public final class SavedModelExporter {
             return this;
         }
 
-        /** Per-channel standard deviation of the [0, 1] training pixels, divided by inside the graph. */
+        /**
+         * Per-channel standard deviation of the [0, 1] training pixels, divided by inside the
+         * graph.
+         */
         public Builder setStd(float... std) {
             this.std = std == null ? null : std.clone();
             return this;
@@ -254,16 +288,18 @@ public final class SavedModelExporter {
             return this;
         }
 
-        /** Creation time recorded in the metadata; default: when {@link SavedModelExporter#export} runs. */
+        /**
+         * Creation time recorded in the metadata; default: when {@link SavedModelExporter#export}
+         * runs.
+         */
         public Builder optCreatedAt(Instant createdAt) {
             this.createdAt = createdAt;
             return this;
         }
 
-
         /**
-         * Largest accepted probability difference in the parity gate, default 1e-4; log-probabilities
-         * may differ by ten times it.
+         * Largest accepted probability difference in the parity gate, default 1e-4;
+         * log-probabilities may differ by ten times it.
          */
         public Builder optParityTolerance(double tolerance) {
             this.tolerance = tolerance;
@@ -312,7 +348,8 @@ public final class SavedModelExporter {
                 problems.add("parity batch size " + parityBatchSize + " must be at least 1");
             }
             if (!problems.isEmpty()) {
-                throw new IllegalArgumentException("SavedModelExporter: " + String.join("; ", problems));
+                throw new IllegalArgumentException(
+                        "SavedModelExporter: " + String.join("; ", problems));
             }
             return new SavedModelExporter(this);
         }

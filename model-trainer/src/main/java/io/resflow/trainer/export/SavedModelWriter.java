@@ -31,30 +31,45 @@ final class SavedModelWriter {
      * Builds the graph for {@code weights}, assigns the variables, exports and writes {@code
      * metadata} into {@code directory}, which must not exist yet or be empty.
      */
-    static void write(TensorFlowWeights weights, ModelMetadata metadata, Path directory) throws IOException {
+    static void write(TensorFlowWeights weights, ModelMetadata metadata, Path directory)
+            throws IOException {
         checkEmpty(directory);
         InputSpec input = metadata.input();
-        // org.tensorflow classes find their native libraries only after DJL's engine has set them up.
+        // org.tensorflow classes find their native libraries only after DJL's engine has set them
+        // up.
         TensorFlowRuntime.engine();
-        try (Graph graph = new Graph(); Session session = new Session(graph)) {
+        try (Graph graph = new Graph();
+                Session session = new Session(graph)) {
             Ops tf = Ops.create(graph);
             ResNetGraph net = new ResNetGraph(tf, weights, input.mean(), input.std());
             for (ResNetGraph.VariableInit init : net.inits()) {
                 TensorFlowWeights.Tensor converted = init.value().get();
                 if (!Arrays.equals(converted.shape(), init.shape())) {
-                    throw new IllegalStateException(init.name() + " has shape " + Arrays.toString(converted.shape())
-                            + ", the graph expects " + Arrays.toString(init.shape()));
+                    throw new IllegalStateException(
+                            init.name()
+                                    + " has shape "
+                                    + Arrays.toString(converted.shape())
+                                    + ", the graph expects "
+                                    + Arrays.toString(init.shape()));
                 }
-                try (TFloat32 value = TFloat32.tensorOf(Shape.of(init.shape()), DataBuffers.of(converted.values(), true, false))) {
+                try (TFloat32 value =
+                        TFloat32.tensorOf(
+                                Shape.of(init.shape()),
+                                DataBuffers.of(converted.values(), true, false))) {
                     // An assignment has no outputs, but the Result still has to be released.
-                    session.runner().feed(init.placeholder(), value).addTarget(init.assign()).run().close();
+                    session.runner()
+                            .feed(init.placeholder(), value)
+                            .addTarget(init.assign())
+                            .run()
+                            .close();
                 }
             }
-            Signature signature = Signature.builder()
-                    .key(metadata.signature().name())
-                    .input(metadata.signature().inputName(), net.input())
-                    .output(metadata.signature().outputName(), net.probabilities())
-                    .build();
+            Signature signature =
+                    Signature.builder()
+                            .key(metadata.signature().name())
+                            .input(metadata.signature().inputName(), net.input())
+                            .output(metadata.signature().outputName(), net.probabilities())
+                            .build();
             Files.createDirectories(directory);
             SavedModelBundle.exporter(directory.toString())
                     .withTags(SavedModelBundle.DEFAULT_TAG)
@@ -67,10 +82,12 @@ final class SavedModelWriter {
     private static void checkEmpty(Path directory) throws IOException {
         if (Files.exists(directory)) {
             if (!Files.isDirectory(directory)) {
-                throw new IOException(directory + " is a file; the SavedModel needs a new or empty folder");
+                throw new IOException(
+                        directory + " is a file; the SavedModel needs a new or empty folder");
             }
             if (Folders.hasEntries(directory)) {
-                throw new IOException(directory + " is not empty; the SavedModel needs a new or empty folder");
+                throw new IOException(
+                        directory + " is not empty; the SavedModel needs a new or empty folder");
             }
         }
     }

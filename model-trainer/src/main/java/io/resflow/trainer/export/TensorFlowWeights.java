@@ -40,13 +40,16 @@ public final class TensorFlowWeights {
     public static TensorFlowWeights of(Block block, ResNetSpec spec) {
         Map<String, Parameter> params = ResNetParameters.byName(block, spec);
         Map<String, float[]> values = new LinkedHashMap<>();
-        params.forEach((name, parameter) -> {
-            if (!parameter.isInitialized()) {
-                throw new IllegalArgumentException(
-                        name + " is not initialised; export a trained (or at least initialised) model");
-            }
-            values.put(name, parameter.getArray().toFloatArray());
-        });
+        params.forEach(
+                (name, parameter) -> {
+                    if (!parameter.isInitialized()) {
+                        throw new IllegalArgumentException(
+                                name
+                                        + " is not initialised; export a trained (or at least"
+                                        + " initialised) model");
+                    }
+                    values.put(name, parameter.getArray().toFloatArray());
+                });
         return new TensorFlowWeights(spec, values);
     }
 
@@ -61,8 +64,12 @@ public final class TensorFlowWeights {
      */
     TensorFlowWeights withRaw(String canonicalName, float[] replacement) {
         if (raw(canonicalName).length != replacement.length) {
-            throw new IllegalArgumentException(canonicalName + " has " + raw(canonicalName).length + " values, not "
-                    + replacement.length);
+            throw new IllegalArgumentException(
+                    canonicalName
+                            + " has "
+                            + raw(canonicalName).length
+                            + " values, not "
+                            + replacement.length);
         }
         Map<String, float[]> copy = new LinkedHashMap<>(values);
         copy.put(canonicalName, replacement.clone());
@@ -73,7 +80,8 @@ public final class TensorFlowWeights {
     float[] raw(String canonicalName) {
         float[] v = values.get(canonicalName);
         if (v == null) {
-            throw new IllegalArgumentException("no parameter " + canonicalName + " in " + spec.description());
+            throw new IllegalArgumentException(
+                    "no parameter " + canonicalName + " in " + spec.description());
         }
         return v;
     }
@@ -92,7 +100,8 @@ public final class TensorFlowWeights {
             for (int ic = 0; ic < in; ic++) {
                 for (int kh = 0; kh < k; kh++) {
                     for (int kw = 0; kw < k; kw++) {
-                        hwio[((kh * k + kw) * in + ic) * o + oc] = oihw[((oc * in + ic) * k + kh) * k + kw];
+                        hwio[((kh * k + kw) * in + ic) * o + oc] =
+                                oihw[((oc * in + ic) * k + kh) * k + kw];
                     }
                 }
             }
@@ -126,10 +135,10 @@ public final class TensorFlowWeights {
     }
 
     /**
-     * The HWIO kernel of a convolution with the inference-mode BN that directly follows it folded in:
-     * every output channel multiplied by that channel's BN scale, so that {@code conv(x, kernel) +
-     * shift == bn(conv(x, original kernel))} with the shift of {@link #batchNorm}. The products are
-     * computed in double precision.
+     * The HWIO kernel of a convolution with the inference-mode BN that directly follows it folded
+     * in: every output channel multiplied by that channel's BN scale, so that {@code conv(x,
+     * kernel) + shift == bn(conv(x, original kernel))} with the shift of {@link #batchNorm}. The
+     * products are computed in double precision.
      *
      * @param bnPrefix canonical prefix of the BN over this convolution's output
      */
@@ -138,8 +147,15 @@ public final class TensorFlowWeights {
         float[] scale = batchNorm(bnPrefix)[0].values();
         int out = conv.outChannels();
         if (scale.length != out) {
-            throw new IllegalArgumentException(bnPrefix + " has " + scale.length + " channels, but " + conv.weightName()
-                    + " has " + out + " outputs");
+            throw new IllegalArgumentException(
+                    bnPrefix
+                            + " has "
+                            + scale.length
+                            + " channels, but "
+                            + conv.weightName()
+                            + " has "
+                            + out
+                            + " outputs");
         }
         float[] hwio = kernel.values();
         for (int i = 0; i < hwio.length; i++) {
@@ -171,6 +187,10 @@ public final class TensorFlowWeights {
 
     @Override
     public String toString() {
-        return "TensorFlowWeights[" + Objects.toString(spec.description()) + ", " + values.size() + " parameters]";
+        return "TensorFlowWeights["
+                + Objects.toString(spec.description())
+                + ", "
+                + values.size()
+                + " parameters]";
     }
 }

@@ -3,8 +3,8 @@ package io.resflow.trainer.resnet;
 /**
  * One square, bias-free 2-D convolution with symmetric zero padding (DJL/PyTorch semantics).
  *
- * <p>Its weight is the parameter {@code name + ".weight"} with shape (out, in, kernel, kernel), i.e.
- * OIHW. Output size is {@code (in + 2 * padding - kernel) / stride + 1} (floor), which is what
+ * <p>Its weight is the parameter {@code name + ".weight"} with shape (out, in, kernel, kernel),
+ * i.e. OIHW. Output size is {@code (in + 2 * padding - kernel) / stride + 1} (floor), which is what
  * PyTorch computes and what an exporter must reproduce with explicit paddings (TensorFlow's {@code
  * SAME} pads asymmetrically at stride 2).
  *

@@ -11,7 +11,8 @@ public enum NetworkStyle {
     CIFAR,
     /**
      * 2015 Table 1: 7x7/2 stem with 64 filters and a 3x3/2 max-pool, four stages of 64..512
-     * channels (x4 for bottleneck units), depths 18, 34, 50, 101, 152 (and 200 from the 2016 paper).
+     * channels (x4 for bottleneck units), depths 18, 34, 50, 101, 152 (and 200 from the 2016
+     * paper).
      */
     IMAGENET;
 

@@ -17,7 +17,10 @@ public record ParameterSpec(String name, Shape shape, boolean trainable) {
         return shape.size();
     }
 
-    /** The DJL parameter name, i.e. the last segment: weight, bias, gamma, beta, runningMean, runningVar. */
+    /**
+     * The DJL parameter name, i.e. the last segment: weight, bias, gamma, beta, runningMean,
+     * runningVar.
+     */
     public String djlName() {
         return name.substring(name.lastIndexOf('.') + 1);
     }

@@ -14,8 +14,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A ResNet (He et al. 2015, 2016) or its plain twin as a DJL {@link Block} together with its
- * {@link ResNetSpec}.
+ * A ResNet (He et al. 2015, 2016) or its plain twin as a DJL {@link Block} together with its {@link
+ * ResNetSpec}.
  *
  * <pre>{@code
  * ResNet net = ResNet.builder()
@@ -31,15 +31,15 @@ import java.util.regex.Pattern;
  * }
  * }</pre>
  *
- * <p>The block's convolution and dense weights use He initialisation (Gaussian, std
- * sqrt(2/fan_in), 2015 Sec. 3.4 citing [13]); override with {@code block().setInitializer(..)}
- * before initialising. The block is not initialised: {@code Trainer.initialize} or {@code
- * Block.initialize} does that.
+ * <p>The block's convolution and dense weights use He initialisation (Gaussian, std sqrt(2/fan_in),
+ * 2015 Sec. 3.4 citing [13]); override with {@code block().setInitializer(..)} before initialising.
+ * The block is not initialised: {@code Trainer.initialize} or {@code Block.initialize} does that.
  */
 public final class ResNet {
 
     private static final Pattern DESCRIPTION =
-            Pattern.compile("(resnet|plain)-(\\d+)-(v1|v2)-(basic|bottleneck)(?:-([ABC]))?(?:-(cifar|imagenet))?");
+            Pattern.compile(
+                    "(resnet|plain)-(\\d+)-(v1|v2)-(basic|bottleneck)(?:-([ABC]))?(?:-(cifar|imagenet))?");
 
     private final ResNetSpec spec;
     private final Block block;
@@ -64,22 +64,29 @@ public final class ResNet {
         Matcher m = DESCRIPTION.matcher(description);
         if (!m.matches()) {
             throw new IllegalArgumentException(
-                    "'" + description + "' is not a ResNet description; expected "
-                            + "{resnet|plain}-DEPTH-{v1|v2}-{basic|bottleneck}[-{A|B|C}][-{cifar|imagenet}], "
-                            + "e.g. resnet-20-v1-basic-A or plain-56-v1-basic");
+                    "'"
+                            + description
+                            + "' is not a ResNet description; expected"
+                            + " {resnet|plain}-DEPTH-{v1|v2}-{basic|bottleneck}[-{A|B|C}][-{cifar|imagenet}],"
+                            + " e.g. resnet-20-v1-basic-A or plain-56-v1-basic");
         }
         boolean plain = m.group(1).equals("plain");
         if (plain == (m.group(5) != null)) {
             throw new IllegalArgumentException(
-                    "'" + description + "': " + (plain
-                            ? "plain networks have no shortcut option, drop the -A/-B/-C"
-                            : "a resnet description needs a shortcut option -A, -B or -C after the unit"));
+                    "'"
+                            + description
+                            + "': "
+                            + (plain
+                                    ? "plain networks have no shortcut option, drop the -A/-B/-C"
+                                    : "a resnet description needs a shortcut option -A, -B or -C"
+                                            + " after the unit"));
         }
-        Builder builder = new Builder()
-                .setDepth(Integer.parseInt(m.group(2)))
-                .optVersion(ResNetVersion.valueOf(m.group(3).toUpperCase(Locale.ROOT)))
-                .optUnit(UnitKind.valueOf(m.group(4).toUpperCase(Locale.ROOT)))
-                .optPlain(plain);
+        Builder builder =
+                new Builder()
+                        .setDepth(Integer.parseInt(m.group(2)))
+                        .optVersion(ResNetVersion.valueOf(m.group(3).toUpperCase(Locale.ROOT)))
+                        .optUnit(UnitKind.valueOf(m.group(4).toUpperCase(Locale.ROOT)))
+                        .optPlain(plain);
         if (!plain) {
             builder.optShortcut(ShortcutOption.valueOf(m.group(5)));
         }
@@ -96,7 +103,8 @@ public final class ResNet {
     public static Block newBlock(ResNetSpec spec) {
         Block block = ResNetBlocks.network(spec);
         block.setInitializer(
-                new XavierInitializer(RandomType.GAUSSIAN, FactorType.IN, 2), Parameter.Type.WEIGHT);
+                new XavierInitializer(RandomType.GAUSSIAN, FactorType.IN, 2),
+                Parameter.Type.WEIGHT);
         return block;
     }
 
@@ -170,7 +178,9 @@ public final class ResNet {
             return this;
         }
 
-        /** Input (channels, height, width), e.g. (1, 28, 28), (3, 32, 32), (3, 224, 224). Required. */
+        /**
+         * Input (channels, height, width), e.g. (1, 28, 28), (3, 32, 32), (3, 224, 224). Required.
+         */
         public Builder setInputShape(Shape chw) {
             this.inputShape = chw;
             return this;
@@ -236,12 +246,14 @@ public final class ResNet {
             NetworkStyle netStyle = style != null ? style : ResNetDepths.defaultStyle(depth);
             UnitKind unitKind = unit != null ? unit : ResNetDepths.defaultUnit(netStyle, depth);
             int[] unitsPerStage = ResNetDepths.unitsPerStage(netStyle, unitKind, depth);
-            ShortcutOption option = plain ? null : shortcut != null ? shortcut : defaultShortcut(netStyle);
+            ShortcutOption option =
+                    plain ? null : shortcut != null ? shortcut : defaultShortcut(netStyle);
 
             boolean imageNet = netStyle == NetworkStyle.IMAGENET;
-            ConvSpec stemConv = imageNet
-                    ? new ConvSpec("stem.conv", c, 64, 7, 2, 3, h, w)
-                    : new ConvSpec("stem.conv", c, 16, 3, 1, 1, h, w);
+            ConvSpec stemConv =
+                    imageNet
+                            ? new ConvSpec("stem.conv", c, 64, 7, 2, 3, h, w)
+                            : new ConvSpec("stem.conv", c, 16, 3, 1, 1, h, w);
             StemSpec stem = new StemSpec(stemConv, imageNet);
             int[] widths = imageNet ? new int[] {64, 128, 256, 512} : new int[] {16, 32, 64};
 
@@ -253,12 +265,17 @@ public final class ResNet {
             int layers = 2; // stem convolution and classifier
             for (int s = 0; s < unitsPerStage.length; s++) {
                 List<UnitSpec> units = new ArrayList<>();
-                int out = unitKind == UnitKind.BOTTLENECK ? widths[s] * UnitKind.EXPANSION : widths[s];
+                int out =
+                        unitKind == UnitKind.BOTTLENECK
+                                ? widths[s] * UnitKind.EXPANSION
+                                : widths[s];
                 for (int u = 0; u < unitsPerStage[s]; u++) {
                     int stride = s > 0 && u == 0 ? 2 : 1;
                     String name = "stage" + (s + 1) + ".unit" + (u + 1);
-                    UnitSpec unitSpec = unit(name, unitKind, option, first, channels, out, widths[s],
-                            stride, height, width);
+                    UnitSpec unitSpec =
+                            unit(
+                                    name, unitKind, option, first, channels, out, widths[s], stride,
+                                    height, width);
                     units.add(unitSpec);
                     layers += unitSpec.convs().size();
                     channels = out;
@@ -269,12 +286,25 @@ public final class ResNet {
                 stages.add(new StageSpec("stage" + (s + 1), units));
             }
             if (layers != depth) {
-                throw new IllegalStateException("planned " + layers + " weighted layers for depth " + depth);
+                throw new IllegalStateException(
+                        "planned " + layers + " weighted layers for depth " + depth);
             }
             HeadSpec head = new HeadSpec(channels, version == ResNetVersion.V2, numClasses);
             return new ResNetSpec(
-                    description(netStyle, unitKind, option), version, netStyle, unitKind, option, depth,
-                    c, h, w, 1e-5f, batchNormMomentum, stem, stages, head);
+                    description(netStyle, unitKind, option),
+                    version,
+                    netStyle,
+                    unitKind,
+                    option,
+                    depth,
+                    c,
+                    h,
+                    w,
+                    1e-5f,
+                    batchNormMomentum,
+                    stem,
+                    stages,
+                    head);
         }
 
         private UnitSpec unit(
@@ -290,9 +320,19 @@ public final class ResNet {
                 int width) {
             List<ConvSpec> convs = new ArrayList<>();
             if (kind == UnitKind.BASIC) {
-                ConvSpec conv1 = new ConvSpec(name + ".conv1", in, out, 3, stride, 1, height, width);
+                ConvSpec conv1 =
+                        new ConvSpec(name + ".conv1", in, out, 3, stride, 1, height, width);
                 convs.add(conv1);
-                convs.add(new ConvSpec(name + ".conv2", out, out, 3, 1, 1, conv1.outHeight(), conv1.outWidth()));
+                convs.add(
+                        new ConvSpec(
+                                name + ".conv2",
+                                out,
+                                out,
+                                3,
+                                1,
+                                1,
+                                conv1.outHeight(),
+                                conv1.outWidth()));
             } else {
                 // Stride on the 3x3 convolution (fb.resnet.torch, torchvision) rather than on the
                 // first 1x1 (the authors' Caffe models): same parameters and output shape, but no
@@ -302,7 +342,16 @@ public final class ResNet {
                 ConvSpec conv2 = new ConvSpec(name + ".conv2", b, b, 3, stride, 1, height, width);
                 convs.add(conv1);
                 convs.add(conv2);
-                convs.add(new ConvSpec(name + ".conv3", b, out, 1, 1, 0, conv2.outHeight(), conv2.outWidth()));
+                convs.add(
+                        new ConvSpec(
+                                name + ".conv3",
+                                b,
+                                out,
+                                1,
+                                1,
+                                0,
+                                conv2.outHeight(),
+                                conv2.outWidth()));
             }
             boolean shapeChanges = stride != 1 || in != out;
             ShortcutKind shortcutKind;
@@ -315,28 +364,45 @@ public final class ResNet {
             } else {
                 shortcutKind = ShortcutKind.IDENTITY;
             }
-            ShortcutSpec shortcutSpec = new ShortcutSpec(
-                    name + ".shortcut", shortcutKind, in, out, stride, height, width, version == ResNetVersion.V1);
+            ShortcutSpec shortcutSpec =
+                    new ShortcutSpec(
+                            name + ".shortcut",
+                            shortcutKind,
+                            in,
+                            out,
+                            stride,
+                            height,
+                            width,
+                            version == ResNetVersion.V1);
             PreActivation pre;
             if (version == ResNetVersion.V1 || firstUnit) {
                 pre = PreActivation.NONE;
-            } else if (shortcutKind == ShortcutKind.PROJECTION || shortcutKind == ShortcutKind.ZERO_PAD) {
+            } else if (shortcutKind == ShortcutKind.PROJECTION
+                    || shortcutKind == ShortcutKind.ZERO_PAD) {
                 pre = PreActivation.BOTH_BRANCHES;
             } else {
                 pre = PreActivation.RESIDUAL_BRANCH;
             }
-            return new UnitSpec(name, version, kind, in, out, stride, height, width, convs, shortcutSpec, pre);
+            return new UnitSpec(
+                    name, version, kind, in, out, stride, height, width, convs, shortcutSpec, pre);
         }
 
         private ShortcutOption defaultShortcut(NetworkStyle netStyle) {
-            return version == ResNetVersion.V1 && netStyle == NetworkStyle.CIFAR ? ShortcutOption.A : ShortcutOption.B;
+            return version == ResNetVersion.V1 && netStyle == NetworkStyle.CIFAR
+                    ? ShortcutOption.A
+                    : ShortcutOption.B;
         }
 
-        private String description(NetworkStyle netStyle, UnitKind unitKind, ShortcutOption option) {
-            StringBuilder sb = new StringBuilder(option == null ? "plain" : "resnet")
-                    .append('-').append(depth)
-                    .append('-').append(version.tag())
-                    .append('-').append(unitKind.tag());
+        private String description(
+                NetworkStyle netStyle, UnitKind unitKind, ShortcutOption option) {
+            StringBuilder sb =
+                    new StringBuilder(option == null ? "plain" : "resnet")
+                            .append('-')
+                            .append(depth)
+                            .append('-')
+                            .append(version.tag())
+                            .append('-')
+                            .append(unitKind.tag());
             if (option != null) {
                 sb.append('-').append(option.name());
             }
@@ -349,7 +415,9 @@ public final class ResNet {
         private void validate() {
             List<String> missing = new ArrayList<>();
             if (depth == null) {
-                missing.add("setDepth (e.g. 20, 56, 110 for CIFAR-style, 18, 50, 152 for ImageNet-style)");
+                missing.add(
+                        "setDepth (e.g. 20, 56, 110 for CIFAR-style, 18, 50, 152 for"
+                                + " ImageNet-style)");
             }
             if (numClasses == null) {
                 missing.add("setNumClasses (e.g. 10)");
@@ -358,28 +426,40 @@ public final class ResNet {
                 missing.add("setInputShape (channels, height, width, e.g. 1, 28, 28)");
             }
             if (!missing.isEmpty()) {
-                throw new IllegalArgumentException("ResNet builder is missing " + String.join(", ", missing));
+                throw new IllegalArgumentException(
+                        "ResNet builder is missing " + String.join(", ", missing));
             }
             if (version == null) {
                 throw new IllegalArgumentException("optVersion must be V1 or V2, not null");
             }
             if (numClasses < 2) {
-                throw new IllegalArgumentException("numClasses is " + numClasses + "; a classifier needs at least 2");
-            }
-            if (inputShape.dimension() != 3 || inputShape.get(0) < 1 || inputShape.get(1) < 1 || inputShape.get(2) < 1
-                    || inputShape.get(1) > Integer.MAX_VALUE || inputShape.get(2) > Integer.MAX_VALUE) {
                 throw new IllegalArgumentException(
-                        "input shape " + inputShape + " must be (channels, height, width) with every size >= 1, "
+                        "numClasses is " + numClasses + "; a classifier needs at least 2");
+            }
+            if (inputShape.dimension() != 3
+                    || inputShape.get(0) < 1
+                    || inputShape.get(1) < 1
+                    || inputShape.get(2) < 1
+                    || inputShape.get(1) > Integer.MAX_VALUE
+                    || inputShape.get(2) > Integer.MAX_VALUE) {
+                throw new IllegalArgumentException(
+                        "input shape "
+                                + inputShape
+                                + " must be (channels, height, width) with every size >= 1, "
                                 + "e.g. (1, 28, 28), (3, 32, 32) or (3, 224, 224); no batch axis");
             }
             if (plain && shortcut != null) {
                 throw new IllegalArgumentException(
-                        "plain networks have no shortcuts; do not combine optPlain(true) with optShortcut("
-                                + shortcut + ")");
+                        "plain networks have no shortcuts; do not combine optPlain(true) with"
+                                + " optShortcut("
+                                + shortcut
+                                + ")");
             }
             if (!(batchNormMomentum > 0f && batchNormMomentum < 1f)) {
                 throw new IllegalArgumentException(
-                        "batch-norm momentum " + batchNormMomentum + " must be in (0, 1), e.g. 0.9 (DJL's default)");
+                        "batch-norm momentum "
+                                + batchNormMomentum
+                                + " must be in (0, 1), e.g. 0.9 (DJL's default)");
             }
         }
     }

@@ -20,8 +20,8 @@ import java.util.List;
  * Turns a {@link ResNetSpec} into DJL blocks, one small factory per layer and unit.
  *
  * <p>Tree of {@link #network}: a {@link SequentialBlock} of [stem, stage1 .. stageS, head], each a
- * {@link SequentialBlock}; a stage holds its units. A residual unit is a {@link ParallelBlock}
- * that adds its two branches [residual, shortcut]; v1 wraps it as [sum, ReLU], v2 with {@link
+ * {@link SequentialBlock}; a stage holds its units. A residual unit is a {@link ParallelBlock} that
+ * adds its two branches [residual, shortcut]; v1 wraps it as [sum, ReLU], v2 with {@link
  * PreActivation#BOTH_BRANCHES} as [BN, ReLU, sum]. Parameters therefore appear in exactly the order
  * of {@link ResNetSpec#parameters()}, which {@link ResNetParameters} relies on.
  */
@@ -48,10 +48,11 @@ public final class ResNetBlocks {
 
     /** conv-BN-ReLU[-max-pool 3x3/2 pad 1] (2015 Table 1, conv1). */
     public static SequentialBlock stem(StemSpec stem, float eps, float momentum) {
-        SequentialBlock block = new SequentialBlock()
-                .add(conv(stem.conv()))
-                .add(batchNorm(eps, momentum))
-                .add(Activation.reluBlock());
+        SequentialBlock block =
+                new SequentialBlock()
+                        .add(conv(stem.conv()))
+                        .add(batchNorm(eps, momentum))
+                        .add(Activation.reluBlock());
         if (stem.maxPool()) {
             int k = StemSpec.POOL_KERNEL;
             int s = StemSpec.POOL_STRIDE;
@@ -69,8 +70,8 @@ public final class ResNetBlocks {
     }
 
     /**
-     * v1 unit (2015 Fig. 2 and 5): residual branch conv-BN[-ReLU] per convolution, add the shortcut,
-     * ReLU. A plain unit (2015 Sec. 4.1) is the same without the addition.
+     * v1 unit (2015 Fig. 2 and 5): residual branch conv-BN[-ReLU] per convolution, add the
+     * shortcut, ReLU. A plain unit (2015 Sec. 4.1) is the same without the addition.
      */
     public static SequentialBlock postActivationUnit(UnitSpec unit, float eps, float momentum) {
         SequentialBlock residual = new SequentialBlock();
@@ -81,7 +82,10 @@ public final class ResNetBlocks {
                 residual.add(Activation.reluBlock());
             }
         }
-        Block body = unit.residual() ? sum(residual, shortcut(unit.shortcut(), eps, momentum)) : residual;
+        Block body =
+                unit.residual()
+                        ? sum(residual, shortcut(unit.shortcut(), eps, momentum))
+                        : residual;
         return new SequentialBlock().add(body).add(Activation.reluBlock());
     }
 
@@ -99,7 +103,10 @@ public final class ResNetBlocks {
             }
             residual.add(conv(convs.get(i)));
         }
-        Block body = unit.residual() ? sum(residual, shortcut(unit.shortcut(), eps, momentum)) : residual;
+        Block body =
+                unit.residual()
+                        ? sum(residual, shortcut(unit.shortcut(), eps, momentum))
+                        : residual;
         if (unit.preActivation() == PreActivation.BOTH_BRANCHES) {
             return new SequentialBlock()
                     .add(batchNorm(eps, momentum))
@@ -115,7 +122,8 @@ public final class ResNetBlocks {
             case IDENTITY:
                 return Blocks.identityBlock();
             case ZERO_PAD:
-                return zeroPadShortcut(shortcut.stride(), shortcut.outChannels() - shortcut.inChannels());
+                return zeroPadShortcut(
+                        shortcut.stride(), shortcut.outChannels() - shortcut.inChannels());
             case PROJECTION:
                 SequentialBlock projection = new SequentialBlock().add(conv(shortcut.projection()));
                 if (shortcut.batchNorm()) {
@@ -136,7 +144,8 @@ public final class ResNetBlocks {
     }
 
     static NDArray zeroPad(NDArray x, int stride, int extraChannels) {
-        NDArray sampled = stride == 1 ? x : x.get(new NDIndex(":, :, ::" + stride + ", ::" + stride));
+        NDArray sampled =
+                stride == 1 ? x : x.get(new NDIndex(":, :, ::" + stride + ", ::" + stride));
         if (extraChannels == 0) {
             return sampled;
         }
@@ -174,8 +183,11 @@ public final class ResNetBlocks {
     /** The residual addition: a {@link ParallelBlock} whose join adds [residual, shortcut]. */
     public static ParallelBlock sum(Block residual, Block shortcut) {
         return new ParallelBlock(
-                branches -> new NDList(
-                        branches.get(0).singletonOrThrow().add(branches.get(1).singletonOrThrow())),
+                branches ->
+                        new NDList(
+                                branches.get(0)
+                                        .singletonOrThrow()
+                                        .add(branches.get(1).singletonOrThrow())),
                 List.of(residual, shortcut));
     }
 }

@@ -55,9 +55,13 @@ final class ResNetDepths {
                 return UnitKind.BOTTLENECK;
             }
             throw new IllegalArgumentException(
-                    "depth " + depth + " is not valid for an ImageNet-style ResNet; valid depths: "
-                            + join(IMAGENET_BASIC.keySet()) + " (basic units), "
-                            + join(IMAGENET_BOTTLENECK.keySet()) + " (bottleneck units)");
+                    "depth "
+                            + depth
+                            + " is not valid for an ImageNet-style ResNet; valid depths: "
+                            + join(IMAGENET_BASIC.keySet())
+                            + " (basic units), "
+                            + join(IMAGENET_BOTTLENECK.keySet())
+                            + " (bottleneck units)");
         }
         boolean basic = depth >= 8 && (depth - 2) % 6 == 0;
         boolean bottleneck = depth >= 11 && (depth - 2) % 9 == 0;
@@ -71,24 +75,41 @@ final class ResNetDepths {
             return UnitKind.BOTTLENECK;
         }
         throw new IllegalArgumentException(
-                "depth " + depth + " is not valid for a CIFAR-style ResNet: basic units need depth 6n+2 ("
-                        + join(CIFAR_BASIC_EXAMPLES) + ", ...; nearest " + nearest(depth, 6, 8)
-                        + "), bottleneck units 9n+2 (" + join(CIFAR_BOTTLENECK_EXAMPLES)
-                        + ", ...; nearest " + nearest(depth, 9, 11) + ")");
+                "depth "
+                        + depth
+                        + " is not valid for a CIFAR-style ResNet: basic units need depth 6n+2 ("
+                        + join(CIFAR_BASIC_EXAMPLES)
+                        + ", ...; nearest "
+                        + nearest(depth, 6, 8)
+                        + "), bottleneck units 9n+2 ("
+                        + join(CIFAR_BOTTLENECK_EXAMPLES)
+                        + ", ...; nearest "
+                        + nearest(depth, 9, 11)
+                        + ")");
     }
 
     /** Units per stage for this layout, unit and depth. */
     static int[] unitsPerStage(NetworkStyle style, UnitKind unit, int depth) {
         if (style == NetworkStyle.IMAGENET) {
-            Map<Integer, int[]> table = unit == UnitKind.BASIC ? IMAGENET_BASIC : IMAGENET_BOTTLENECK;
+            Map<Integer, int[]> table =
+                    unit == UnitKind.BASIC ? IMAGENET_BASIC : IMAGENET_BOTTLENECK;
             int[] units = table.get(depth);
             if (units == null) {
-                Map<Integer, int[]> other = unit == UnitKind.BASIC ? IMAGENET_BOTTLENECK : IMAGENET_BASIC;
+                Map<Integer, int[]> other =
+                        unit == UnitKind.BASIC ? IMAGENET_BOTTLENECK : IMAGENET_BASIC;
                 throw new IllegalArgumentException(
-                        "depth " + depth + " is not valid for an ImageNet-style ResNet with " + unit.tag()
-                                + " units; valid depths: " + join(table.keySet())
+                        "depth "
+                                + depth
+                                + " is not valid for an ImageNet-style ResNet with "
+                                + unit.tag()
+                                + " units; valid depths: "
+                                + join(table.keySet())
                                 + (other.containsKey(depth)
-                                        ? " (depth " + depth + " exists with " + otherUnit(unit).tag() + " units)"
+                                        ? " (depth "
+                                                + depth
+                                                + " exists with "
+                                                + otherUnit(unit).tag()
+                                                + " units)"
                                         : ""));
             }
             return units.clone();
@@ -96,12 +117,21 @@ final class ResNetDepths {
         int perLayer = unit.convolutions() * 3;
         int min = perLayer + 2;
         if (depth < min || (depth - 2) % perLayer != 0) {
-            int[] examples = unit == UnitKind.BASIC ? CIFAR_BASIC_EXAMPLES : CIFAR_BOTTLENECK_EXAMPLES;
+            int[] examples =
+                    unit == UnitKind.BASIC ? CIFAR_BASIC_EXAMPLES : CIFAR_BOTTLENECK_EXAMPLES;
             throw new IllegalArgumentException(
-                    "depth " + depth + " is not valid for a CIFAR-style ResNet with " + unit.tag()
-                            + " units: it must be " + perLayer + "n+2 with n >= 1 (3 stages of n units with "
-                            + unit.convolutions() + " convolutions each, plus stem and classifier), i.e. "
-                            + join(examples) + ", ...; nearest valid: " + nearest(depth, perLayer, min));
+                    "depth "
+                            + depth
+                            + " is not valid for a CIFAR-style ResNet with "
+                            + unit.tag()
+                            + " units: it must be "
+                            + perLayer
+                            + "n+2 with n >= 1 (3 stages of n units with "
+                            + unit.convolutions()
+                            + " convolutions each, plus stem and classifier), i.e. "
+                            + join(examples)
+                            + ", ...; nearest valid: "
+                            + nearest(depth, perLayer, min));
         }
         int n = (depth - 2) / perLayer;
         return new int[] {n, n, n};

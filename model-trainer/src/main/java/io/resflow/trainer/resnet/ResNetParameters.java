@@ -13,18 +13,20 @@ import java.util.Map;
  * Finds every DJL parameter of a network built by {@link ResNetBlocks#network} under a canonical,
  * framework-neutral name.
  *
- * <p>DJL names parameters by tree position ({@code 02SequentialBlock_01ParallelBlock_01SequentialBlock_01Conv2d_weight}),
- * which is deterministic but unreadable. Canonical names follow the {@link ResNetSpec}:
+ * <p>DJL names parameters by tree position ({@code
+ * 02SequentialBlock_01ParallelBlock_01SequentialBlock_01Conv2d_weight}), which is deterministic but
+ * unreadable. Canonical names follow the {@link ResNetSpec}:
  *
  * <ul>
  *   <li>{@code stem.conv.weight}, {@code stem.bn.*}
- *   <li>{@code stageS.unitU.convK.weight} for the K-th residual-branch convolution (1-based
- *       stages, units and convolutions; stage 1 is the paper's conv2_x)
+ *   <li>{@code stageS.unitU.convK.weight} for the K-th residual-branch convolution (1-based stages,
+ *       units and convolutions; stage 1 is the paper's conv2_x)
  *   <li>{@code stageS.unitU.bnK.*}: the BN after convK (v1) or before convK (v2; {@code bn1} is
  *       absent when the unit has no pre-activation)
  *   <li>{@code stageS.unitU.shortcut.conv.weight}, {@code stageS.unitU.shortcut.bn.*} (projection
  *       shortcuts; the BN only in v1)
- *   <li>{@code head.bn.*} (v2 only), {@code head.fc.weight} (classes, channels), {@code head.fc.bias}
+ *   <li>{@code head.bn.*} (v2 only), {@code head.fc.weight} (classes, channels), {@code
+ *       head.fc.bias}
  * </ul>
  *
  * where {@code bn.*} stands for {@code gamma, beta, runningMean, runningVar}. Convolution weights
@@ -50,8 +52,13 @@ public final class ResNetParameters {
         PairList<String, Parameter> actual = block.getParameters();
         if (actual.size() != expected.size()) {
             throw new IllegalArgumentException(
-                    "block has " + actual.size() + " parameters but " + spec.description() + " has "
-                            + expected.size() + "; was the block built from this spec?");
+                    "block has "
+                            + actual.size()
+                            + " parameters but "
+                            + spec.description()
+                            + " has "
+                            + expected.size()
+                            + "; was the block built from this spec?");
         }
         Map<String, Parameter> byName = new LinkedHashMap<>();
         for (int i = 0; i < expected.size(); i++) {
@@ -60,13 +67,25 @@ public final class ResNetParameters {
             Parameter parameter = have.getValue();
             if (!parameter.getName().equals(want.djlName())) {
                 throw new IllegalArgumentException(
-                        "parameter #" + i + " is DJL's " + have.getKey() + " but " + spec.description()
-                                + " expects " + want.name());
+                        "parameter #"
+                                + i
+                                + " is DJL's "
+                                + have.getKey()
+                                + " but "
+                                + spec.description()
+                                + " expects "
+                                + want.name());
             }
-            if (parameter.isInitialized() && !parameter.getArray().getShape().equals(want.shape())) {
+            if (parameter.isInitialized()
+                    && !parameter.getArray().getShape().equals(want.shape())) {
                 throw new IllegalArgumentException(
-                        want.name() + " (DJL " + have.getKey() + ") has shape "
-                                + parameter.getArray().getShape() + ", expected " + want.shape());
+                        want.name()
+                                + " (DJL "
+                                + have.getKey()
+                                + ") has shape "
+                                + parameter.getArray().getShape()
+                                + ", expected "
+                                + want.shape());
             }
             byName.put(want.name(), parameter);
         }

@@ -63,9 +63,10 @@ public final class ResNetSpec {
     }
 
     /**
-     * Short name, {@code {resnet|plain}-DEPTH-{v1|v2}-{basic|bottleneck}[-{A|B|C}][-{cifar|imagenet}]},
-     * e.g. {@code resnet-20-v1-basic-A}, {@code plain-56-v1-basic}, {@code resnet-50-v1-bottleneck-B}.
-     * The style suffix appears only when it differs from the style the depth implies (see {@link
+     * Short name, {@code
+     * {resnet|plain}-DEPTH-{v1|v2}-{basic|bottleneck}[-{A|B|C}][-{cifar|imagenet}]}, e.g. {@code
+     * resnet-20-v1-basic-A}, {@code plain-56-v1-basic}, {@code resnet-50-v1-bottleneck-B}. The
+     * style suffix appears only when it differs from the style the depth implies (see {@link
      * ResNet.Builder#optStyle}); {@link ResNet#builder(String)} parses it back.
      */
     public String description() {
@@ -132,7 +133,10 @@ public final class ResNetSpec {
         return batchNormEpsilon;
     }
 
-    /** Momentum of every BN in DJL's convention (running = momentum * running + (1 - momentum) * batch). */
+    /**
+     * Momentum of every BN in DJL's convention (running = momentum * running + (1 - momentum) *
+     * batch).
+     */
     public float batchNormMomentum() {
         return batchNormMomentum;
     }
@@ -197,7 +201,9 @@ public final class ResNetSpec {
                         HeadSpec.DENSE_NAME + ".weight",
                         new Shape(head.numClasses(), head.inChannels()),
                         true));
-        params.add(new ParameterSpec(HeadSpec.DENSE_NAME + ".bias", new Shape(head.numClasses()), true));
+        params.add(
+                new ParameterSpec(
+                        HeadSpec.DENSE_NAME + ".bias", new Shape(head.numClasses()), true));
         return List.copyOf(params);
     }
 
@@ -208,40 +214,75 @@ public final class ResNetSpec {
 
     /** Trainable parameter values, the papers' convention (excludes BN running statistics). */
     public long trainableParameterCount() {
-        return parameters().stream().filter(ParameterSpec::trainable).mapToLong(ParameterSpec::size).sum();
+        return parameters().stream()
+                .filter(ParameterSpec::trainable)
+                .mapToLong(ParameterSpec::size)
+                .sum();
     }
 
     /** Multi-line, human-readable layout: one line per stem, unit and head. */
     public String summary() {
         StringBuilder sb = new StringBuilder();
         sb.append(description)
-                .append(String.format(
-                        " input %dx%dx%d, %d classes, %,d parameters (%,d trainable)%n",
-                        inputChannels, inputHeight, inputWidth, numClasses(), parameterCount(),
-                        trainableParameterCount()));
+                .append(
+                        String.format(
+                                " input %dx%dx%d, %d classes, %,d parameters (%,d trainable)%n",
+                                inputChannels,
+                                inputHeight,
+                                inputWidth,
+                                numClasses(),
+                                parameterCount(),
+                                trainableParameterCount()));
         ConvSpec c = stem.conv();
-        sb.append(String.format(
-                "  stem: conv %dx%d/%d %d->%d, BN, ReLU%s -> %dx%dx%d%n",
-                c.kernel(), c.kernel(), c.stride(), c.inChannels(), c.outChannels(),
-                stem.maxPool() ? ", max-pool 3x3/2" : "", stem.outChannels(), stem.outHeight(),
-                stem.outWidth()));
+        sb.append(
+                String.format(
+                        "  stem: conv %dx%d/%d %d->%d, BN, ReLU%s -> %dx%dx%d%n",
+                        c.kernel(),
+                        c.kernel(),
+                        c.stride(),
+                        c.inChannels(),
+                        c.outChannels(),
+                        stem.maxPool() ? ", max-pool 3x3/2" : "",
+                        stem.outChannels(),
+                        stem.outHeight(),
+                        stem.outWidth()));
         for (UnitSpec u : units()) {
-            sb.append(String.format(
-                    "  %s: %s %d->%d stride %d, shortcut %s, pre-activation %s -> %dx%dx%d%n",
-                    u.name(), u.kind().tag(), u.inChannels(), u.outChannels(), u.stride(),
-                    u.shortcut().kind(), u.preActivation(), u.outChannels(), u.outHeight(),
-                    u.outWidth()));
+            sb.append(
+                    String.format(
+                            "  %s: %s %d->%d stride %d, shortcut %s, pre-activation %s ->"
+                                    + " %dx%dx%d%n",
+                            u.name(),
+                            u.kind().tag(),
+                            u.inChannels(),
+                            u.outChannels(),
+                            u.stride(),
+                            u.shortcut().kind(),
+                            u.preActivation(),
+                            u.outChannels(),
+                            u.outHeight(),
+                            u.outWidth()));
         }
-        sb.append(String.format(
-                "  head: %sglobal average pool, fc %d->%d%n",
-                head.batchNormRelu() ? "BN, ReLU, " : "", head.inChannels(), head.numClasses()));
+        sb.append(
+                String.format(
+                        "  head: %sglobal average pool, fc %d->%d%n",
+                        head.batchNormRelu() ? "BN, ReLU, " : "",
+                        head.inChannels(),
+                        head.numClasses()));
         return sb.toString();
     }
 
     @Override
     public String toString() {
-        return description + " (" + inputChannels + "x" + inputHeight + "x" + inputWidth + ", "
-                + numClasses() + " classes)";
+        return description
+                + " ("
+                + inputChannels
+                + "x"
+                + inputHeight
+                + "x"
+                + inputWidth
+                + ", "
+                + numClasses()
+                + " classes)";
     }
 
     @Override

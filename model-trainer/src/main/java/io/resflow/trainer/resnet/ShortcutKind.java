@@ -1,6 +1,8 @@
 package io.resflow.trainer.resnet;
 
-/** What one unit's shortcut does, as decided from the {@link ShortcutOption} and the unit's shape. */
+/**
+ * What one unit's shortcut does, as decided from the {@link ShortcutOption} and the unit's shape.
+ */
 public enum ShortcutKind {
     /** Plain network (2015 Sec. 4.1 "Plain Networks"): no shortcut at all. */
     NONE,

@@ -33,7 +33,8 @@ public record ShortcutSpec(
         if (kind != ShortcutKind.PROJECTION) {
             throw new IllegalStateException(name + " is a " + kind + " shortcut, not a projection");
         }
-        return new ConvSpec(name + ".conv", inChannels, outChannels, 1, stride, 0, inHeight, inWidth);
+        return new ConvSpec(
+                name + ".conv", inChannels, outChannels, 1, stride, 0, inHeight, inWidth);
     }
 
     /** Canonical prefix of the projection's BN parameters, {@code name + ".bn"}. */

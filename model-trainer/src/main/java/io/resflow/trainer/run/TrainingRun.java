@@ -20,10 +20,10 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * One run of the trainer from data to a servable model: build the ResNet for the data's shape
- * and classes, train it ({@link ImageClassifierTrainer}), write the evaluation report and plots,
- * and export the trained weights as a TensorFlow SavedModel through the parity gate
- * ({@link SavedModelExporter}). Everything lands in the run directory:
+ * One run of the trainer from data to a servable model: build the ResNet for the data's shape and
+ * classes, train it ({@link ImageClassifierTrainer}), write the evaluation report and plots, and
+ * export the trained weights as a TensorFlow SavedModel through the parity gate ({@link
+ * SavedModelExporter}). Everything lands in the run directory:
  *
  * <pre>
  * runs/quick/
@@ -47,10 +47,12 @@ public final class TrainingRun {
 
     /** Folder of the SavedModel inside the run directory. */
     public static final String SAVED_MODEL = "saved-model";
+
     private static final int PARITY_IMAGES = 256;
 
     /** What a run produced. */
-    public record RunResult(RunDescription description, TrainingResult training, Optional<ExportResult> export) {}
+    public record RunResult(
+            RunDescription description, TrainingResult training, Optional<ExportResult> export) {}
 
     private final String architecture;
     private final TrainingConfig config;
@@ -75,26 +77,44 @@ public final class TrainingRun {
     }
 
     public RunResult run() throws IOException, TranslateException {
-        ResNet network = ResNet.builder(architecture)
-                .setInputShape(train.channels(), train.height(), train.width())
-                .setNumClasses(train.classNames().size())
-                .build();
-        RunDescription description = new RunDescription(config.modelName(), modelVersion,
-                network.description(), dataset, train.classNames(), new long[] {train.channels(), train.height(),
-                        train.width()}, network.trainableParameterCount(), Instant.now());
+        ResNet network =
+                ResNet.builder(architecture)
+                        .setInputShape(train.channels(), train.height(), train.width())
+                        .setNumClasses(train.classNames().size())
+                        .build();
+        RunDescription description =
+                new RunDescription(
+                        config.modelName(),
+                        modelVersion,
+                        network.description(),
+                        dataset,
+                        train.classNames(),
+                        new long[] {train.channels(), train.height(), train.width()},
+                        network.trainableParameterCount(),
+                        Instant.now());
         description.write(config.runDirectory());
         Engine engine = Engine.getEngine(ImageClassifierTrainer.ENGINE);
-        try (Model model = Model.newInstance(config.modelName(),
-                TrainingDevices.select(engine, config.devices())[0], ImageClassifierTrainer.ENGINE)) {
+        try (Model model =
+                Model.newInstance(
+                        config.modelName(),
+                        TrainingDevices.select(engine, config.devices())[0],
+                        ImageClassifierTrainer.ENGINE)) {
             model.setBlock(network.block());
             TrainingResult training = new ImageClassifierTrainer(config).train(model, train, test);
-            EvaluationReportWriter.write(training.testReport().toConfusionMatrix(), config.runDirectory(),
+            EvaluationReportWriter.write(
+                    training.testReport().toConfusionMatrix(),
+                    config.runDirectory(),
                     network.description() + " on " + test.name());
             if (!export) {
                 return new RunResult(description, training, Optional.empty());
             }
-            ExportResult exported = exporter(description, training).export(model, network.spec(),
-                    parityImages(test), config.runDirectory().resolve(SAVED_MODEL));
+            ExportResult exported =
+                    exporter(description, training)
+                            .export(
+                                    model,
+                                    network.spec(),
+                                    parityImages(test),
+                                    config.runDirectory().resolve(SAVED_MODEL));
             return new RunResult(description, training, Optional.of(exported));
         }
     }
@@ -128,7 +148,9 @@ public final class TrainingRun {
 
         private Builder() {}
 
-        /** A ResNet description such as {@code resnet-20-v1-basic-A} or {@code plain-56-v1-basic}. */
+        /**
+         * A ResNet description such as {@code resnet-20-v1-basic-A} or {@code plain-56-v1-basic}.
+         */
         public Builder setArchitecture(String architecture) {
             this.architecture = architecture;
             return this;
@@ -164,7 +186,10 @@ public final class TrainingRun {
                 problems.add("setArchitecture(...) is required, e.g. resnet-20-v1-basic-A");
             } else {
                 try {
-                    ResNet.builder(architecture).setInputShape(1, 32, 32).setNumClasses(2).buildSpec();
+                    ResNet.builder(architecture)
+                            .setInputShape(1, 32, 32)
+                            .setNumClasses(2)
+                            .buildSpec();
                 } catch (IllegalArgumentException e) {
                     problems.add("architecture " + architecture + ": " + e.getMessage());
                 }
@@ -181,7 +206,8 @@ public final class TrainingRun {
                 problems.add("model version must not be blank");
             }
             if (!problems.isEmpty()) {
-                throw new IllegalArgumentException("Invalid training run: " + String.join("; ", problems));
+                throw new IllegalArgumentException(
+                        "Invalid training run: " + String.join("; ", problems));
             }
             return new TrainingRun(this);
         }

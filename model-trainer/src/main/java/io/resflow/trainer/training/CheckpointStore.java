@@ -42,7 +42,10 @@ public final class CheckpointStore {
         if (!Files.isRegularFile(params)) {
             throw new IOException("DJL did not write the expected parameter file " + params);
         }
-        Path json = directory.resolve(String.format(java.util.Locale.ROOT, "checkpoint-%04d.json", checkpoint.epoch()));
+        Path json =
+                directory.resolve(
+                        String.format(
+                                java.util.Locale.ROOT, "checkpoint-%04d.json", checkpoint.epoch()));
         ReportJson.write(checkpoint, json);
         return json;
     }
@@ -59,20 +62,29 @@ public final class CheckpointStore {
         }
         Optional<Path> newest;
         try (Stream<Path> files = Files.list(directory)) {
-            newest = files.filter(p -> JSON_NAME.matcher(p.getFileName().toString()).matches())
-                    .max(Comparator.comparingInt(CheckpointStore::epochOf));
+            newest =
+                    files.filter(p -> JSON_NAME.matcher(p.getFileName().toString()).matches())
+                            .max(Comparator.comparingInt(CheckpointStore::epochOf));
         }
         if (newest.isEmpty()) {
             return Optional.empty();
         }
         Checkpoint checkpoint = ReportJson.read(newest.get(), Checkpoint.class);
         if (checkpoint.formatVersion() != Checkpoint.FORMAT_VERSION) {
-            throw new IOException(newest.get() + ": checkpoint format " + checkpoint.formatVersion()
-                    + " is not the supported " + Checkpoint.FORMAT_VERSION);
+            throw new IOException(
+                    newest.get()
+                            + ": checkpoint format "
+                            + checkpoint.formatVersion()
+                            + " is not the supported "
+                            + Checkpoint.FORMAT_VERSION);
         }
         if (!Files.isRegularFile(directory.resolve(checkpoint.parametersFile()))) {
-            throw new IOException(newest.get() + ": its parameter file " + checkpoint.parametersFile()
-                    + " is missing from " + directory);
+            throw new IOException(
+                    newest.get()
+                            + ": its parameter file "
+                            + checkpoint.parametersFile()
+                            + " is missing from "
+                            + directory);
         }
         return Optional.of(checkpoint);
     }
@@ -80,11 +92,17 @@ public final class CheckpointStore {
     /** Loads the checkpoint's parameters into the model's block. */
     public void load(Model model, Checkpoint checkpoint) throws IOException {
         try {
-            model.load(directory, checkpoint.modelName(), Map.of("epoch", String.valueOf(checkpoint.epoch())));
+            model.load(
+                    directory,
+                    checkpoint.modelName(),
+                    Map.of("epoch", String.valueOf(checkpoint.epoch())));
         } catch (MalformedModelException | RuntimeException e) {
-            throw new IOException(directory.resolve(checkpoint.parametersFile())
-                    + ": cannot load into this model (" + e.getMessage()
-                    + "); was the checkpoint written by a different architecture?", e);
+            throw new IOException(
+                    directory.resolve(checkpoint.parametersFile())
+                            + ": cannot load into this model ("
+                            + e.getMessage()
+                            + "); was the checkpoint written by a different architecture?",
+                    e);
         }
     }
 

@@ -5,8 +5,8 @@ import java.util.Locale;
 
 /**
  * One epoch's progress bar on the console (DJL's {@link ProgressBar}) with the running loss,
- * accuracy, throughput and learning rate. DJL's bar redraws only when the percentage changes and
- * is silenced by {@code -DDJL_DISABLE_PROGRESS_BAR=true}.
+ * accuracy, throughput and learning rate. DJL's bar redraws only when the percentage changes and is
+ * silenced by {@code -DDJL_DISABLE_PROGRESS_BAR=true}.
  */
 final class ConsoleProgress {
 
@@ -16,10 +16,22 @@ final class ConsoleProgress {
         this.bar = enabled ? new ProgressBar("Epoch " + epoch + "/" + epochs, batches) : null;
     }
 
-    void update(int batchesDone, double loss, double accuracy, double imagesPerSecond, double learningRate) {
+    void update(
+            int batchesDone,
+            double loss,
+            double accuracy,
+            double imagesPerSecond,
+            double learningRate) {
         if (bar != null) {
-            bar.update(batchesDone - 1, String.format(Locale.ROOT, "loss %.4f, acc %.4f, %.0f img/s, lr %.4g",
-                    loss, accuracy, imagesPerSecond, learningRate));
+            bar.update(
+                    batchesDone - 1,
+                    String.format(
+                            Locale.ROOT,
+                            "loss %.4f, acc %.4f, %.0f img/s, lr %.4g",
+                            loss,
+                            accuracy,
+                            imagesPerSecond,
+                            learningRate));
         }
     }
 }

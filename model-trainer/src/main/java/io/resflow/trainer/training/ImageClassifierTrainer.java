@@ -41,28 +41,27 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Trains an image classifier with DJL's PyTorch engine the way He et al. (2015) §4.2 trained
- * their CIFAR-10 ResNets: SGD with momentum and weight decay, a step (or cosine) learning-rate
- * schedule with optional warm-up, pad-crop-flip augmentation, He initialisation of convolution and
- * dense weights (§3.4, citing He et al. 2015b). Inputs are per-channel normalised with statistics
- * of the training set, returned in the result for serving.
+ * Trains an image classifier with DJL's PyTorch engine the way He et al. (2015) §4.2 trained their
+ * CIFAR-10 ResNets: SGD with momentum and weight decay, a step (or cosine) learning-rate schedule
+ * with optional warm-up, pad-crop-flip augmentation, He initialisation of convolution and dense
+ * weights (§3.4, citing He et al. 2015b). Inputs are per-channel normalised with statistics of the
+ * training set, returned in the result for serving.
  *
  * <p>Per run directory: a checkpoint after every epoch ({@link CheckpointStore}), the final
- * parameters {@code <model>-<epochs>.params} (DJL format, with the class names and normalisation
- * as model properties), and the reports of {@link TrainingReportWriter}. While training: a progress
- * bar on the console, Prometheus metrics ({@link TrainingMetrics}) on {@code /metrics} if a port
- * is set, pushed to a Pushgateway at each epoch end and at the end if one is set.
+ * parameters {@code <model>-<epochs>.params} (DJL format, with the class names and normalisation as
+ * model properties), and the reports of {@link TrainingReportWriter}. While training: a progress
+ * bar on the console, Prometheus metrics ({@link TrainingMetrics}) on {@code /metrics} if a port is
+ * set, pushed to a Pushgateway at each epoch end and at the end if one is set.
  *
  * <p><b>Resuming</b> ({@code optResume(true)}) continues from the latest complete checkpoint, or
  * starts afresh when there is none. Restored: all parameters including batch-norm running
  * statistics, the epoch and iteration (the learning-rate schedule continues through DJL's {@code
  * optBeginNumUpdate}), the warm-up state, the normalisation, the history; the data order and the
- * augmentations depend only on (seed, epoch), so they are the same as in an uninterrupted run.
- * Not restored: SGD's momentum buffers (DJL's {@code Sgd} keeps them private), so the first
- * iterations after a resume take steps without momentum (with momentum 0.9 the buffer is rebuilt
- * within about 10 iterations); and progress within an interrupted epoch, which is redone.
- * Without {@code optResume}, a run directory that already holds checkpoints is refused rather
- * than overwritten.
+ * augmentations depend only on (seed, epoch), so they are the same as in an uninterrupted run. Not
+ * restored: SGD's momentum buffers (DJL's {@code Sgd} keeps them private), so the first iterations
+ * after a resume take steps without momentum (with momentum 0.9 the buffer is rebuilt within about
+ * 10 iterations); and progress within an interrupted epoch, which is redone. Without {@code
+ * optResume}, a run directory that already holds checkpoints is refused rather than overwritten.
  *
  * <pre>{@code
  * LabelledImages train = FashionMnist.atDefaultLocation().load(FashionMnist.Split.TRAIN);
@@ -100,8 +99,8 @@ public final class ImageClassifierTrainer {
     }
 
     /**
-     * Trains the model's block in place; the caller keeps the model (and may export it) and
-     * closes it. Create the model with {@code Model.newInstance(name, device, "PyTorch")}.
+     * Trains the model's block in place; the caller keeps the model (and may export it) and closes
+     * it. Create the model with {@code Model.newInstance(name, device, "PyTorch")}.
      */
     public TrainingResult train(Model model, LabelledImages trainImages, LabelledImages testImages)
             throws IOException, TranslateException {
@@ -112,47 +111,67 @@ public final class ImageClassifierTrainer {
         CheckpointStore checkpoints = new CheckpointStore(runDirectory);
         Optional<Checkpoint> checkpoint = checkpoints.latest();
         if (checkpoint.isPresent() && !config.resume()) {
-            throw new IllegalStateException("run directory " + runDirectory + " already holds checkpoints up to epoch "
-                    + checkpoint.get().epoch() + "; set optResume(true) to continue that run, or use an empty run"
-                    + " directory");
+            throw new IllegalStateException(
+                    "run directory "
+                            + runDirectory
+                            + " already holds checkpoints up to epoch "
+                            + checkpoint.get().epoch()
+                            + "; set optResume(true) to continue that run, or use an empty run"
+                            + " directory");
         }
         Engine engine = model.getNDManager().getEngine();
         Device[] devices = TrainingDevices.select(engine, config.devices());
         engine.setRandomSeed(Math.toIntExact(Math.floorMod(config.seed(), Integer.MAX_VALUE)));
 
         List<String> classNames = trainImages.classNames();
-        Shape inputShape = new Shape(trainImages.channels(), trainImages.height(), trainImages.width());
-        ChannelStatistics normalization = checkpoint
-                .map(c -> new ChannelStatistics(c.normalizationMean(), c.normalizationStd()))
-                .orElseGet(() -> ChannelStatistics.compute(trainImages));
+        Shape inputShape =
+                new Shape(trainImages.channels(), trainImages.height(), trainImages.width());
+        ChannelStatistics normalization =
+                checkpoint
+                        .map(
+                                c ->
+                                        new ChannelStatistics(
+                                                c.normalizationMean(), c.normalizationStd()))
+                        .orElseGet(() -> ChannelStatistics.compute(trainImages));
 
-        ImageClassificationDataset.Builder trainBuilder = ImageClassificationDataset.builder()
-                .setImages(trainImages)
-                .setNormalization(normalization)
-                .setShuffledSampling(config.batchSize(), config.seed(), true);
+        ImageClassificationDataset.Builder trainBuilder =
+                ImageClassificationDataset.builder()
+                        .setImages(trainImages)
+                        .setNormalization(normalization)
+                        .setShuffledSampling(config.batchSize(), config.seed(), true);
         if (config.augmentation()) {
             trainBuilder.optAugmentation(PadCropFlip.paper(), config.seed());
         }
         ImageClassificationDataset trainSet = trainBuilder.build();
-        ImageClassificationDataset testSet = ImageClassificationDataset.builder()
-                .setImages(testImages)
-                .setNormalization(normalization)
-                .setSampling(config.batchSize(), false)
-                .build();
+        ImageClassificationDataset testSet =
+                ImageClassificationDataset.builder()
+                        .setImages(testImages)
+                        .setNormalization(normalization)
+                        .setSampling(config.batchSize(), false)
+                        .build();
 
         int fullBatches = trainImages.size() / config.batchSize();
         if (fullBatches == 0) {
-            throw new IllegalArgumentException(trainImages.name() + " has " + trainImages.size()
-                    + " images, fewer than one batch of " + config.batchSize() + "; lower the batch size");
+            throw new IllegalArgumentException(
+                    trainImages.name()
+                            + " has "
+                            + trainImages.size()
+                            + " images, fewer than one batch of "
+                            + config.batchSize()
+                            + "; lower the batch size");
         }
-        int batchesPerEpoch = config.maxBatchesPerEpoch() > 0
-                ? Math.min(fullBatches, config.maxBatchesPerEpoch()) : fullBatches;
+        int batchesPerEpoch =
+                config.maxBatchesPerEpoch() > 0
+                        ? Math.min(fullBatches, config.maxBatchesPerEpoch())
+                        : fullBatches;
         long totalIterations = (long) config.epochs() * batchesPerEpoch;
-        LearningRateSchedule schedule = LearningRateSchedule.of(config.decay(), config.learningRate(), totalIterations);
+        LearningRateSchedule schedule =
+                LearningRateSchedule.of(config.decay(), config.learningRate(), totalIterations);
         if (config.warmup() instanceof Warmup.Linear linear) {
             schedule = schedule.withLinearWarmup(linear.iterations());
         }
-        LearningRateTracker learningRate = new LearningRateTracker(schedule, config.warmup(), devices.length);
+        LearningRateTracker learningRate =
+                new LearningRateTracker(schedule, config.warmup(), devices.length);
 
         RunState state = new RunState();
         if (checkpoint.isPresent()) {
@@ -164,55 +183,125 @@ public final class ImageClassifierTrainer {
         }
         int startEpoch = state.completedEpochs();
 
-        Optimizer sgd = sgd(learningRate, config.momentum(), config.weightDecay(), devices.length,
-                learningRate.updatesBefore(state.iteration));
-        DefaultTrainingConfig djlConfig = new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
-                .optOptimizer(sgd)
-                .optDevices(devices)
-                // He et al. 2015b ("Delving deep into rectifiers") initialisation, N(0, 2/fan_in), as §3.4 says.
-                .optInitializer(new XavierInitializer(XavierInitializer.RandomType.GAUSSIAN,
-                        XavierInitializer.FactorType.IN, 2), Parameter.Type.WEIGHT);
+        Optimizer sgd =
+                sgd(
+                        learningRate,
+                        config.momentum(),
+                        config.weightDecay(),
+                        devices.length,
+                        learningRate.updatesBefore(state.iteration));
+        DefaultTrainingConfig djlConfig =
+                new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
+                        .optOptimizer(sgd)
+                        .optDevices(devices)
+                        // He et al. 2015b ("Delving deep into rectifiers") initialisation, N(0,
+                        // 2/fan_in), as §3.4 says.
+                        .optInitializer(
+                                new XavierInitializer(
+                                        XavierInitializer.RandomType.GAUSSIAN,
+                                        XavierInitializer.FactorType.IN,
+                                        2),
+                                Parameter.Type.WEIGHT);
 
         String deviceText = TrainingDevices.describe(engine, devices, !config.devices().isEmpty());
-        announce(String.format(Locale.ROOT, "Training %s on %s: %d images %s, %d classes; %d batches of %d per epoch"
-                        + " x %d epochs = %d iterations; SGD lr %s (%s, warm-up %s), momentum %s, weight decay %s;"
-                        + " run directory %s%s",
-                config.modelName(), deviceText, trainImages.size(), inputShape, classNames.size(), batchesPerEpoch,
-                config.batchSize(), config.epochs(), totalIterations, config.learningRate(), config.decay(),
-                config.warmup(), config.momentum(), config.weightDecay(), runDirectory,
-                startEpoch > 0 ? "; resuming after epoch " + startEpoch + " (iteration " + state.iteration + ")" : ""));
+        announce(
+                String.format(
+                        Locale.ROOT,
+                        "Training %s on %s: %d images %s, %d classes; %d batches of %d per epoch x"
+                            + " %d epochs = %d iterations; SGD lr %s (%s, warm-up %s), momentum %s,"
+                            + " weight decay %s; run directory %s%s",
+                        config.modelName(),
+                        deviceText,
+                        trainImages.size(),
+                        inputShape,
+                        classNames.size(),
+                        batchesPerEpoch,
+                        config.batchSize(),
+                        config.epochs(),
+                        totalIterations,
+                        config.learningRate(),
+                        config.decay(),
+                        config.warmup(),
+                        config.momentum(),
+                        config.weightDecay(),
+                        runDirectory,
+                        startEpoch > 0
+                                ? "; resuming after epoch "
+                                        + startEpoch
+                                        + " (iteration "
+                                        + state.iteration
+                                        + ")"
+                                : ""));
 
         TrainingMetrics metrics = new TrainingMetrics();
-        PushgatewayPublisher pushgateway = config.pushgateway()
-                .map(address -> new PushgatewayPublisher(address, config.pushJob(), runName(runDirectory)))
-                .orElse(null);
+        PushgatewayPublisher pushgateway =
+                config.pushgateway()
+                        .map(
+                                address ->
+                                        new PushgatewayPublisher(
+                                                address, config.pushJob(), runName(runDirectory)))
+                        .orElse(null);
         ConfusionMatrix testMatrix = null;
-        try (HTTPServer server = config.metricsPort() > 0 ? metrics.serve(config.metricsPort()) : null;
+        try (HTTPServer server =
+                        config.metricsPort() > 0 ? metrics.serve(config.metricsPort()) : null;
                 Trainer trainer = model.newTrainer(djlConfig)) {
             if (server != null) {
                 announce("Training metrics on http://localhost:" + server.getPort() + "/metrics");
             }
             trainer.initialize(new Shape(1).addAll(inputShape));
             for (int epoch = startEpoch; epoch < config.epochs(); epoch++) {
-                EpochTraining epochResult = trainEpoch(trainer, trainSet.forEpoch(epoch), epoch, batchesPerEpoch,
-                        learningRate, state, metrics);
+                EpochTraining epochResult =
+                        trainEpoch(
+                                trainer,
+                                trainSet.forEpoch(epoch),
+                                epoch,
+                                batchesPerEpoch,
+                                learningRate,
+                                state,
+                                metrics);
                 testMatrix = ClassifierEvaluation.evaluate(trainer, testSet, classNames);
                 EpochSummary summary = epochResult.summary(testMatrix.accuracy());
                 state.epochHistory.add(summary);
-                checkpoints.save(model, new Checkpoint(Checkpoint.FORMAT_VERSION, config.modelName(), epoch + 1,
-                        state.iteration, learningRate.isWarmupDone(), normalization.mean(), normalization.std(),
-                        classNames, inputShape.getShape(), CheckpointStore.parametersFile(config.modelName(), epoch + 1),
-                        batchesPerEpoch, List.copyOf(state.epochHistory), List.copyOf(state.errorHistory),
-                        config.describe(), Instant.now().toString()));
-                metrics.recordEpoch(epoch + 1, summary.trainLoss(), summary.trainAccuracy(), summary.testAccuracy(),
+                checkpoints.save(
+                        model,
+                        new Checkpoint(
+                                Checkpoint.FORMAT_VERSION,
+                                config.modelName(),
+                                epoch + 1,
+                                state.iteration,
+                                learningRate.isWarmupDone(),
+                                normalization.mean(),
+                                normalization.std(),
+                                classNames,
+                                inputShape.getShape(),
+                                CheckpointStore.parametersFile(config.modelName(), epoch + 1),
+                                batchesPerEpoch,
+                                List.copyOf(state.epochHistory),
+                                List.copyOf(state.errorHistory),
+                                config.describe(),
+                                Instant.now().toString()));
+                metrics.recordEpoch(
+                        epoch + 1,
+                        summary.trainLoss(),
+                        summary.trainAccuracy(),
+                        summary.testAccuracy(),
                         summary.imagesPerSecond());
                 if (pushgateway != null) {
                     pushgateway.push(metrics.registry());
                 }
-                announce(String.format(Locale.ROOT, "Epoch %d/%d: train loss %.4f, train accuracy %.4f, test accuracy"
-                                + " %.4f, lr %.4g, %.0f images/s, %.1f s", epoch + 1, config.epochs(), summary.trainLoss(),
-                        summary.trainAccuracy(), summary.testAccuracy(), summary.learningRate(),
-                        summary.imagesPerSecond(), summary.trainSeconds()));
+                announce(
+                        String.format(
+                                Locale.ROOT,
+                                "Epoch %d/%d: train loss %.4f, train accuracy %.4f, test accuracy"
+                                        + " %.4f, lr %.4g, %.0f images/s, %.1f s",
+                                epoch + 1,
+                                config.epochs(),
+                                summary.trainLoss(),
+                                summary.trainAccuracy(),
+                                summary.testAccuracy(),
+                                summary.learningRate(),
+                                summary.imagesPerSecond(),
+                                summary.trainSeconds()));
             }
             if (testMatrix == null) { // resumed a finished run: evaluate the loaded parameters
                 testMatrix = ClassifierEvaluation.evaluate(trainer, testSet, classNames);
@@ -225,27 +314,57 @@ public final class ImageClassifierTrainer {
             pushgateway.push(metrics.registry());
         }
         EpochSummary last = state.epochHistory.get(state.epochHistory.size() - 1);
-        TrainingResult result = new TrainingResult(config.modelName(), classNames, normalization, inputShape.getShape(),
-                Arrays.stream(devices).map(Device::toString).toList(), last.epoch(), state.iteration, last.trainLoss(),
-                last.trainAccuracy(), testMatrix.accuracy(), List.copyOf(state.epochHistory),
-                List.copyOf(state.errorHistory), seconds(System.nanoTime() - callStart), state.imagesPerSecond(),
-                startEpoch, runDirectory, finalParameters, ClassificationReport.from(testMatrix), config.describe());
+        TrainingResult result =
+                new TrainingResult(
+                        config.modelName(),
+                        classNames,
+                        normalization,
+                        inputShape.getShape(),
+                        Arrays.stream(devices).map(Device::toString).toList(),
+                        last.epoch(),
+                        state.iteration,
+                        last.trainLoss(),
+                        last.trainAccuracy(),
+                        testMatrix.accuracy(),
+                        List.copyOf(state.epochHistory),
+                        List.copyOf(state.errorHistory),
+                        seconds(System.nanoTime() - callStart),
+                        state.imagesPerSecond(),
+                        startEpoch,
+                        runDirectory,
+                        finalParameters,
+                        ClassificationReport.from(testMatrix),
+                        config.describe());
         TrainingReportWriter.write(result, runDirectory);
-        announce(String.format(Locale.ROOT, "Trained %s: test accuracy %.4f after %d iterations, %.0f images/s;"
-                        + " parameters %s", config.modelName(), result.testAccuracy(), state.iteration,
-                result.imagesPerSecond(), finalParameters));
+        announce(
+                String.format(
+                        Locale.ROOT,
+                        "Trained %s: test accuracy %.4f after %d iterations, %.0f images/s;"
+                                + " parameters %s",
+                        config.modelName(),
+                        result.testAccuracy(),
+                        state.iteration,
+                        result.imagesPerSecond(),
+                        finalParameters));
         return result;
     }
 
     /**
      * One epoch of SGD steps: at most {@code batches} batches of the epoch's order and
-     * augmentations. Records the windowed training-error history, ends an error-triggered
-     * warm-up, feeds the metrics and the progress bar.
+     * augmentations. Records the windowed training-error history, ends an error-triggered warm-up,
+     * feeds the metrics and the progress bar.
      */
-    private EpochTraining trainEpoch(Trainer trainer, ImageClassificationDataset epochSet, int epoch, int batches,
-            LearningRateTracker learningRate, RunState state, TrainingMetrics metrics)
+    private EpochTraining trainEpoch(
+            Trainer trainer,
+            ImageClassificationDataset epochSet,
+            int epoch,
+            int batches,
+            LearningRateTracker learningRate,
+            RunState state,
+            TrainingMetrics metrics)
             throws IOException, TranslateException {
-        ConsoleProgress progress = new ConsoleProgress(config.progressBar(), epoch + 1, config.epochs(), batches);
+        ConsoleProgress progress =
+                new ConsoleProgress(config.progressBar(), epoch + 1, config.epochs(), batches);
         RunningMeans epochMeans = new RunningMeans();
         RunningMeans window = state.window;
         double rate = learningRate.valueAt(state.iteration);
@@ -258,9 +377,16 @@ public final class ImageClassifierTrainer {
                 step = trainStep(trainer, batch);
             }
             if (!Double.isFinite(step.meanLoss())) {
-                throw new IllegalStateException("training diverged at iteration " + (state.iteration + 1)
-                        + " (epoch " + (epoch + 1) + "): the loss is " + step.meanLoss() + " at learning rate "
-                        + rate + "; lower the learning rate or warm up (Warmup.paper110Layer())");
+                throw new IllegalStateException(
+                        "training diverged at iteration "
+                                + (state.iteration + 1)
+                                + " (epoch "
+                                + (epoch + 1)
+                                + "): the loss is "
+                                + step.meanLoss()
+                                + " at learning rate "
+                                + rate
+                                + "; lower the learning rate or warm up (Warmup.paper110Layer())");
             }
             state.iteration++;
             done++;
@@ -268,16 +394,24 @@ public final class ImageClassifierTrainer {
             window.add(step);
             if (state.iteration % config.historyInterval() == 0) {
                 double error = 1 - window.accuracy();
-                state.errorHistory.add(new TrainingErrorPoint(state.iteration, window.loss(), error, rate));
+                state.errorHistory.add(
+                        new TrainingErrorPoint(state.iteration, window.loss(), error, rate));
                 if (learningRate.observeTrainingError(error)) {
-                    announce((config.progressBar() ? "\n" : "") // end the progress bar's line
-                            + String.format(Locale.ROOT, "Warm-up over at iteration %d (training error %.3f);"
-                            + " learning rate now %s", state.iteration, error, learningRate.valueAt(state.iteration)));
+                    announce(
+                            (config.progressBar() ? "\n" : "") // end the progress bar's line
+                                    + String.format(
+                                            Locale.ROOT,
+                                            "Warm-up over at iteration %d (training error %.3f);"
+                                                    + " learning rate now %s",
+                                            state.iteration,
+                                            error,
+                                            learningRate.valueAt(state.iteration)));
                 }
                 window.reset();
             }
             double throughput = epochMeans.images() / seconds(System.nanoTime() - start);
-            metrics.recordIteration(step.images(), epochMeans.loss(), epochMeans.accuracy(), rate, throughput);
+            metrics.recordIteration(
+                    step.images(), epochMeans.loss(), epochMeans.accuracy(), rate, throughput);
             progress.update(done, epochMeans.loss(), epochMeans.accuracy(), throughput, rate);
             if (done >= batches) {
                 break;
@@ -290,7 +424,8 @@ public final class ImageClassifierTrainer {
     }
 
     /** The final parameters in the run directory, with what serving needs as model properties. */
-    private Path saveFinalModel(Model model, List<String> classNames, ChannelStatistics normalization, Shape inputShape)
+    private Path saveFinalModel(
+            Model model, List<String> classNames, ChannelStatistics normalization, Shape inputShape)
             throws IOException {
         model.setProperty("Epoch", String.valueOf(config.epochs()));
         model.setProperty("resflow.classNames", ReportJson.gson().toJson(classNames));
@@ -298,7 +433,8 @@ public final class ImageClassifierTrainer {
         model.setProperty("resflow.normalization.std", Arrays.toString(normalization.std()));
         model.setProperty("resflow.inputShape", inputShape.toString());
         model.save(config.runDirectory(), config.modelName());
-        return config.runDirectory().resolve(CheckpointStore.parametersFile(config.modelName(), config.epochs()));
+        return config.runDirectory()
+                .resolve(CheckpointStore.parametersFile(config.modelName(), config.epochs()));
     }
 
     /** What one call has done so far, including what a checkpoint restored. */
@@ -306,8 +442,10 @@ public final class ImageClassifierTrainer {
         long iteration;
         final List<EpochSummary> epochHistory = new ArrayList<>();
         final List<TrainingErrorPoint> errorHistory = new ArrayList<>();
+
         /** The history window in progress; spans epoch boundaries. */
         final RunningMeans window = new RunningMeans();
+
         long trainedImages;
         double trainedSeconds;
 
@@ -327,22 +465,37 @@ public final class ImageClassifierTrainer {
     }
 
     /** One epoch's training, before its evaluation. */
-    private record EpochTraining(int epoch, long iterations, RunningMeans means, double learningRate, double seconds) {
+    private record EpochTraining(
+            int epoch, long iterations, RunningMeans means, double learningRate, double seconds) {
         EpochSummary summary(double testAccuracy) {
-            return new EpochSummary(epoch, iterations, means.loss(), means.accuracy(), testAccuracy, learningRate,
-                    seconds, means.images() / seconds);
+            return new EpochSummary(
+                    epoch,
+                    iterations,
+                    means.loss(),
+                    means.accuracy(),
+                    testAccuracy,
+                    learningRate,
+                    seconds,
+                    means.images() / seconds);
         }
     }
 
     /**
-     * SGD for a batch split over {@code devices}. Each device's loss is the mean over its share, and
-     * DJL's parameter server adds the devices' gradients before the update, so on N devices the
+     * SGD for a batch split over {@code devices}. Each device's loss is the mean over its share,
+     * and DJL's parameter server adds the devices' gradients before the update, so on N devices the
      * gradient would be N times the batch mean: the learning rate N times the paper's, with weight
-     * decay unchanged. Rescaling by 1/N restores the batch mean (DJL applies it to the gradient only).
+     * decay unchanged. Rescaling by 1/N restores the batch mean (DJL applies it to the gradient
+     * only).
      *
-     * @param beginUpdates DJL's update count to start from, so the schedule continues after a resume
+     * @param beginUpdates DJL's update count to start from, so the schedule continues after a
+     *     resume
      */
-    static Optimizer sgd(Tracker learningRate, float momentum, float weightDecay, int devices, int beginUpdates) {
+    static Optimizer sgd(
+            Tracker learningRate,
+            float momentum,
+            float weightDecay,
+            int devices,
+            int beginUpdates) {
         return Optimizer.sgd()
                 .setLearningRateTracker(learningRate)
                 .optMomentum(momentum)
@@ -353,16 +506,19 @@ public final class ImageClassifierTrainer {
     }
 
     /**
-     * The weight of one device's mean loss when a batch of {@code batchSize} is split over {@code devices}:
-     * its share of the batch, times the device count that {@link #sgd}'s 1/N rescale divides out again.
-     * The summed gradients are then the whole batch's mean gradient even when the shares differ in size
-     * (a batch of 128 over 3 GPUs) or are fewer than the devices (a batch smaller than the device count).
+     * The weight of one device's mean loss when a batch of {@code batchSize} is split over {@code
+     * devices}: its share of the batch, times the device count that {@link #sgd}'s 1/N rescale
+     * divides out again. The summed gradients are then the whole batch's mean gradient even when
+     * the shares differ in size (a batch of 128 over 3 GPUs) or are fewer than the devices (a batch
+     * smaller than the device count).
      */
     static float shareWeight(long shareSize, int devices, long batchSize) {
         return (float) shareSize * devices / batchSize;
     }
 
-    /** One SGD step over a batch, split across the devices; returns the batch's loss and accuracy. */
+    /**
+     * One SGD step over a batch, split across the devices; returns the batch's loss and accuracy.
+     */
     private static StepResult trainStep(Trainer trainer, Batch batch) {
         Batch[] splits = batch.split(trainer.getDevices(), false);
         int devices = trainer.getDevices().length;
@@ -377,10 +533,17 @@ public final class ImageClassifierTrainer {
                 NDList predictions = trainer.forward(data, labels);
                 NDArray loss = trainer.getLoss().evaluate(labels, predictions);
                 long n = split.getSize();
-                collector.backward(devices == 1 ? loss : loss.mul(shareWeight(n, devices, batchSize)));
+                collector.backward(
+                        devices == 1 ? loss : loss.mul(shareWeight(n, devices, batchSize)));
                 lossSum += loss.getFloat() * n;
-                correct += predictions.singletonOrThrow().argMax(1).toType(DataType.FLOAT32, false)
-                        .eq(labels.singletonOrThrow().toType(DataType.FLOAT32, false)).countNonzero().getLong();
+                correct +=
+                        predictions
+                                .singletonOrThrow()
+                                .argMax(1)
+                                .toType(DataType.FLOAT32, false)
+                                .eq(labels.singletonOrThrow().toType(DataType.FLOAT32, false))
+                                .countNonzero()
+                                .getLong();
                 images += n;
             }
         }
@@ -426,44 +589,90 @@ public final class ImageClassifierTrainer {
     }
 
     private static void checkCompatible(LabelledImages train, LabelledImages test) {
-        if (train.channels() != test.channels() || train.height() != test.height() || train.width() != test.width()) {
-            throw new IllegalArgumentException("training images are " + train.height() + "x" + train.width() + "x"
-                    + train.channels() + " but test images are " + test.height() + "x" + test.width() + "x"
-                    + test.channels() + "; read both at the same size and channel count");
+        if (train.channels() != test.channels()
+                || train.height() != test.height()
+                || train.width() != test.width()) {
+            throw new IllegalArgumentException(
+                    "training images are "
+                            + train.height()
+                            + "x"
+                            + train.width()
+                            + "x"
+                            + train.channels()
+                            + " but test images are "
+                            + test.height()
+                            + "x"
+                            + test.width()
+                            + "x"
+                            + test.channels()
+                            + "; read both at the same size and channel count");
         }
         if (!train.classNames().equals(test.classNames())) {
-            throw new IllegalArgumentException("training classes " + train.classNames() + " differ from test classes "
-                    + test.classNames() + " (for image folders, fix them with ImageFolderReader.Builder.optClassNames)");
+            throw new IllegalArgumentException(
+                    "training classes "
+                            + train.classNames()
+                            + " differ from test classes "
+                            + test.classNames()
+                            + " (for image folders, fix them with"
+                            + " ImageFolderReader.Builder.optClassNames)");
         }
         if (test.size() == 0) {
             throw new IllegalArgumentException(test.name() + ": the test set is empty");
         }
     }
 
-    private void checkResumable(Checkpoint c, List<String> classNames, Shape inputShape, int batchesPerEpoch) {
-        if (!c.classNames().equals(classNames) || !Arrays.equals(c.inputShape(), inputShape.getShape())) {
-            throw new IllegalStateException("cannot resume: the checkpoint of epoch " + c.epoch() + " was trained on "
-                    + c.classNames().size() + " classes of " + Arrays.toString(c.inputShape()) + " images, this run has "
-                    + classNames.size() + " classes of " + inputShape);
+    private void checkResumable(
+            Checkpoint c, List<String> classNames, Shape inputShape, int batchesPerEpoch) {
+        if (!c.classNames().equals(classNames)
+                || !Arrays.equals(c.inputShape(), inputShape.getShape())) {
+            throw new IllegalStateException(
+                    "cannot resume: the checkpoint of epoch "
+                            + c.epoch()
+                            + " was trained on "
+                            + c.classNames().size()
+                            + " classes of "
+                            + Arrays.toString(c.inputShape())
+                            + " images, this run has "
+                            + classNames.size()
+                            + " classes of "
+                            + inputShape);
         }
         if (!c.modelName().equals(config.modelName())) {
-            throw new IllegalStateException("cannot resume: the checkpoint is of model '" + c.modelName()
-                    + "', this run trains '" + config.modelName() + "'");
+            throw new IllegalStateException(
+                    "cannot resume: the checkpoint is of model '"
+                            + c.modelName()
+                            + "', this run trains '"
+                            + config.modelName()
+                            + "'");
         }
         if (c.epoch() > config.epochs()) {
-            throw new IllegalStateException("cannot resume: the checkpoint is after epoch " + c.epoch()
-                    + ", beyond the " + config.epochs() + " epochs configured; raise optEpochs to at least " + c.epoch());
+            throw new IllegalStateException(
+                    "cannot resume: the checkpoint is after epoch "
+                            + c.epoch()
+                            + ", beyond the "
+                            + config.epochs()
+                            + " epochs configured; raise optEpochs to at least "
+                            + c.epoch());
         }
         if (c.batchesPerEpoch() != batchesPerEpoch) {
-            LOG.warn("Resuming with {} batches per epoch where the checkpoint had {}; the learning-rate schedule"
-                    + " shifts accordingly", batchesPerEpoch, c.batchesPerEpoch());
+            LOG.warn(
+                    "Resuming with {} batches per epoch where the checkpoint had {}; the"
+                            + " learning-rate schedule shifts accordingly",
+                    batchesPerEpoch,
+                    c.batchesPerEpoch());
         }
         Map<String, String> now = config.describe();
-        c.config().forEach((key, before) -> {
-            if (!before.equals(now.get(key))) {
-                LOG.warn("Resuming with {} = {} where the checkpoint had {}", key, now.get(key), before);
-            }
-        });
+        c.config()
+                .forEach(
+                        (key, before) -> {
+                            if (!before.equals(now.get(key))) {
+                                LOG.warn(
+                                        "Resuming with {} = {} where the checkpoint had {}",
+                                        key,
+                                        now.get(key),
+                                        before);
+                            }
+                        });
     }
 
     private static String runName(Path runDirectory) {

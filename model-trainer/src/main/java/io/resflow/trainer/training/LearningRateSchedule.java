@@ -6,12 +6,12 @@ package io.resflow.trainer.training;
  * <ul>
  *   <li>{@link Decay#STEP}: He et al. (2015) §4.2: start at the base rate (0.1) and divide it by 10
  *       at 50% and 75% of the iterations (32k and 48k of 64k in the paper).
- *   <li>{@link Decay#COSINE}: {@code base * (1 + cos(pi * i / total)) / 2}, from the base rate to
- *       0 (Loshchilov and Hutter 2017, without restarts).
+ *   <li>{@link Decay#COSINE}: {@code base * (1 + cos(pi * i / total)) / 2}, from the base rate to 0
+ *       (Loshchilov and Hutter 2017, without restarts).
  * </ul>
  *
- * <p>Written out rather than built from DJL's {@code MultiFactorTracker}, which keeps mutable
- * state and returns wrong values when asked out of order (e.g. after resuming).
+ * <p>Written out rather than built from DJL's {@code MultiFactorTracker}, which keeps mutable state
+ * and returns wrong values when asked out of order (e.g. after resuming).
  *
  * <pre>{@code
  * LearningRateSchedule schedule = LearningRateSchedule.step(0.1f, 64_000);
@@ -31,15 +31,19 @@ public final class LearningRateSchedule {
     private final long totalIterations;
     private final int linearWarmupIterations;
 
-    private LearningRateSchedule(Decay decay, float baseRate, long totalIterations, int linearWarmupIterations) {
+    private LearningRateSchedule(
+            Decay decay, float baseRate, long totalIterations, int linearWarmupIterations) {
         if (!(baseRate > 0) || Float.isInfinite(baseRate)) {
-            throw new IllegalArgumentException("base learning rate must be positive, got " + baseRate);
+            throw new IllegalArgumentException(
+                    "base learning rate must be positive, got " + baseRate);
         }
         if (totalIterations <= 0) {
-            throw new IllegalArgumentException("total iterations must be positive, got " + totalIterations);
+            throw new IllegalArgumentException(
+                    "total iterations must be positive, got " + totalIterations);
         }
         if (linearWarmupIterations < 0) {
-            throw new IllegalArgumentException("warm-up iterations must be >= 0, got " + linearWarmupIterations);
+            throw new IllegalArgumentException(
+                    "warm-up iterations must be >= 0, got " + linearWarmupIterations);
         }
         this.decay = java.util.Objects.requireNonNull(decay, "decay");
         this.baseRate = baseRate;
@@ -70,13 +74,16 @@ public final class LearningRateSchedule {
             throw new IllegalArgumentException("iteration must be >= 0, got " + iteration);
         }
         long i = Math.min(iteration, totalIterations);
-        double rate = switch (decay) {
-            case STEP -> {
-                int drops = (i >= totalIterations / 2 ? 1 : 0) + (i >= totalIterations * 3 / 4 ? 1 : 0);
-                yield baseRate * Math.pow(0.1, drops);
-            }
-            case COSINE -> baseRate * (1 + Math.cos(Math.PI * i / totalIterations)) / 2;
-        };
+        double rate =
+                switch (decay) {
+                    case STEP -> {
+                        int drops =
+                                (i >= totalIterations / 2 ? 1 : 0)
+                                        + (i >= totalIterations * 3 / 4 ? 1 : 0);
+                        yield baseRate * Math.pow(0.1, drops);
+                    }
+                    case COSINE -> baseRate * (1 + Math.cos(Math.PI * i / totalIterations)) / 2;
+                };
         if (iteration < linearWarmupIterations) {
             rate *= (iteration + 1) / (double) linearWarmupIterations;
         }

@@ -10,8 +10,8 @@ import ai.djl.training.tracker.Tracker;
  * <p>DJL's optimizer counts updates from {@code optBeginNumUpdate + 1}, and once per device in a
  * step: its parameter server updates each device's copy of a parameter, and each update counts. So
  * an iteration is {@code updatesPerIteration} (the device count) updates, and a resumed run sets
- * {@code optBeginNumUpdate} to {@link #updatesBefore} its iteration, so the schedule continues where
- * it stopped. Counted as one update per step, two GPUs ran the schedule at twice its speed.
+ * {@code optBeginNumUpdate} to {@link #updatesBefore} its iteration, so the schedule continues
+ * where it stopped. Counted as one update per step, two GPUs ran the schedule at twice its speed.
  */
 public final class LearningRateTracker implements Tracker {
 
@@ -41,7 +41,10 @@ public final class LearningRateTracker implements Tracker {
         return valueAt(Math.max(0, numUpdate - 1L) / updatesPerIteration);
     }
 
-    /** DJL's update count after {@code iterations} iterations: the optimizer's {@code optBeginNumUpdate} on resume. */
+    /**
+     * DJL's update count after {@code iterations} iterations: the optimizer's {@code
+     * optBeginNumUpdate} on resume.
+     */
     public int updatesBefore(long iterations) {
         return Math.toIntExact(iterations * updatesPerIteration);
     }

@@ -12,8 +12,8 @@ import org.slf4j.LoggerFactory;
  * Pushes a registry to a Prometheus Pushgateway, the convention for batch jobs that may end before
  * they are scraped. Each push replaces the group {@code job/<job>/run/<run>} (HTTP PUT), so the
  * gateway holds the latest values of each run. A gateway that cannot be reached is logged as a
- * warning and never stops training; connect and read time out after {@value #TIMEOUT_MILLIS} ms
- * so a silent gateway cannot stall it either.
+ * warning and never stops training; connect and read time out after {@value #TIMEOUT_MILLIS} ms so
+ * a silent gateway cannot stall it either.
  */
 public final class PushgatewayPublisher {
 
@@ -40,17 +40,20 @@ public final class PushgatewayPublisher {
             try {
                 g = new PushGateway(new URL(address));
             } catch (java.net.MalformedURLException e) {
-                throw new IllegalArgumentException("pushgateway address '" + address + "' is not a valid URL", e);
+                throw new IllegalArgumentException(
+                        "pushgateway address '" + address + "' is not a valid URL", e);
             }
         } else {
             g = new PushGateway(address);
         }
-        g.setConnectionFactory(url -> {
-            HttpURLConnection connection = (HttpURLConnection) new URL(url).openConnection();
-            connection.setConnectTimeout(TIMEOUT_MILLIS);
-            connection.setReadTimeout(TIMEOUT_MILLIS);
-            return connection;
-        });
+        g.setConnectionFactory(
+                url -> {
+                    HttpURLConnection connection =
+                            (HttpURLConnection) new URL(url).openConnection();
+                    connection.setConnectTimeout(TIMEOUT_MILLIS);
+                    connection.setReadTimeout(TIMEOUT_MILLIS);
+                    return connection;
+                });
         this.gateway = g;
     }
 
@@ -60,8 +63,13 @@ public final class PushgatewayPublisher {
             gateway.push(registry, job, groupingKey);
             return true;
         } catch (Exception e) {
-            LOG.warn("Could not push training metrics to the Pushgateway at {} (job {}, {}): {}; training continues",
-                    address, job, groupingKey, e.toString());
+            LOG.warn(
+                    "Could not push training metrics to the Pushgateway at {} (job {}, {}): {};"
+                            + " training continues",
+                    address,
+                    job,
+                    groupingKey,
+                    e.toString());
             return false;
         }
     }

@@ -10,9 +10,9 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Everything that shapes a training run, immutable. The defaults, in one place below, are He et
- * al. (2015) §4.2's CIFAR-10 settings: SGD with momentum 0.9, weight decay 1e-4, batch 128,
- * learning rate 0.1 divided by 10 at 50% and 75% of training, pad-crop-flip augmentation.
+ * Everything that shapes a training run, immutable. The defaults, in one place below, are He et al.
+ * (2015) §4.2's CIFAR-10 settings: SGD with momentum 0.9, weight decay 1e-4, batch 128, learning
+ * rate 0.1 divided by 10 at 50% and 75% of training, pad-crop-flip augmentation.
  *
  * <pre>{@code
  * TrainingConfig config = TrainingConfig.builder()
@@ -34,14 +34,19 @@ public final class TrainingConfig {
     public static final float DEFAULT_WEIGHT_DECAY = 1e-4f;
     public static final LearningRateSchedule.Decay DEFAULT_DECAY = LearningRateSchedule.Decay.STEP;
     public static final long DEFAULT_SEED = 42;
+
     /** 0: every full batch of the training set. */
     public static final int DEFAULT_MAX_BATCHES_PER_EPOCH = 0;
+
     public static final boolean DEFAULT_AUGMENTATION = true;
     public static final int DEFAULT_HISTORY_INTERVAL = 10;
+
     /** 0: no HTTP endpoint. */
     public static final int DEFAULT_METRICS_PORT = 0;
+
     /** The Pushgateway job name. */
     public static final String DEFAULT_PUSH_JOB = "resflow_trainer";
+
     public static final boolean DEFAULT_PROGRESS_BAR = true;
 
     private final Path runDirectory;
@@ -348,18 +353,23 @@ public final class TrainingConfig {
 
         public TrainingConfig build() {
             if (runDirectory == null) {
-                throw new IllegalArgumentException("run directory must be set with setRunDirectory"
-                        + " (checkpoints, final parameters and reports are written there)");
+                throw new IllegalArgumentException(
+                        "run directory must be set with setRunDirectory"
+                                + " (checkpoints, final parameters and reports are written there)");
             }
             if (modelName == null || !modelName.matches("[A-Za-z0-9][A-Za-z0-9._-]*")) {
-                throw new IllegalArgumentException("model name must be letters, digits, '.', '_' or '-'"
-                        + " (it names files), got '" + modelName + "'");
+                throw new IllegalArgumentException(
+                        "model name must be letters, digits, '.', '_' or '-'"
+                                + " (it names files), got '"
+                                + modelName
+                                + "'");
             }
             requirePositive("epochs", epochs);
             requirePositive("batch size", batchSize);
             requirePositive("history interval (iterations)", historyInterval);
             if (!(learningRate > 0) || Float.isInfinite(learningRate)) {
-                throw new IllegalArgumentException("learning rate must be positive, got " + learningRate);
+                throw new IllegalArgumentException(
+                        "learning rate must be positive, got " + learningRate);
             }
             if (!(momentum >= 0 && momentum < 1)) {
                 throw new IllegalArgumentException("momentum must be in [0, 1), got " + momentum);
@@ -370,17 +380,19 @@ public final class TrainingConfig {
             Objects.requireNonNull(decay, "decay must be STEP or COSINE, got null");
             Objects.requireNonNull(warmup, "warmup must be set (Warmup.none() for none), got null");
             if (maxBatchesPerEpoch < 0) {
-                throw new IllegalArgumentException("max batches per epoch must be >= 0 (0 = all), got "
-                        + maxBatchesPerEpoch);
+                throw new IllegalArgumentException(
+                        "max batches per epoch must be >= 0 (0 = all), got " + maxBatchesPerEpoch);
             }
             if (metricsPort < 0 || metricsPort > 65535) {
-                throw new IllegalArgumentException("metrics port must be 0 (off) or 1..65535, got " + metricsPort);
+                throw new IllegalArgumentException(
+                        "metrics port must be 0 (off) or 1..65535, got " + metricsPort);
             }
             if (pushJob == null || pushJob.isBlank()) {
                 throw new IllegalArgumentException("push job name must not be empty");
             }
             if (devices == null) {
-                throw new IllegalArgumentException("devices must not be null (empty = choose automatically)");
+                throw new IllegalArgumentException(
+                        "devices must not be null (empty = choose automatically)");
             }
             return new TrainingConfig(this);
         }

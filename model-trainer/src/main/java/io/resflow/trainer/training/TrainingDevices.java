@@ -28,9 +28,12 @@ public final class TrainingDevices {
         if (gpus == 0) {
             if (Devices.gpusExpected(System.getenv("NVIDIA_VISIBLE_DEVICES"))) {
                 // A GPU image on a GPU node that trains on its CPU for hours: say so loudly.
-                LOG.warn("NVIDIA_VISIBLE_DEVICES={} but the {} engine sees no GPU: training on the CPU. Check that the"
-                        + " pod has an nvidia.com/gpu limit and runs with the NVIDIA container runtime, and that the"
-                        + " CUDA natives and runtime library are in the image", System.getenv("NVIDIA_VISIBLE_DEVICES"),
+                LOG.warn(
+                        "NVIDIA_VISIBLE_DEVICES={} but the {} engine sees no GPU: training on the"
+                            + " CPU. Check that the pod has an nvidia.com/gpu limit and runs with"
+                            + " the NVIDIA container runtime, and that the CUDA natives and runtime"
+                            + " library are in the image",
+                        System.getenv("NVIDIA_VISIBLE_DEVICES"),
                         engine.getEngineName());
             }
             return new Device[] {Device.cpu()};
@@ -44,10 +47,13 @@ public final class TrainingDevices {
 
     /** E.g. "cpu() (PyTorch 2.5.1, no GPU found)" or "gpu(0), gpu(1) (PyTorch 2.5.1, 2 GPUs)". */
     public static String describe(Engine engine, Device[] devices, boolean configured) {
-        String list = Arrays.stream(devices).map(Device::toString).collect(Collectors.joining(", "));
+        String list =
+                Arrays.stream(devices).map(Device::toString).collect(Collectors.joining(", "));
         int gpus = engine.getGpuCount();
-        String why = configured ? "as configured"
-                : gpus == 0 ? "no GPU found" : gpus + (gpus == 1 ? " GPU" : " GPUs");
+        String why =
+                configured
+                        ? "as configured"
+                        : gpus == 0 ? "no GPU found" : gpus + (gpus == 1 ? " GPU" : " GPUs");
         return list + " (" + engine.getEngineName() + " " + engine.getVersion() + ", " + why + ")";
     }
 }

@@ -8,8 +8,8 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 
 /**
- * A training run's Prometheus metrics, {@value #PREFIX}*, in a registry of its own (so runs in
- * one JVM do not collide and a push carries only them):
+ * A training run's Prometheus metrics, {@value #PREFIX}*, in a registry of its own (so runs in one
+ * JVM do not collide and a push carries only them):
  *
  * <ul>
  *   <li>{@code resflow_trainer_loss}: mean training loss of the current epoch so far
@@ -29,29 +29,46 @@ public final class TrainingMetrics {
     public static final String PREFIX = "resflow_trainer_";
 
     private final CollectorRegistry registry = new CollectorRegistry();
-    private final Gauge loss = Gauge.build(PREFIX + "loss", "Mean training loss of the current epoch so far.")
-            .register(registry);
-    private final Gauge accuracy = Gauge.build(PREFIX + "accuracy",
-                    "Training accuracy of the current epoch so far (split=train), test accuracy of the last epoch (split=test).")
-            .labelNames("split").register(registry);
-    private final Gauge imagesPerSecond = Gauge.build(PREFIX + "images_per_second",
-            "Training throughput of the current epoch.").register(registry);
-    private final Gauge epoch = Gauge.build(PREFIX + "epoch", "Epochs completed.").register(registry);
-    private final Gauge learningRate = Gauge.build(PREFIX + "learning_rate", "Learning rate of the last iteration.")
-            .register(registry);
-    private final Counter iterations = Counter.build(PREFIX + "iterations", "SGD iterations run by this process.")
-            .register(registry);
-    private final Counter images = Counter.build(PREFIX + "images", "Training images processed by this process.")
-            .register(registry);
-    private final Gauge lastSuccess = Gauge.build(PREFIX + "last_success_timestamp_seconds",
-            "Unix time at which the training run last finished successfully.").register(registry);
+    private final Gauge loss =
+            Gauge.build(PREFIX + "loss", "Mean training loss of the current epoch so far.")
+                    .register(registry);
+    private final Gauge accuracy =
+            Gauge.build(
+                            PREFIX + "accuracy",
+                            "Training accuracy of the current epoch so far (split=train), test"
+                                    + " accuracy of the last epoch (split=test).")
+                    .labelNames("split")
+                    .register(registry);
+    private final Gauge imagesPerSecond =
+            Gauge.build(PREFIX + "images_per_second", "Training throughput of the current epoch.")
+                    .register(registry);
+    private final Gauge epoch =
+            Gauge.build(PREFIX + "epoch", "Epochs completed.").register(registry);
+    private final Gauge learningRate =
+            Gauge.build(PREFIX + "learning_rate", "Learning rate of the last iteration.")
+                    .register(registry);
+    private final Counter iterations =
+            Counter.build(PREFIX + "iterations", "SGD iterations run by this process.")
+                    .register(registry);
+    private final Counter images =
+            Counter.build(PREFIX + "images", "Training images processed by this process.")
+                    .register(registry);
+    private final Gauge lastSuccess =
+            Gauge.build(
+                            PREFIX + "last_success_timestamp_seconds",
+                            "Unix time at which the training run last finished successfully.")
+                    .register(registry);
 
     public CollectorRegistry registry() {
         return registry;
     }
 
     /** After each iteration, with the running means of the current epoch. */
-    public void recordIteration(int batchImages, double epochLoss, double epochAccuracy, double rate,
+    public void recordIteration(
+            int batchImages,
+            double epochLoss,
+            double epochAccuracy,
+            double rate,
             double throughput) {
         iterations.inc();
         images.inc(batchImages);
@@ -62,7 +79,11 @@ public final class TrainingMetrics {
     }
 
     /** After each epoch's evaluation. */
-    public void recordEpoch(int completedEpochs, double trainLoss, double trainAccuracy, double testAccuracy,
+    public void recordEpoch(
+            int completedEpochs,
+            double trainLoss,
+            double trainAccuracy,
+            double testAccuracy,
             double throughput) {
         epoch.set(completedEpochs);
         loss.set(trainLoss);
@@ -89,7 +110,8 @@ public final class TrainingMetrics {
                     .withDaemonThreads(true)
                     .build();
         } catch (IOException e) {
-            throw new IOException("cannot serve training metrics on port " + port + ": " + e.getMessage(), e);
+            throw new IOException(
+                    "cannot serve training metrics on port " + port + ": " + e.getMessage(), e);
         }
     }
 }

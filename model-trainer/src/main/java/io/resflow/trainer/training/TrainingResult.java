@@ -13,8 +13,8 @@ import java.util.Map;
  * What a training run produced; written as {@code training-result.json} in the run directory.
  *
  * @param classNames the model's classes in output order
- * @param normalization the per-channel mean/std the inputs were normalised with; store it with
- *     the model, serving must apply the same
+ * @param normalization the per-channel mean/std the inputs were normalised with; store it with the
+ *     model, serving must apply the same
  * @param inputShape channels, height, width of one image
  * @param devices the devices trained on
  * @param epochs epochs completed (including those before a resume)
@@ -28,7 +28,8 @@ import java.util.Map;
  * @param imagesPerSecond training throughput over this call's training steps
  * @param resumedFromEpoch the checkpoint's epoch this call started from; 0 for a fresh run
  * @param finalParameters the DJL parameter file of the final model
- * @param testReport accuracy, per-class precision/recall/F1 and the confusion matrix on the test set
+ * @param testReport accuracy, per-class precision/recall/F1 and the confusion matrix on the test
+ *     set
  * @param config the settings of the run
  */
 public record TrainingResult(
@@ -56,14 +57,18 @@ public record TrainingResult(
 
     /** Training error (0..1) against iterations, one point per history window. */
     public Curve trainingErrorCurve() {
-        return Curve.dashed(modelName + " train",
+        return Curve.dashed(
+                modelName + " train",
                 trainingErrorHistory.stream().map(p -> (double) p.iteration()).toList(),
                 trainingErrorHistory.stream().map(TrainingErrorPoint::trainError).toList());
     }
 
     /** Training loss against iterations, one point per history window. */
     public Curve trainingLossCurve() {
-        return Curve.dashed(modelName + " train loss (per " + config.getOrDefault("historyInterval", "?")
+        return Curve.dashed(
+                modelName
+                        + " train loss (per "
+                        + config.getOrDefault("historyInterval", "?")
                         + " iterations)",
                 trainingErrorHistory.stream().map(p -> (double) p.iteration()).toList(),
                 trainingErrorHistory.stream().map(TrainingErrorPoint::trainLoss).toList());
@@ -71,7 +76,8 @@ public record TrainingResult(
 
     /** Test error (0..1) against iterations, one point per epoch. */
     public Curve testErrorCurve() {
-        return Curve.solid(modelName + " test",
+        return Curve.solid(
+                modelName + " test",
                 epochHistory.stream().map(e -> (double) e.iterations()).toList(),
                 epochHistory.stream().map(e -> 1 - e.testAccuracy()).toList());
     }

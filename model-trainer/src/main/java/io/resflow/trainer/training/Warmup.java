@@ -29,8 +29,8 @@ public sealed interface Warmup {
     record Linear(int iterations) implements Warmup {
         public Linear {
             if (iterations <= 0) {
-                throw new IllegalArgumentException("linear warm-up needs a positive number of iterations, got "
-                        + iterations);
+                throw new IllegalArgumentException(
+                        "linear warm-up needs a positive number of iterations, got " + iterations);
             }
         }
 
@@ -44,10 +44,12 @@ public sealed interface Warmup {
     record UntilTrainingError(float learningRate, float errorBelow) implements Warmup {
         public UntilTrainingError {
             if (!(learningRate > 0)) {
-                throw new IllegalArgumentException("warm-up learning rate must be positive, got " + learningRate);
+                throw new IllegalArgumentException(
+                        "warm-up learning rate must be positive, got " + learningRate);
             }
             if (!(errorBelow > 0 && errorBelow <= 1)) {
-                throw new IllegalArgumentException("warm-up error threshold must be in (0, 1], got " + errorBelow);
+                throw new IllegalArgumentException(
+                        "warm-up error threshold must be in (0, 1], got " + errorBelow);
             }
         }
 

@@ -12,8 +12,18 @@ class ChannelStatisticsTest {
     /** Two 1x2 RGB images; R is {0, 255, 255, 255}, G is {51} everywhere, B is {0, 0, 102, 102}. */
     private static LabelledImages tinySet() {
         byte[] pixels = {
-            0, 51, 0, (byte) 255, 51, 0, // image 0: two pixels
-            (byte) 255, 51, 102, (byte) 255, 51, 102 // image 1
+            0,
+            51,
+            0,
+            (byte) 255,
+            51,
+            0, // image 0: two pixels
+            (byte) 255,
+            51,
+            102,
+            (byte) 255,
+            51,
+            102 // image 1
         };
         return new LabelledImages("tiny", 1, 2, 3, pixels, new int[] {0, 1}, List.of("a", "b"));
     }
@@ -35,7 +45,8 @@ class ChannelStatisticsTest {
 
     @Test
     void normalizesHwcBytesToChwFloats() {
-        ChannelStatistics stats = new ChannelStatistics(new float[] {0.5f, 0f}, new float[] {0.5f, 1f});
+        ChannelStatistics stats =
+                new ChannelStatistics(new float[] {0.5f, 0f}, new float[] {0.5f, 1f});
         byte[] hwc = {(byte) 255, 0, 0, (byte) 255}; // 1x2 image, 2 channels
 
         float[] chw = stats.normalizeToChw(hwc, 1, 2);

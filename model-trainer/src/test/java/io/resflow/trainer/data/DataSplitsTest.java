@@ -39,14 +39,21 @@ class DataSplitsTest {
         assertThat(split.holdOut().size()).isEqualTo(5);
         assertThat(all).containsExactlyInAnyOrderElementsOf(pixels(twenty()));
         assertThat(pixels(split.holdOut())).isSorted();
-        assertThat(pixels(DataSplits.holdOut(twenty(), 5, 3).holdOut())).isEqualTo(pixels(split.holdOut()));
-        assertThat(pixels(DataSplits.holdOut(twenty(), 5, 4).holdOut())).isNotEqualTo(pixels(split.holdOut()));
+        assertThat(pixels(DataSplits.holdOut(twenty(), 5, 3).holdOut()))
+                .isEqualTo(pixels(split.holdOut()));
+        assertThat(pixels(DataSplits.holdOut(twenty(), 5, 4).holdOut()))
+                .isNotEqualTo(pixels(split.holdOut()));
     }
 
     @Test
     void sampleAndWrongSizes() {
-        assertThat(pixels(DataSplits.sample(twenty(), 7, 1))).hasSize(7).doesNotHaveDuplicates().isSorted();
-        assertThatThrownBy(() -> DataSplits.holdOut(twenty(), 20, 1)).hasMessageContaining("must be in 1..19");
-        assertThatThrownBy(() -> DataSplits.sample(twenty(), 0, 1)).hasMessageContaining("must be in 1..20");
+        assertThat(pixels(DataSplits.sample(twenty(), 7, 1)))
+                .hasSize(7)
+                .doesNotHaveDuplicates()
+                .isSorted();
+        assertThatThrownBy(() -> DataSplits.holdOut(twenty(), 20, 1))
+                .hasMessageContaining("must be in 1..19");
+        assertThatThrownBy(() -> DataSplits.sample(twenty(), 0, 1))
+                .hasMessageContaining("must be in 1..20");
     }
 }

@@ -59,16 +59,24 @@ class ImageClassificationDatasetTest {
     void batchesAreNchwFloat32NormalisedWithLabelVectors() throws Exception {
         LabelledImages images = tenImages();
         ChannelStatistics stats = new ChannelStatistics(new float[] {0f}, new float[] {1f});
-        ImageClassificationDataset dataset = ImageClassificationDataset.builder()
-                .setImages(images).setNormalization(stats).setSampling(4, false).build();
+        ImageClassificationDataset dataset =
+                ImageClassificationDataset.builder()
+                        .setImages(images)
+                        .setNormalization(stats)
+                        .setSampling(4, false)
+                        .build();
 
         Batch first = dataset.getData(manager).iterator().next();
         try (first) {
-            assertThat(first.getData().singletonOrThrow().getShape()).isEqualTo(new Shape(4, 1, 2, 2));
-            assertThat(first.getData().singletonOrThrow().getDataType()).isEqualTo(DataType.FLOAT32);
-            assertThat(first.getData().singletonOrThrow().toFloatArray()[4]).isCloseTo(10 / 255f, within(1e-6f));
+            assertThat(first.getData().singletonOrThrow().getShape())
+                    .isEqualTo(new Shape(4, 1, 2, 2));
+            assertThat(first.getData().singletonOrThrow().getDataType())
+                    .isEqualTo(DataType.FLOAT32);
+            assertThat(first.getData().singletonOrThrow().toFloatArray()[4])
+                    .isCloseTo(10 / 255f, within(1e-6f));
             assertThat(first.getLabels().singletonOrThrow().getShape()).isEqualTo(new Shape(4));
-            assertThat(first.getLabels().singletonOrThrow().toFloatArray()).containsExactly(0f, 1f, 2f, 0f);
+            assertThat(first.getLabels().singletonOrThrow().toFloatArray())
+                    .containsExactly(0f, 1f, 2f, 0f);
         }
         assertThat(dataset.size()).isEqualTo(10);
         assertThat(dataset.inputShape()).isEqualTo(new Shape(1, 2, 2));
@@ -77,10 +85,18 @@ class ImageClassificationDatasetTest {
     @Test
     void shuffleDependsOnlyOnSeedAndEpoch() throws Exception {
         ChannelStatistics stats = new ChannelStatistics(new float[] {0f}, new float[] {1f / 255});
-        ImageClassificationDataset dataset = ImageClassificationDataset.builder()
-                .setImages(tenImages()).setNormalization(stats).setShuffledSampling(3, 11, true).build();
-        ImageClassificationDataset again = ImageClassificationDataset.builder()
-                .setImages(tenImages()).setNormalization(stats).setShuffledSampling(3, 11, true).build();
+        ImageClassificationDataset dataset =
+                ImageClassificationDataset.builder()
+                        .setImages(tenImages())
+                        .setNormalization(stats)
+                        .setShuffledSampling(3, 11, true)
+                        .build();
+        ImageClassificationDataset again =
+                ImageClassificationDataset.builder()
+                        .setImages(tenImages())
+                        .setNormalization(stats)
+                        .setShuffledSampling(3, 11, true)
+                        .build();
 
         List<Float> epoch1 = firstPixels(dataset.forEpoch(1));
         assertThat(epoch1).hasSize(9); // dropLast: 3 full batches of 3
@@ -91,11 +107,16 @@ class ImageClassificationDatasetTest {
 
     @Test
     void augmentationIsRepeatablePerEpochAndVariesAcrossEpochs() throws Exception {
-        LabelledImages images = FashionMnist.atDefaultLocation().load(FashionMnist.Split.TEST).head(8);
+        LabelledImages images =
+                FashionMnist.atDefaultLocation().load(FashionMnist.Split.TEST).head(8);
         ChannelStatistics stats = ChannelStatistics.compute(images);
-        ImageClassificationDataset dataset = ImageClassificationDataset.builder()
-                .setImages(images).setNormalization(stats).optAugmentation(PadCropFlip.paper(), 5)
-                .setSampling(8, false).build();
+        ImageClassificationDataset dataset =
+                ImageClassificationDataset.builder()
+                        .setImages(images)
+                        .setNormalization(stats)
+                        .optAugmentation(PadCropFlip.paper(), 5)
+                        .setSampling(8, false)
+                        .build();
 
         float[] epoch0;
         float[] epoch0Again;
@@ -128,13 +149,29 @@ class ImageClassificationDatasetTest {
     @Test
     void builderSaysWhatIsMissingOrWrong() {
         ChannelStatistics rgb = new ChannelStatistics(new float[] {0, 0, 0}, new float[] {1, 1, 1});
-        assertThatThrownBy(() -> ImageClassificationDataset.builder().setImages(tenImages()).setSampling(2, false).build())
+        assertThatThrownBy(
+                        () ->
+                                ImageClassificationDataset.builder()
+                                        .setImages(tenImages())
+                                        .setSampling(2, false)
+                                        .build())
                 .hasMessageContaining("setNormalization");
-        assertThatThrownBy(() -> ImageClassificationDataset.builder().setImages(tenImages()).setNormalization(rgb)
-                .setSampling(2, false).build())
+        assertThatThrownBy(
+                        () ->
+                                ImageClassificationDataset.builder()
+                                        .setImages(tenImages())
+                                        .setNormalization(rgb)
+                                        .setSampling(2, false)
+                                        .build())
                 .hasMessageContaining("has 1 channels but the normalization has 3");
-        assertThatThrownBy(() -> ImageClassificationDataset.builder().setImages(tenImages())
-                .setNormalization(new ChannelStatistics(new float[] {0}, new float[] {1})).build())
+        assertThatThrownBy(
+                        () ->
+                                ImageClassificationDataset.builder()
+                                        .setImages(tenImages())
+                                        .setNormalization(
+                                                new ChannelStatistics(
+                                                        new float[] {0}, new float[] {1}))
+                                        .build())
                 .hasMessageContaining("setShuffledSampling");
     }
 }

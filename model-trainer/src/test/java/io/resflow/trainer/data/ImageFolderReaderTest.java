@@ -12,8 +12,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 class ImageFolderReaderTest {
 
-    @TempDir
-    Path root;
+    @TempDir Path root;
 
     private static ImageFolderReader reader(int size, int channels) {
         return ImageFolderReader.builder().setImageSize(size, size).setChannels(channels).build();
@@ -34,12 +33,14 @@ class ImageFolderReaderTest {
         assertThat(images.height()).isEqualTo(8);
         assertThat(images.width()).isEqualTo(8);
         assertThat(images.channels()).isEqualTo(3);
-        assertThat(List.of(images.label(0), images.label(1), images.label(2))).containsExactly(0, 1, 1);
+        assertThat(List.of(images.label(0), images.label(1), images.label(2)))
+                .containsExactly(0, 1, 1);
         // grey 77 upscaled and repeated into R, G and B
         assertThat(images.image(0)).containsOnly((byte) 77);
         // PNG is lossless: (200, 10, 10) exactly
         byte[] red = images.image(1);
-        assertThat(new int[] {red[0] & 0xFF, red[1] & 0xFF, red[2] & 0xFF}).containsExactly(200, 10, 10);
+        assertThat(new int[] {red[0] & 0xFF, red[1] & 0xFF, red[2] & 0xFF})
+                .containsExactly(200, 10, 10);
     }
 
     @Test
@@ -103,8 +104,12 @@ class ImageFolderReaderTest {
     @Test
     void fixedClassNamesKeepLabelsWhenAClassIsMissing() throws Exception {
         TestImages.write(root.resolve("coat/x.png"), TestImages.grey(4, 4, 1), "png");
-        ImageFolderReader fixed = ImageFolderReader.builder().setImageSize(4, 4).setChannels(1)
-                .optClassNames(List.of("bag", "coat", "dress")).build();
+        ImageFolderReader fixed =
+                ImageFolderReader.builder()
+                        .setImageSize(4, 4)
+                        .setChannels(1)
+                        .optClassNames(List.of("bag", "coat", "dress"))
+                        .build();
 
         LabelledImages images = fixed.read(root);
 
@@ -121,7 +126,8 @@ class ImageFolderReaderTest {
     void builderSaysWhatIsMissing() {
         assertThatThrownBy(() -> ImageFolderReader.builder().setChannels(1).build())
                 .hasMessageContaining("setImageSize");
-        assertThatThrownBy(() -> ImageFolderReader.builder().setImageSize(4, 4).setChannels(4).build())
+        assertThatThrownBy(
+                        () -> ImageFolderReader.builder().setImageSize(4, 4).setChannels(4).build())
                 .hasMessageContaining("1 (grey) or 3 (RGB)");
     }
 }

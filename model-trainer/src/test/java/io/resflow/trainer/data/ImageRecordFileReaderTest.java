@@ -21,11 +21,10 @@ class ImageRecordFileReaderTest {
 
     private static final List<String> CLASSES = List.of("zero", "one", "two");
 
-    @TempDir
-    Path dir;
+    @TempDir Path dir;
 
-    private static ImageRecord record(String id, ImageEncoding encoding, int w, int h, int c, byte[] bytes,
-            Integer label) {
+    private static ImageRecord record(
+            String id, ImageEncoding encoding, int w, int h, int c, byte[] bytes, Integer label) {
         return ImageRecord.newBuilder()
                 .setId(id)
                 .setSource("camera-1")
@@ -46,7 +45,8 @@ class ImageRecordFileReaderTest {
     }
 
     private static Path write(Path file, ImageRecord... records) throws IOException {
-        try (DataFileWriter<ImageRecord> writer = new DataFileWriter<>(new SpecificDatumWriter<>(ImageRecord.class))) {
+        try (DataFileWriter<ImageRecord> writer =
+                new DataFileWriter<>(new SpecificDatumWriter<>(ImageRecord.class))) {
             writer.create(ImageRecord.getClassSchema(), file.toFile());
             for (ImageRecord r : records) {
                 writer.append(r);
@@ -56,24 +56,47 @@ class ImageRecordFileReaderTest {
     }
 
     private static ImageRecordFileReader reader(UnlabelledRecords policy) {
-        return ImageRecordFileReader.builder().setClassNames(CLASSES).setImageSize(4, 4).setChannels(1)
-                .optUnlabelledRecords(policy).build();
+        return ImageRecordFileReader.builder()
+                .setClassNames(CLASSES)
+                .setImageSize(4, 4)
+                .setChannels(1)
+                .optUnlabelledRecords(policy)
+                .build();
     }
 
     @Test
     void readsPngJpegAndRawRecords() throws Exception {
-        Path file = write(dir.resolve("feed.avro"),
-                record("png", ImageEncoding.PNG, 4, 4, 1, TestImages.encode(TestImages.grey(4, 4, 90), "png"), 2),
-                record("jpg", ImageEncoding.JPEG, 8, 8, 3,
-                        TestImages.encode(TestImages.rgb(8, 8, 128, 128, 128), "jpg"), 1),
-                raw("raw", 33, 0));
+        Path file =
+                write(
+                        dir.resolve("feed.avro"),
+                        record(
+                                "png",
+                                ImageEncoding.PNG,
+                                4,
+                                4,
+                                1,
+                                TestImages.encode(TestImages.grey(4, 4, 90), "png"),
+                                2),
+                        record(
+                                "jpg",
+                                ImageEncoding.JPEG,
+                                8,
+                                8,
+                                3,
+                                TestImages.encode(TestImages.rgb(8, 8, 128, 128, 128), "jpg"),
+                                1),
+                        raw("raw", 33, 0));
 
         ImageRecordFileReader.Result result = reader(UnlabelledRecords.REFUSE).read(file);
 
         assertThat(result.skippedUnlabelled()).isZero();
         assertThat(result.images().size()).isEqualTo(3);
         assertThat(result.images().classNames()).isEqualTo(CLASSES);
-        assertThat(List.of(result.images().label(0), result.images().label(1), result.images().label(2)))
+        assertThat(
+                        List.of(
+                                result.images().label(0),
+                                result.images().label(1),
+                                result.images().label(2)))
                 .containsExactly(2, 1, 0);
         assertThat(result.images().image(0)).containsOnly((byte) 90);
         assertThat(result.images().pixel(1, 0)).isBetween(124, 132); // JPEG is lossy
@@ -98,7 +121,9 @@ class ImageRecordFileReaderTest {
 
         ImageRecordFileReader.Result result = reader(UnlabelledRecords.SKIP).read(dir);
 
-        assertThat(result.files()).extracting(p -> p.getFileName().toString()).containsExactly("a.avro", "b.avro");
+        assertThat(result.files())
+                .extracting(p -> p.getFileName().toString())
+                .containsExactly("a.avro", "b.avro");
         assertThat(result.skippedUnlabelled()).isEqualTo(2);
         assertThat(result.images().size()).isEqualTo(2);
         assertThat(result.images().label(1)).isEqualTo(2);
@@ -115,8 +140,10 @@ class ImageRecordFileReaderTest {
 
     @Test
     void rawRecordWithWrongChannelCountIsAnError() throws Exception {
-        Path file = write(dir.resolve("feed.avro"),
-                record("short", ImageEncoding.RAW_U8, 4, 4, 3, new byte[16], 0));
+        Path file =
+                write(
+                        dir.resolve("feed.avro"),
+                        record("short", ImageEncoding.RAW_U8, 4, 4, 3, new byte[16], 0));
 
         assertThatThrownBy(() -> reader(UnlabelledRecords.REFUSE).read(file))
                 .hasMessageContaining(file.toString())
@@ -127,17 +154,26 @@ class ImageRecordFileReaderTest {
     @Test
     void encodedImageMustMatchItsClaims() throws Exception {
         byte[] png = TestImages.encode(TestImages.grey(4, 4, 9), "png");
-        Path sizes = write(dir.resolve("sizes.avro"), record("big", ImageEncoding.PNG, 8, 8, 1, png, 0));
-        Path channels = write(dir.resolve("channels.avro"), record("rgb", ImageEncoding.PNG, 4, 4, 3, png, 0));
-        Path garbage = write(dir.resolve("garbage.avro"),
-                record("junk", ImageEncoding.JPEG, 4, 4, 3, new byte[] {9, 9, 9}, 0));
+        Path sizes =
+                write(dir.resolve("sizes.avro"), record("big", ImageEncoding.PNG, 8, 8, 1, png, 0));
+        Path channels =
+                write(
+                        dir.resolve("channels.avro"),
+                        record("rgb", ImageEncoding.PNG, 4, 4, 3, png, 0));
+        Path garbage =
+                write(
+                        dir.resolve("garbage.avro"),
+                        record("junk", ImageEncoding.JPEG, 4, 4, 3, new byte[] {9, 9, 9}, 0));
 
         assertThatThrownBy(() -> reader(UnlabelledRecords.REFUSE).read(sizes))
-                .hasMessageContaining("sizes.avro").hasMessageContaining("claims 8x8 but decodes to 4x4");
+                .hasMessageContaining("sizes.avro")
+                .hasMessageContaining("claims 8x8 but decodes to 4x4");
         assertThatThrownBy(() -> reader(UnlabelledRecords.REFUSE).read(channels))
-                .hasMessageContaining("channels.avro").hasMessageContaining("wrong channel count, claims 3");
+                .hasMessageContaining("channels.avro")
+                .hasMessageContaining("wrong channel count, claims 3");
         assertThatThrownBy(() -> reader(UnlabelledRecords.REFUSE).read(garbage))
-                .hasMessageContaining("garbage.avro").hasMessageContaining("id junk")
+                .hasMessageContaining("garbage.avro")
+                .hasMessageContaining("id junk")
                 .hasMessageContaining("unreadable image");
     }
 
@@ -160,7 +196,12 @@ class ImageRecordFileReaderTest {
 
     @Test
     void builderSaysWhatIsMissing() {
-        assertThatThrownBy(() -> ImageRecordFileReader.builder().setImageSize(4, 4).setChannels(1).build())
+        assertThatThrownBy(
+                        () ->
+                                ImageRecordFileReader.builder()
+                                        .setImageSize(4, 4)
+                                        .setChannels(1)
+                                        .build())
                 .hasMessageContaining("setClassNames");
     }
 }

@@ -32,7 +32,9 @@ class PadCropFlipTest {
         PadCropFlip augmentation = PadCropFlip.paper();
         java.util.Set<String> distinct = new java.util.HashSet<>();
         for (int seed = 0; seed < 20; seed++) {
-            distinct.add(java.util.Arrays.toString(augmentation.apply(image, 1, 8, 8, new SplittableRandom(seed))));
+            distinct.add(
+                    java.util.Arrays.toString(
+                            augmentation.apply(image, 1, 8, 8, new SplittableRandom(seed))));
         }
         assertThat(distinct.size()).isGreaterThan(10);
     }
@@ -50,7 +52,8 @@ class PadCropFlipTest {
         }
     }
 
-    private static boolean matchesSomeShift(float[] image, float[] out, int h, int w, boolean mirror) {
+    private static boolean matchesSomeShift(
+            float[] image, float[] out, int h, int w, boolean mirror) {
         for (int dy = -4; dy <= 4; dy++) {
             for (int dx = -4; dx <= 4; dx++) {
                 boolean all = true;
@@ -58,7 +61,8 @@ class PadCropFlipTest {
                     for (int x = 0; x < w && all; x++) {
                         int sy = y + dy;
                         int sx = (mirror ? w - 1 - x : x) + dx;
-                        float expected = sy < 0 || sy >= h || sx < 0 || sx >= w ? 0f : image[sy * w + sx];
+                        float expected =
+                                sy < 0 || sy >= h || sx < 0 || sx >= w ? 0f : image[sy * w + sx];
                         all = out[y * w + x] == expected;
                     }
                 }
@@ -76,8 +80,12 @@ class PadCropFlipTest {
         PadCropFlip flipOnly = new PadCropFlip(0, true);
         java.util.Set<String> seen = new java.util.HashSet<>();
         for (int seed = 0; seed < 20; seed++) {
-            seen.add(java.util.Arrays.toString(flipOnly.apply(image, 1, 2, 3, new SplittableRandom(seed))));
+            seen.add(
+                    java.util.Arrays.toString(
+                            flipOnly.apply(image, 1, 2, 3, new SplittableRandom(seed))));
         }
-        assertThat(seen).containsExactlyInAnyOrder("[1.0, 2.0, 3.0, 4.0, 5.0, 6.0]", "[3.0, 2.0, 1.0, 6.0, 5.0, 4.0]");
+        assertThat(seen)
+                .containsExactlyInAnyOrder(
+                        "[1.0, 2.0, 3.0, 4.0, 5.0, 6.0]", "[3.0, 2.0, 1.0, 6.0, 5.0, 4.0]");
     }
 }

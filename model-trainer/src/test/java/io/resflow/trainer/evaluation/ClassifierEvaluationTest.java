@@ -18,23 +18,37 @@ class ClassifierEvaluationTest {
     void countsArgMaxPredictionsAgainstLabels() throws Exception {
         // 1x1x3 "images" whose brightest channel is the class a parameter-free model predicts.
         byte[] pixels = {
-            (byte) 200, 0, 0, // predicted 0, label 0
-            0, (byte) 200, 0, // predicted 1, label 0
-            0, 0, (byte) 200, // predicted 2, label 2
-            0, (byte) 200, 0, // predicted 1, label 1
-            0, (byte) 200, 0 // predicted 1, label 1
+            (byte) 200,
+            0,
+            0, // predicted 0, label 0
+            0,
+            (byte) 200,
+            0, // predicted 1, label 0
+            0,
+            0,
+            (byte) 200, // predicted 2, label 2
+            0,
+            (byte) 200,
+            0, // predicted 1, label 1
+            0,
+            (byte) 200,
+            0 // predicted 1, label 1
         };
-        LabelledImages images = new LabelledImages("five", 1, 1, 3, pixels, new int[] {0, 0, 2, 1, 1},
-                List.of("r", "g", "b"));
-        ImageClassificationDataset dataset = ImageClassificationDataset.builder()
-                .setImages(images)
-                .setNormalization(new ChannelStatistics(new float[] {0, 0, 0}, new float[] {1, 1, 1}))
-                .setSampling(2, false)
-                .build();
+        LabelledImages images =
+                new LabelledImages(
+                        "five", 1, 1, 3, pixels, new int[] {0, 0, 2, 1, 1}, List.of("r", "g", "b"));
+        ImageClassificationDataset dataset =
+                ImageClassificationDataset.builder()
+                        .setImages(images)
+                        .setNormalization(
+                                new ChannelStatistics(new float[] {0, 0, 0}, new float[] {1, 1, 1}))
+                        .setSampling(2, false)
+                        .build();
 
         ConfusionMatrix matrix;
         try (Model model = Model.newInstance("argmax", Device.cpu(), "PyTorch")) {
-            model.setBlock(new LambdaBlock(input -> new NDList(input.singletonOrThrow().reshape(-1, 3))));
+            model.setBlock(
+                    new LambdaBlock(input -> new NDList(input.singletonOrThrow().reshape(-1, 3))));
             matrix = ClassifierEvaluation.evaluate(model, dataset, images.classNames());
         }
 

@@ -10,6 +10,8 @@ import org.junit.jupiter.api.Test;
 class ConfusionMatrixTest {
 
     /**
+     *
+     *
      * <pre>
      *             predicted
      *              a   b   c
@@ -20,7 +22,8 @@ class ConfusionMatrixTest {
      * </pre>
      */
     private static ConfusionMatrix handMade() {
-        return ConfusionMatrix.of(List.of("a", "b", "c"), new long[][] {{5, 1, 0}, {2, 3, 1}, {0, 0, 0}});
+        return ConfusionMatrix.of(
+                List.of("a", "b", "c"), new long[][] {{5, 1, 0}, {2, 3, 1}, {0, 0, 0}});
     }
 
     @Test
@@ -31,11 +34,13 @@ class ConfusionMatrixTest {
         assertThat(m.accuracy()).isCloseTo(8 / 12.0, within(1e-12));
         assertThat(m.precision(0)).isCloseTo(5 / 7.0, within(1e-12));
         assertThat(m.recall(0)).isCloseTo(5 / 6.0, within(1e-12));
-        assertThat(m.f1(0)).isCloseTo(2 * (5 / 7.0) * (5 / 6.0) / (5 / 7.0 + 5 / 6.0), within(1e-12));
+        assertThat(m.f1(0))
+                .isCloseTo(2 * (5 / 7.0) * (5 / 6.0) / (5 / 7.0 + 5 / 6.0), within(1e-12));
         assertThat(m.precision(1)).isCloseTo(3 / 4.0, within(1e-12));
         assertThat(m.recall(1)).isCloseTo(3 / 6.0, within(1e-12));
         assertThat(m.f1(1)).isCloseTo(0.6, within(1e-12));
-        // c is predicted once, wrongly, and never occurs: precision 0, recall 0 (zero division), F1 0
+        // c is predicted once, wrongly, and never occurs: precision 0, recall 0 (zero division), F1
+        // 0
         assertThat(m.precision(2)).isZero();
         assertThat(m.recall(2)).isZero();
         assertThat(m.f1(2)).isZero();
@@ -69,7 +74,8 @@ class ConfusionMatrixTest {
     void wrongInputsAreRefused() {
         ConfusionMatrix m = new ConfusionMatrix(List.of("x", "y"));
         assertThatThrownBy(() -> m.add(2, 0)).hasMessageContaining("actual class 2 outside 0..1");
-        assertThatThrownBy(() -> m.add(0, -1)).hasMessageContaining("predicted class -1 outside 0..1");
+        assertThatThrownBy(() -> m.add(0, -1))
+                .hasMessageContaining("predicted class -1 outside 0..1");
         assertThatThrownBy(() -> ConfusionMatrix.of(List.of("x", "y"), new long[][] {{1, 2}}))
                 .hasMessageContaining("1 rows, need one per class (2)");
     }

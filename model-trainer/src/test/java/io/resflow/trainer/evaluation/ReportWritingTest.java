@@ -15,8 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 class ReportWritingTest {
 
-    @TempDir
-    Path dir;
+    @TempDir Path dir;
 
     private static void assertPng(Path file) throws Exception {
         assertThat(file).exists();
@@ -28,8 +27,18 @@ class ReportWritingTest {
 
     @Test
     void evaluationJsonAndConfusionHeatMap() throws Exception {
-        List<String> names = List.of("T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
-                "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot");
+        List<String> names =
+                List.of(
+                        "T-shirt/top",
+                        "Trouser",
+                        "Pullover",
+                        "Dress",
+                        "Coat",
+                        "Sandal",
+                        "Shirt",
+                        "Sneaker",
+                        "Bag",
+                        "Ankle boot");
         long[][] counts = new long[10][10];
         for (int a = 0; a < 10; a++) {
             counts[a][a] = 80 + a;
@@ -37,10 +46,12 @@ class ReportWritingTest {
         }
         ConfusionMatrix matrix = ConfusionMatrix.of(names, counts);
 
-        ClassificationReport written = EvaluationReportWriter.write(matrix, dir, "Fashion-MNIST test");
+        ClassificationReport written =
+                EvaluationReportWriter.write(matrix, dir, "Fashion-MNIST test");
 
         assertPng(dir.resolve(EvaluationReportWriter.CONFUSION_PNG));
-        ClassificationReport read = EvaluationReportWriter.read(dir.resolve(EvaluationReportWriter.JSON_FILE));
+        ClassificationReport read =
+                EvaluationReportWriter.read(dir.resolve(EvaluationReportWriter.JSON_FILE));
         assertThat(read.accuracy()).isCloseTo(matrix.accuracy(), within(1e-12));
         assertThat(read.classes()).hasSize(10);
         assertThat(read.classes().get(3).recall()).isCloseTo(83 / 100.0, within(1e-12));
@@ -53,21 +64,37 @@ class ReportWritingTest {
     @Test
     void lineChartAndRunComparisonAsPng() throws Exception {
         List<Double> iterations = IntStream.rangeClosed(1, 50).mapToObj(i -> i * 100.0).toList();
-        Curve train20 = Curve.dashed("t", iterations, iterations.stream().map(i -> 0.5 * Math.exp(-i / 2000)).toList());
+        Curve train20 =
+                Curve.dashed(
+                        "t",
+                        iterations,
+                        iterations.stream().map(i -> 0.5 * Math.exp(-i / 2000)).toList());
         Curve test20 = Curve.solid("t", List.of(1000.0, 3000.0, 5000.0), List.of(0.3, 0.2, 0.15));
-        Curve train56 = Curve.dashed("t", iterations, iterations.stream().map(i -> 0.45 * Math.exp(-i / 1800)).toList());
+        Curve train56 =
+                Curve.dashed(
+                        "t",
+                        iterations,
+                        iterations.stream().map(i -> 0.45 * Math.exp(-i / 1800)).toList());
         Curve test56 = Curve.solid("t", List.of(1000.0, 3000.0, 5000.0), List.of(0.28, 0.17, 0.12));
 
-        RunComparisonChart.write(dir.resolve("fig6.png"), "plain vs ResNet", List.of(
-                new RunComparisonChart.Run("ResNet-20", train20, test20),
-                new RunComparisonChart.Run("ResNet-56", train56, test56)));
-        Charts.savePng(Charts.lineChart("loss", "iteration", "loss", List.of(train20)), dir.resolve("loss.png"));
+        RunComparisonChart.write(
+                dir.resolve("fig6.png"),
+                "plain vs ResNet",
+                List.of(
+                        new RunComparisonChart.Run("ResNet-20", train20, test20),
+                        new RunComparisonChart.Run("ResNet-56", train56, test56)));
+        Charts.savePng(
+                Charts.lineChart("loss", "iteration", "loss", List.of(train20)),
+                dir.resolve("loss.png"));
 
         assertPng(dir.resolve("fig6.png"));
         assertPng(dir.resolve("loss.png"));
-        var chart = RunComparisonChart.chart("x", List.of(new RunComparisonChart.Run("ResNet-20", train20, test20)));
+        var chart =
+                RunComparisonChart.chart(
+                        "x", List.of(new RunComparisonChart.Run("ResNet-20", train20, test20)));
         assertThat(chart.getSeriesMap()).containsOnlyKeys("ResNet-20 train", "ResNet-20 test");
-        assertThat(chart.getSeriesMap().get("ResNet-20 test").getYData()).containsExactly(30.0, 20.0, 15.0);
+        assertThat(chart.getSeriesMap().get("ResNet-20 test").getYData())
+                .containsExactly(30.0, 20.0, 15.0);
     }
 
     @Test

@@ -18,8 +18,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  */
 class SavedModelExporterParityTest {
 
-    @TempDir
-    Path temp;
+    @TempDir Path temp;
 
     @ParameterizedTest(name = "{0} on {1}x{2}x{2}")
     @CsvSource({
@@ -37,26 +36,38 @@ class SavedModelExporterParityTest {
         // ImageNet-style stem (7x7/2 convolution, 3x3/2 max-pool) on an odd size
         "resnet-18-v1-basic-B,         3, 45",
     })
-    void exportReproducesThePyTorchModel(String description, int channels, int size) throws Exception {
-        ResNet net = ResNet.builder(description).setNumClasses(10).setInputShape(channels, size, size).build();
+    void exportReproducesThePyTorchModel(String description, int channels, int size)
+            throws Exception {
+        ResNet net =
+                ResNet.builder(description)
+                        .setNumClasses(10)
+                        .setInputShape(channels, size, size)
+                        .build();
         try (NDManager manager = ResNetTesting.newManager()) {
             float[] images = ExportTesting.prepare(net, manager, 42);
             Path target = temp.resolve("models").resolve(net.description());
 
-            ExportResult result = ExportTesting.exporter(channels, 10).build()
-                    .export(net.block(), net.spec(), images, target);
+            ExportResult result =
+                    ExportTesting.exporter(channels, 10)
+                            .build()
+                            .export(net.block(), net.spec(), images, target);
 
-            System.out.printf("parity %-28s %dx%dx%d: %s%n", description, channels, size, size, result.parity().describe());
+            System.out.printf(
+                    "parity %-28s %dx%dx%d: %s%n",
+                    description, channels, size, size, result.parity().describe());
             assertThat(result.parity().passed()).isTrue();
             assertThat(result.parity().maxAbsDifference()).isLessThan(1e-4);
             assertThat(result.parity().images()).isEqualTo(ExportTesting.IMAGES);
-            assertThat(result.parity().top1Agreements()).isGreaterThanOrEqualTo(ExportTesting.IMAGES - 1);
+            assertThat(result.parity().top1Agreements())
+                    .isGreaterThanOrEqualTo(ExportTesting.IMAGES - 1);
             assertThat(result.directory()).isEqualTo(target.toAbsolutePath());
             assertThat(target.resolve("saved_model.pb")).isRegularFile();
             assertThat(target.resolve("variables/variables.index")).isRegularFile();
             // On Kubernetes the trainer and Flink run as different users sharing only a group.
-            assertThat(Files.getPosixFilePermissions(target)).as("the SavedModel folder is readable by others")
-                    .contains(java.nio.file.attribute.PosixFilePermission.GROUP_READ,
+            assertThat(Files.getPosixFilePermissions(target))
+                    .as("the SavedModel folder is readable by others")
+                    .contains(
+                            java.nio.file.attribute.PosixFilePermission.GROUP_READ,
                             java.nio.file.attribute.PosixFilePermission.GROUP_EXECUTE,
                             java.nio.file.attribute.PosixFilePermission.OTHERS_READ,
                             java.nio.file.attribute.PosixFilePermission.OTHERS_EXECUTE);

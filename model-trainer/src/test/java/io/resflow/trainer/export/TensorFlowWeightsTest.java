@@ -15,7 +15,11 @@ class TensorFlowWeightsTest {
 
     @Test
     void convertsLayoutsAndFoldsBatchNorm() {
-        ResNet net = ResNet.builder("resnet-8-v1-basic-B").setNumClasses(10).setInputShape(3, 32, 32).build();
+        ResNet net =
+                ResNet.builder("resnet-8-v1-basic-B")
+                        .setNumClasses(10)
+                        .setInputShape(3, 32, 32)
+                        .build();
         TensorFlowWeights weights = weightsWithRandomBatchNorms(net, 2);
 
         ConvSpec conv = net.spec().units().get(1).convs().get(0); // 3x3, 16 -> 32
@@ -23,7 +27,8 @@ class TensorFlowWeightsTest {
         TensorFlowWeights.Tensor hwio = weights.convKernel(conv);
         assertThat(hwio.shape()).containsExactly(3, 3, 16, 32);
         // element (o=5, i=7, kh=2, kw=1)
-        assertThat(hwio.values()[((2 * 3 + 1) * 16 + 7) * 32 + 5]).isEqualTo(oihw[((5 * 16 + 7) * 3 + 2) * 3 + 1]);
+        assertThat(hwio.values()[((2 * 3 + 1) * 16 + 7) * 32 + 5])
+                .isEqualTo(oihw[((5 * 16 + 7) * 3 + 2) * 3 + 1]);
 
         String bn = "stage1.unit1.bn2";
         TensorFlowWeights.Tensor[] folded = weights.batchNorm(bn);
@@ -33,7 +38,8 @@ class TensorFlowWeightsTest {
         float var = weights.raw(bn + ".runningVar")[4];
         float x = 0.7f;
         double expected = gamma * (x - mean) / Math.sqrt(var + 1e-5) + beta;
-        assertThat(x * folded[0].values()[4] + folded[1].values()[4]).isCloseTo((float) expected, within(1e-6f));
+        assertThat(x * folded[0].values()[4] + folded[1].values()[4])
+                .isCloseTo((float) expected, within(1e-6f));
 
         float[] w = weights.raw("head.fc.weight"); // (10, 64)
         TensorFlowWeights.Tensor kernel = weights.denseKernel();
@@ -47,7 +53,11 @@ class TensorFlowWeightsTest {
      */
     @Test
     void foldsBatchNormIntoTheConvolutionBeforeIt() {
-        ResNet net = ResNet.builder("resnet-8-v1-basic-B").setNumClasses(10).setInputShape(3, 32, 32).build();
+        ResNet net =
+                ResNet.builder("resnet-8-v1-basic-B")
+                        .setNumClasses(10)
+                        .setInputShape(3, 32, 32)
+                        .build();
         TensorFlowWeights weights = weightsWithRandomBatchNorms(net, 3);
 
         ConvSpec conv = net.spec().units().get(1).convs().get(0); // 3x3, 16 -> 32
@@ -75,7 +85,8 @@ class TensorFlowWeightsTest {
             double mean = weights.raw(bn + ".runningMean")[o];
             double var = weights.raw(bn + ".runningVar")[o];
             double expected = gamma * (raw - mean) / Math.sqrt(var + 1e-5) + beta;
-            assertThat(fused + shift.values()[o]).isCloseTo(expected, within(1e-4 * (1 + Math.abs(expected))));
+            assertThat(fused + shift.values()[o])
+                    .isCloseTo(expected, within(1e-4 * (1 + Math.abs(expected))));
         }
 
         ConvSpec wide = net.spec().units().get(2).convs().get(0); // 64 outputs, not 32

@@ -10,18 +10,21 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A trained network saved with DJL comes back from its description alone: the description
- * rebuilds the spec, {@link ResNet#newBlock} the block, and {@code Model.load} the weights.
+ * A trained network saved with DJL comes back from its description alone: the description rebuilds
+ * the spec, {@link ResNet#newBlock} the block, and {@code Model.load} the weights.
  */
 class ResNetPersistenceTest {
 
-    @TempDir
-    Path temp;
+    @TempDir Path temp;
 
     @Test
     void savedModelReloadsFromItsDescription() throws Exception {
-        for (String description : new String[] {"resnet-8-v2-basic-A", "resnet-20-v1-bottleneck-C", "plain-8-v1-basic"}) {
-            ResNet net = ResNet.builder(description).setNumClasses(10).setInputShape(1, 28, 28).build();
+        for (String description :
+                new String[] {
+                    "resnet-8-v2-basic-A", "resnet-20-v1-bottleneck-C", "plain-8-v1-basic"
+                }) {
+            ResNet net =
+                    ResNet.builder(description).setNumClasses(10).setInputShape(1, 28, 28).build();
             Path dir = temp.resolve(description);
             try (NDManager manager = ResNetTesting.newManager();
                     Model model = Model.newInstance(net.description(), ResNetTesting.PYTORCH)) {
@@ -32,13 +35,19 @@ class ResNetPersistenceTest {
                 NDArray x = ResNetTesting.images(manager, net.spec(), 2, 6);
                 float[] expected = ResNetTesting.predict(net.block(), manager, x).toFloatArray();
 
-                ResNetSpec spec = ResNet.builder(description).setNumClasses(10).setInputShape(1, 28, 28).buildSpec();
+                ResNetSpec spec =
+                        ResNet.builder(description)
+                                .setNumClasses(10)
+                                .setInputShape(1, 28, 28)
+                                .buildSpec();
                 try (Model loaded = Model.newInstance(spec.description(), ResNetTesting.PYTORCH)) {
                     loaded.setBlock(ResNet.newBlock(spec));
                     loaded.load(dir, spec.description());
-                    assertThat(ResNetParameters.byName(loaded.getBlock(), spec)).hasSize(spec.parameters().size());
+                    assertThat(ResNetParameters.byName(loaded.getBlock(), spec))
+                            .hasSize(spec.parameters().size());
                     assertThat(ResNetTesting.predict(loaded.getBlock(), manager, x).toFloatArray())
-                            .as(description).containsExactly(expected);
+                            .as(description)
+                            .containsExactly(expected);
                 }
             }
         }

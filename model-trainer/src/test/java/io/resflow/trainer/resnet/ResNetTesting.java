@@ -33,7 +33,8 @@ public final class ResNetTesting {
 
     /** Inference-mode forward pass (BN uses its running statistics). */
     public static NDArray predict(Block block, NDManager manager, NDArray input) {
-        return block.forward(new ParameterStore(manager, false), new NDList(input), false).singletonOrThrow();
+        return block.forward(new ParameterStore(manager, false), new NDList(input), false)
+                .singletonOrThrow();
     }
 
     /** Deterministic pixel batch in [0, 1). */

@@ -43,15 +43,21 @@ class TrainingConfigTest {
 
     @Test
     void invalidValuesSayWhatIsAllowed() {
-        assertThatThrownBy(() -> TrainingConfig.builder().build()).hasMessageContaining("setRunDirectory");
-        assertThatThrownBy(() -> valid().optEpochs(0).build()).hasMessageContaining("epochs must be positive, got 0");
-        assertThatThrownBy(() -> valid().optBatchSize(-1).build()).hasMessageContaining("batch size must be positive");
-        assertThatThrownBy(() -> valid().optMomentum(1f).build()).hasMessageContaining("momentum must be in [0, 1)");
+        assertThatThrownBy(() -> TrainingConfig.builder().build())
+                .hasMessageContaining("setRunDirectory");
+        assertThatThrownBy(() -> valid().optEpochs(0).build())
+                .hasMessageContaining("epochs must be positive, got 0");
+        assertThatThrownBy(() -> valid().optBatchSize(-1).build())
+                .hasMessageContaining("batch size must be positive");
+        assertThatThrownBy(() -> valid().optMomentum(1f).build())
+                .hasMessageContaining("momentum must be in [0, 1)");
         assertThatThrownBy(() -> valid().optLearningRate(Float.NaN).build())
                 .hasMessageContaining("learning rate must be positive");
         assertThatThrownBy(() -> valid().optMetricsPort(70_000).build())
                 .hasMessageContaining("0 (off) or 1..65535");
-        assertThatThrownBy(() -> valid().optModelName("a/b").build()).hasMessageContaining("names files");
-        assertThatThrownBy(() -> valid().optMaxBatchesPerEpoch(-2).build()).hasMessageContaining("0 = all");
+        assertThatThrownBy(() -> valid().optModelName("a/b").build())
+                .hasMessageContaining("names files");
+        assertThatThrownBy(() -> valid().optMaxBatchesPerEpoch(-2).build())
+                .hasMessageContaining("0 = all");
     }
 }

@@ -25,12 +25,22 @@ class TrainingMetricsTest {
 
         FakePushgateway() throws IOException {
             server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-            server.createContext("/", exchange -> {
-                String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-                requests.add(exchange.getRequestMethod() + " " + exchange.getRequestURI() + "\n" + body);
-                exchange.sendResponseHeaders(200, -1);
-                exchange.close();
-            });
+            server.createContext(
+                    "/",
+                    exchange -> {
+                        String body =
+                                new String(
+                                        exchange.getRequestBody().readAllBytes(),
+                                        StandardCharsets.UTF_8);
+                        requests.add(
+                                exchange.getRequestMethod()
+                                        + " "
+                                        + exchange.getRequestURI()
+                                        + "\n"
+                                        + body);
+                        exchange.sendResponseHeaders(200, -1);
+                        exchange.close();
+                    });
             server.start();
         }
 
@@ -58,22 +68,30 @@ class TrainingMetricsTest {
 
         String body;
         try (HTTPServer server = metrics.serve(freePort())) {
-            HttpResponse<String> response = HttpClient.newHttpClient().send(
-                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.getPort() + "/metrics")).build(),
-                    HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response =
+                    HttpClient.newHttpClient()
+                            .send(
+                                    HttpRequest.newBuilder(
+                                                    URI.create(
+                                                            "http://127.0.0.1:"
+                                                                    + server.getPort()
+                                                                    + "/metrics"))
+                                            .build(),
+                                    HttpResponse.BodyHandlers.ofString());
             assertThat(response.statusCode()).isEqualTo(200);
             body = response.body();
         }
 
-        assertThat(body).contains(
-                "resflow_trainer_loss 0.6",
-                "resflow_trainer_accuracy{split=\"test\",} 0.85",
-                "resflow_trainer_accuracy{split=\"train\",} 0.8",
-                "resflow_trainer_images_per_second 340.0",
-                "resflow_trainer_epoch 2.0",
-                "resflow_trainer_learning_rate 0.1",
-                "resflow_trainer_iterations_total 1.0",
-                "resflow_trainer_images_total 128.0");
+        assertThat(body)
+                .contains(
+                        "resflow_trainer_loss 0.6",
+                        "resflow_trainer_accuracy{split=\"test\",} 0.85",
+                        "resflow_trainer_accuracy{split=\"train\",} 0.8",
+                        "resflow_trainer_images_per_second 340.0",
+                        "resflow_trainer_epoch 2.0",
+                        "resflow_trainer_learning_rate 0.1",
+                        "resflow_trainer_iterations_total 1.0",
+                        "resflow_trainer_images_total 128.0");
     }
 
     @Test
@@ -81,11 +99,14 @@ class TrainingMetricsTest {
         TrainingMetrics metrics = new TrainingMetrics();
         metrics.recordEpoch(1, 0.5, 0.8, 0.82, 300);
         try (FakePushgateway gateway = new FakePushgateway()) {
-            PushgatewayPublisher publisher = new PushgatewayPublisher(gateway.address(), "resflow_trainer", "r20");
+            PushgatewayPublisher publisher =
+                    new PushgatewayPublisher(gateway.address(), "resflow_trainer", "r20");
 
             assertThat(publisher.push(metrics.registry())).isTrue();
 
-            assertThat(gateway.requests).singleElement().asString()
+            assertThat(gateway.requests)
+                    .singleElement()
+                    .asString()
                     .startsWith("PUT /metrics/job/resflow_trainer/run/r20")
                     .contains("resflow_trainer_accuracy{split=\"test\",} 0.82");
         }

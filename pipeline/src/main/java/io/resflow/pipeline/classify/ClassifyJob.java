@@ -85,69 +85,112 @@ public final class ClassifyJob {
         env.execute(JOB_NAME);
     }
 
-    /** Adds the job's graph to {@code env} (checkpointing included); call {@code execute} on it after. */
+    /**
+     * Adds the job's graph to {@code env} (checkpointing included); call {@code execute} on it
+     * after.
+     */
     public void build(StreamExecutionEnvironment env, Source<RawFrame, ?, ?> source, Sinks sinks) {
         ModelMetadata model = config.metadata();
         InputSpec input = model.input();
         env.setParallelism(config.get(PARALLELISM));
-        env.enableCheckpointing(config.get(CHECKPOINT_INTERVAL).toMillis(), CheckpointingMode.EXACTLY_ONCE);
+        env.enableCheckpointing(
+                config.get(CHECKPOINT_INTERVAL).toMillis(), CheckpointingMode.EXACTLY_ONCE);
         env.getConfig().setGlobalJobParameters(config.configuration());
         // Every function here builds a new record per output and never keeps or changes its input,
         // so chained operators may hand records over without Flink's defensive deep copies (which
         // would copy each frame's bytes and model input at every step).
         env.getConfig().enableObjectReuse();
 
-        // Event time is assigned in the source, so watermarks are kept per Kafka partition (CaptureTimes),
+        // Event time is assigned in the source, so watermarks are kept per Kafka partition
+        // (CaptureTimes),
         // and none runs ahead of the TaskManager's clock (ClockBoundedWatermarks).
         Duration outOfOrderness = config.get(OUT_OF_ORDERNESS);
-        DataStream<RawFrame> frames = env
-                .fromSource(source, WatermarkStrategy
-                        .<RawFrame>forGenerator(context -> new ClockBoundedWatermarks<>(outOfOrderness))
-                        .withTimestampAssigner(new CaptureTimes())
-                        .withIdleness(config.get(IDLENESS)), "kafka-images")
-                .uid("kafka-images");
+        DataStream<RawFrame> frames =
+                env.fromSource(
+                                source,
+                                WatermarkStrategy.<RawFrame>forGenerator(
+                                                context ->
+                                                        new ClockBoundedWatermarks<>(
+                                                                outOfOrderness))
+                                        .withTimestampAssigner(new CaptureTimes())
+                                        .withIdleness(config.get(IDLENESS)),
+                                "kafka-images")
+                        .uid("kafka-images");
 
-        SingleOutputStreamOperator<DecodedImage> decoded = frames
-                .process(new DecodeImages())
-                .name("decode-images").uid(DecodeImages.UID);
+        SingleOutputStreamOperator<DecodedImage> decoded =
+                frames.process(new DecodeImages()).name("decode-images").uid(DecodeImages.UID);
 
-        SingleOutputStreamOperator<ModelInput> inputs = decoded
-                .process(new PreprocessImages(new ModelInputConverter(input.height(), input.width(), input.channels(),
-                        input.pixelScale()), config.get(RESIZE)))
-                .name("preprocess-images").uid(PreprocessImages.UID);
+        SingleOutputStreamOperator<ModelInput> inputs =
+                decoded.process(
+                                new PreprocessImages(
+                                        new ModelInputConverter(
+                                                input.height(),
+                                                input.width(),
+                                                input.channels(),
+                                                input.pixelScale()),
+                                        config.get(RESIZE)))
+                        .name("preprocess-images")
+                        .uid(PreprocessImages.UID);
 
-        SingleOutputStreamOperator<ScoredFrame> scored = AsyncDataStream
-                .unorderedWait(inputs,
-                        new BatchScoringFunction(config.modelPath(), config.scorerSettings()),
-                        config.get(ASYNC_TIMEOUT).toMillis(), TimeUnit.MILLISECONDS, config.get(ASYNC_CAPACITY))
-                .name("score-images").uid("score-images");
+        SingleOutputStreamOperator<ScoredFrame> scored =
+                AsyncDataStream.unorderedWait(
+                                inputs,
+                                new BatchScoringFunction(
+                                        config.modelPath(), config.scorerSettings()),
+                                config.get(ASYNC_TIMEOUT).toMillis(),
+                                TimeUnit.MILLISECONDS,
+                                config.get(ASYNC_CAPACITY))
+                        .name("score-images")
+                        .uid("score-images");
 
-        SingleOutputStreamOperator<PredictionRecord> predictions = scored
-                .process(new RoutePredictions(model.name(), model.version(), model.labels(), config.get(TOP_K),
-                        config.get(CONFIDENCE_THRESHOLD).floatValue(), KafkaIo.MAX_RECORD_BYTES))
-                .name("route-predictions").uid(RoutePredictions.UID);
+        SingleOutputStreamOperator<PredictionRecord> predictions =
+                scored.process(
+                                new RoutePredictions(
+                                        model.name(),
+                                        model.version(),
+                                        model.labels(),
+                                        config.get(TOP_K),
+                                        config.get(CONFIDENCE_THRESHOLD).floatValue(),
+                                        KafkaIo.MAX_RECORD_BYTES))
+                        .name("route-predictions")
+                        .uid(RoutePredictions.UID);
 
         predictions.sinkTo(sinks.labels()).name("kafka-labels").uid("kafka-labels");
 
-        predictions.getSideOutput(RoutePredictions.RETRAINING)
-                .sinkTo(sinks.retraining()).name("kafka-retraining").uid("kafka-retraining");
+        predictions
+                .getSideOutput(RoutePredictions.RETRAINING)
+                .sinkTo(sinks.retraining())
+                .name("kafka-retraining")
+                .uid("kafka-retraining");
 
-        SingleOutputStreamOperator<LabelStatsRecord> labelStats = predictions
-                .map(LabelCounts::toLabelEvent).name("label-events").uid("label-events")
-                .keyBy(LabelCounts.LabelEvent::source)
-                .window(TumblingEventTimeWindows.of(config.get(STATS_WINDOW)))
-                .allowedLateness(config.get(ALLOWED_LATENESS))
-                .sideOutputLateData(LabelCounts.TOO_LATE)
-                .aggregate(new LabelCounts(), new LabelCounts.ToStats())
-                .name("label-stats").uid(LabelCounts.UID);
+        SingleOutputStreamOperator<LabelStatsRecord> labelStats =
+                predictions
+                        .map(LabelCounts::toLabelEvent)
+                        .name("label-events")
+                        .uid("label-events")
+                        .keyBy(LabelCounts.LabelEvent::source)
+                        .window(TumblingEventTimeWindows.of(config.get(STATS_WINDOW)))
+                        .allowedLateness(config.get(ALLOWED_LATENESS))
+                        .sideOutputLateData(LabelCounts.TOO_LATE)
+                        .aggregate(new LabelCounts(), new LabelCounts.ToStats())
+                        .name("label-stats")
+                        .uid(LabelCounts.UID);
         labelStats.sinkTo(sinks.labelStats()).name("kafka-label-stats").uid("kafka-label-stats");
-        labelStats.getSideOutput(LabelCounts.TOO_LATE)
-                .process(new LateForStats()).name("late-for-stats").uid(LateForStats.UID)
-                .sinkTo(new DiscardingSink<>()).name("late-for-stats-end").uid("late-for-stats-end");
+        labelStats
+                .getSideOutput(LabelCounts.TOO_LATE)
+                .process(new LateForStats())
+                .name("late-for-stats")
+                .uid(LateForStats.UID)
+                .sinkTo(new DiscardingSink<>())
+                .name("late-for-stats-end")
+                .uid("late-for-stats-end");
 
         decoded.getSideOutput(DecodeImages.DEAD_LETTERS)
-                .union(inputs.getSideOutput(PreprocessImages.DEAD_LETTERS),
+                .union(
+                        inputs.getSideOutput(PreprocessImages.DEAD_LETTERS),
                         predictions.getSideOutput(RoutePredictions.DEAD_LETTERS))
-                .sinkTo(sinks.deadLetters()).name("kafka-dead-letters").uid("kafka-dead-letters");
+                .sinkTo(sinks.deadLetters())
+                .name("kafka-dead-letters")
+                .uid("kafka-dead-letters");
     }
 }

@@ -13,9 +13,9 @@ import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
 
 /**
- * The validated settings of one {@link ClassifyJob} run, with the model's metadata read once on
- * the client, so a missing or malformed model fails here with a clear message instead of
- * restarting the job over and over on the cluster.
+ * The validated settings of one {@link ClassifyJob} run, with the model's metadata read once on the
+ * client, so a missing or malformed model fails here with a clear message instead of restarting the
+ * job over and over on the cluster.
  */
 public final class ClassifyJobConfig {
 
@@ -30,18 +30,29 @@ public final class ClassifyJobConfig {
         this.metadata = metadata;
     }
 
-    /** Checks every setting and reads the model metadata; the exception lists all problems at once. */
+    /**
+     * Checks every setting and reads the model metadata; the exception lists all problems at once.
+     */
     public static ClassifyJobConfig from(Configuration configuration) {
         List<String> problems = new ArrayList<>();
-        if (configuration.getOptional(ClassifyJobOptions.BOOTSTRAP_SERVERS).filter(s -> !s.isBlank()).isEmpty()) {
+        if (configuration
+                .getOptional(ClassifyJobOptions.BOOTSTRAP_SERVERS)
+                .filter(s -> !s.isBlank())
+                .isEmpty()) {
             problems.add("--" + ClassifyJobOptions.BOOTSTRAP_SERVERS.key() + " is required");
         }
         ModelMetadata metadata = null;
         Optional<String> model = configuration.getOptional(ClassifyJobOptions.MODEL_PATH);
         if (model.isEmpty()) {
-            problems.add("--" + ClassifyJobOptions.MODEL_PATH.key() + " (a SavedModel directory) is required");
+            problems.add(
+                    "--"
+                            + ClassifyJobOptions.MODEL_PATH.key()
+                            + " (a SavedModel directory) is required");
         } else if (!Files.isDirectory(Path.of(model.get()))) {
-            problems.add("model directory " + model.get() + " does not exist; train one with ./resflow train");
+            problems.add(
+                    "model directory "
+                            + model.get()
+                            + " does not exist; train one with ./resflow train");
         } else {
             try {
                 metadata = ModelMetadata.read(Path.of(model.get()));
@@ -51,35 +62,45 @@ public final class ClassifyJobConfig {
         }
         problems.addAll(settingProblems(configuration, metadata));
         if (!problems.isEmpty()) {
-            throw new IllegalArgumentException("Cannot start the classify job: " + String.join("; ", problems));
+            throw new IllegalArgumentException(
+                    "Cannot start the classify job: " + String.join("; ", problems));
         }
         return new ClassifyJobConfig(configuration, metadata);
     }
 
     /**
-     * Checks the settings that need neither the model nor Kafka, e.g. before the demo spends minutes
-     * training its model and starting a broker; {@link #from} checks them again, with the rest.
+     * Checks the settings that need neither the model nor Kafka, e.g. before the demo spends
+     * minutes training its model and starting a broker; {@link #from} checks them again, with the
+     * rest.
      */
     public static void checkSettings(Configuration configuration) {
         List<String> problems = settingProblems(configuration, null);
         if (!problems.isEmpty()) {
-            throw new IllegalArgumentException("Cannot start the classify job: " + String.join("; ", problems));
+            throw new IllegalArgumentException(
+                    "Cannot start the classify job: " + String.join("; ", problems));
         }
     }
 
-    /** @param metadata the model's, or null to skip the checks that need it */
-    private static List<String> settingProblems(Configuration configuration, ModelMetadata metadata) {
+    /**
+     * @param metadata the model's, or null to skip the checks that need it
+     */
+    private static List<String> settingProblems(
+            Configuration configuration, ModelMetadata metadata) {
         List<String> problems = new ArrayList<>();
         positive(configuration, ClassifyJobOptions.PARALLELISM, problems);
         positive(configuration, ClassifyJobOptions.MAX_BATCH_SIZE, problems);
         positive(configuration, ClassifyJobOptions.TOP_K, problems);
         positive(configuration, ClassifyJobOptions.CONCURRENT_BATCHES, problems);
         if (configuration.get(ClassifyJobOptions.INFERENCE_THREADS) < 0) {
-            problems.add("--inference-threads must be 0 (one per CPU) or more, got "
-                    + configuration.get(ClassifyJobOptions.INFERENCE_THREADS));
+            problems.add(
+                    "--inference-threads must be 0 (one per CPU) or more, got "
+                            + configuration.get(ClassifyJobOptions.INFERENCE_THREADS));
         }
-        if (configuration.get(ClassifyJobOptions.ASYNC_CAPACITY) < configuration.get(ClassifyJobOptions.MAX_BATCH_SIZE)) {
-            problems.add("--async-capacity must be at least --max-batch-size, or batches can never fill");
+        if (configuration.get(ClassifyJobOptions.ASYNC_CAPACITY)
+                < configuration.get(ClassifyJobOptions.MAX_BATCH_SIZE)) {
+            problems.add(
+                    "--async-capacity must be at least --max-batch-size, or batches can never"
+                            + " fill");
         }
         double threshold = configuration.get(ClassifyJobOptions.CONFIDENCE_THRESHOLD);
         if (threshold < 0 || threshold > 1) {
@@ -89,26 +110,41 @@ public final class ClassifyJobConfig {
                 || configuration.get(ClassifyJobOptions.STATS_WINDOW).isNegative()) {
             problems.add("--stats-window must be positive");
         }
-        if (metadata != null && (long) configuration.get(ClassifyJobOptions.MAX_BATCH_SIZE)
-                * metadata.input().valuesPerImage() > MAX_BATCH_VALUES) {
-            problems.add("--max-batch-size " + configuration.get(ClassifyJobOptions.MAX_BATCH_SIZE) + " of "
-                    + metadata.input().describeShape() + " images is more than one Java array holds; at most "
-                    + MAX_BATCH_VALUES / metadata.input().valuesPerImage());
+        if (metadata != null
+                && (long) configuration.get(ClassifyJobOptions.MAX_BATCH_SIZE)
+                                * metadata.input().valuesPerImage()
+                        > MAX_BATCH_VALUES) {
+            problems.add(
+                    "--max-batch-size "
+                            + configuration.get(ClassifyJobOptions.MAX_BATCH_SIZE)
+                            + " of "
+                            + metadata.input().describeShape()
+                            + " images is more than one Java array holds; at most "
+                            + MAX_BATCH_VALUES / metadata.input().valuesPerImage());
         }
         Duration batchDelay = configuration.get(ClassifyJobOptions.MAX_BATCH_DELAY);
         if (batchDelay.isNegative()) {
             problems.add("--max-batch-delay must not be negative, got " + batchDelay);
         }
-        // Flink's async operator sets no timer for a timeout of 0: a stuck model would stall the job silently.
+        // Flink's async operator sets no timer for a timeout of 0: a stuck model would stall the
+        // job silently.
         if (configuration.get(ClassifyJobOptions.ASYNC_TIMEOUT).compareTo(batchDelay) <= 0) {
-            problems.add("--async-timeout must be longer than --max-batch-delay (" + batchDelay + "): a frame waits up"
-                    + " to the delay for its batch and then for the model, and would otherwise always time out");
+            problems.add(
+                    "--async-timeout must be longer than --max-batch-delay ("
+                            + batchDelay
+                            + "): a frame waits up to the delay for its batch and then for the"
+                            + " model, and would otherwise always time out");
         }
-        for (ConfigOption<Duration> option : List.of(ClassifyJobOptions.OUT_OF_ORDERNESS,
-                ClassifyJobOptions.ALLOWED_LATENESS)) {
+        for (ConfigOption<Duration> option :
+                List.of(ClassifyJobOptions.OUT_OF_ORDERNESS, ClassifyJobOptions.ALLOWED_LATENESS)) {
             if (configuration.get(option).isNegative()) {
-                // Checked only on the TaskManagers otherwise, where it fails the source in every restart.
-                problems.add("--" + option.key() + " must not be negative, got " + configuration.get(option));
+                // Checked only on the TaskManagers otherwise, where it fails the source in every
+                // restart.
+                problems.add(
+                        "--"
+                                + option.key()
+                                + " must not be negative, got "
+                                + configuration.get(option));
             }
         }
         if (configuration.get(ClassifyJobOptions.IDLENESS).isZero()
@@ -116,12 +152,21 @@ public final class ClassifyJobConfig {
             problems.add("--" + ClassifyJobOptions.IDLENESS.key() + " must be positive");
         }
         if (configuration.get(ClassifyJobOptions.CHECKPOINT_INTERVAL).toMillis() < 10) {
-            problems.add("--checkpoint-interval must be at least 10ms: the exactly-once sinks commit on checkpoints");
+            problems.add(
+                    "--checkpoint-interval must be at least 10ms: the exactly-once sinks commit on"
+                            + " checkpoints");
         }
-        if (configuration.get(ClassifyJobOptions.TRANSACTION_TIMEOUT)
-                .compareTo(configuration.get(ClassifyJobOptions.CHECKPOINT_INTERVAL).multipliedBy(2)) < 0) {
-            problems.add("--transaction-timeout must be at least twice --checkpoint-interval: a transaction stays open"
-                    + " from one checkpoint until the next one commits it");
+        if (configuration
+                        .get(ClassifyJobOptions.TRANSACTION_TIMEOUT)
+                        .compareTo(
+                                configuration
+                                        .get(ClassifyJobOptions.CHECKPOINT_INTERVAL)
+                                        .multipliedBy(2))
+                < 0) {
+            problems.add(
+                    "--transaction-timeout must be at least twice --checkpoint-interval: a"
+                        + " transaction stays open from one checkpoint until the next one commits"
+                        + " it");
         }
         return problems;
     }
@@ -153,17 +198,22 @@ public final class ClassifyJobConfig {
                 value = args[++i];
             }
             if (!known.contains(key)) {
-                throw new IllegalArgumentException("unknown option --" + key + "; the options are --"
-                        + String.join(", --", known));
+                throw new IllegalArgumentException(
+                        "unknown option --"
+                                + key
+                                + "; the options are --"
+                                + String.join(", --", known));
             }
             values.put(key, value);
         }
         return Configuration.fromMap(values);
     }
 
-    private static void positive(Configuration configuration, ConfigOption<Integer> option, List<String> problems) {
+    private static void positive(
+            Configuration configuration, ConfigOption<Integer> option, List<String> problems) {
         if (configuration.get(option) < 1) {
-            problems.add("--" + option.key() + " must be at least 1, got " + configuration.get(option));
+            problems.add(
+                    "--" + option.key() + " must be at least 1, got " + configuration.get(option));
         }
     }
 
@@ -177,7 +227,8 @@ public final class ClassifyJobConfig {
 
     /** How the shared batch scorer batches and runs the model. */
     public ScorerSettings scorerSettings() {
-        return new ScorerSettings(configuration.get(ClassifyJobOptions.MAX_BATCH_SIZE),
+        return new ScorerSettings(
+                configuration.get(ClassifyJobOptions.MAX_BATCH_SIZE),
                 configuration.get(ClassifyJobOptions.MAX_BATCH_DELAY),
                 configuration.get(ClassifyJobOptions.CONCURRENT_BATCHES),
                 configuration.get(ClassifyJobOptions.INFERENCE_THREADS),

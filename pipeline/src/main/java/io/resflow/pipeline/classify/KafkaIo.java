@@ -39,14 +39,16 @@ public final class KafkaIo {
      * group); bounded runs stop at the offsets that are latest when the job starts.
      */
     public static KafkaSource<RawFrame> source(ClassifyJobConfig config) {
-        KafkaSourceBuilder<RawFrame> builder = KafkaSource.<RawFrame>builder()
-                .setBootstrapServers(config.get(BOOTSTRAP_SERVERS))
-                .setTopics(config.get(IMAGES_TOPIC))
-                .setGroupId(config.get(GROUP_ID))
-                .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
-                .setDeserializer(new RawFrameDeserializer())
-                .setProperty("isolation.level", "read_committed")
-                .setProperty("partition.discovery.interval.ms", "10000");
+        KafkaSourceBuilder<RawFrame> builder =
+                KafkaSource.<RawFrame>builder()
+                        .setBootstrapServers(config.get(BOOTSTRAP_SERVERS))
+                        .setTopics(config.get(IMAGES_TOPIC))
+                        .setGroupId(config.get(GROUP_ID))
+                        .setStartingOffsets(
+                                OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
+                        .setDeserializer(new RawFrameDeserializer())
+                        .setProperty("isolation.level", "read_committed")
+                        .setProperty("partition.discovery.interval.ms", "10000");
         if (config.get(BOUNDED)) {
             builder.setBounded(OffsetsInitializer.latest());
         }
@@ -56,13 +58,20 @@ public final class KafkaIo {
     public static ClassifyJob.Sinks sinks(ClassifyJobConfig config) {
         return new ClassifyJob.Sinks(
                 sink(config, "labels", OutputRecords.labels(config.get(LABELS_TOPIC))),
-                sink(config, "dead-letters", OutputRecords.deadLetters(config.get(DEAD_LETTERS_TOPIC), MAX_RECORD_BYTES)),
+                sink(
+                        config,
+                        "dead-letters",
+                        OutputRecords.deadLetters(
+                                config.get(DEAD_LETTERS_TOPIC), MAX_RECORD_BYTES)),
                 sink(config, "retraining", OutputRecords.retraining(config.get(RETRAINING_TOPIC))),
-                sink(config, "label-stats", OutputRecords.labelStats(config.get(LABEL_STATS_TOPIC))));
+                sink(
+                        config,
+                        "label-stats",
+                        OutputRecords.labelStats(config.get(LABEL_STATS_TOPIC))));
     }
 
-    private static <T> KafkaSink<T> sink(ClassifyJobConfig config, String name,
-            KafkaRecordSerializationSchema<T> serializer) {
+    private static <T> KafkaSink<T> sink(
+            ClassifyJobConfig config, String name, KafkaRecordSerializationSchema<T> serializer) {
         Duration transactionTimeout = config.get(TRANSACTION_TIMEOUT);
         return KafkaSink.<T>builder()
                 .setBootstrapServers(config.get(BOOTSTRAP_SERVERS))

@@ -21,9 +21,9 @@ import javax.imageio.stream.ImageOutputStream;
 import javax.imageio.stream.MemoryCacheImageInputStream;
 
 /**
- * Converts between 8-bit pixels (row-major HWC, the layout of {@code RAW_U8}) and the encodings
- * an {@code ImageRecord} may carry, using the JDK's ImageIO codecs for PNG and JPEG (plain 8-bit
- * PNGs, the common case for camera frames, take a shorter path: {@link PlainPngDecoder}).
+ * Converts between 8-bit pixels (row-major HWC, the layout of {@code RAW_U8}) and the encodings an
+ * {@code ImageRecord} may carry, using the JDK's ImageIO codecs for PNG and JPEG (plain 8-bit PNGs,
+ * the common case for camera frames, take a shorter path: {@link PlainPngDecoder}).
  */
 public final class ImageCodec {
 
@@ -36,11 +36,24 @@ public final class ImageCodec {
     private ImageCodec() {}
 
     /** Encodes HWC pixels (1 or 3 channels) as PNG, JPEG (quality 0..1) or RAW_U8. */
-    public static byte[] encode(byte[] pixels, int height, int width, int channels, ImageEncoding encoding,
+    public static byte[] encode(
+            byte[] pixels,
+            int height,
+            int width,
+            int channels,
+            ImageEncoding encoding,
             float jpegQuality) {
         if (pixels.length != height * width * channels) {
-            throw new IllegalArgumentException(height + "x" + width + "x" + channels + " needs "
-                    + height * width * channels + " bytes, got " + pixels.length);
+            throw new IllegalArgumentException(
+                    height
+                            + "x"
+                            + width
+                            + "x"
+                            + channels
+                            + " needs "
+                            + height * width * channels
+                            + " bytes, got "
+                            + pixels.length);
         }
         if (encoding == ImageEncoding.RAW_U8) {
             return pixels.clone();
@@ -75,7 +88,8 @@ public final class ImageCodec {
      * Throws {@link UndecodableImageException} naming the problem when the bytes are not a readable
      * image.
      */
-    public static Pixels decode(byte[] bytes, ImageEncoding encoding) throws UndecodableImageException {
+    public static Pixels decode(byte[] bytes, ImageEncoding encoding)
+            throws UndecodableImageException {
         try {
             return decodeAnySize(bytes, encoding, null);
         } catch (ImageSizeException e) {
@@ -100,7 +114,8 @@ public final class ImageCodec {
     private static Pixels decodeAnySize(byte[] bytes, ImageEncoding encoding, Size expected)
             throws UndecodableImageException, ImageSizeException {
         if (encoding == ImageEncoding.RAW_U8) {
-            throw new IllegalArgumentException("RAW_U8 has no header to decode; its shape comes from the record");
+            throw new IllegalArgumentException(
+                    "RAW_U8 has no header to decode; its shape comes from the record");
         }
         if (encoding == ImageEncoding.PNG) {
             Optional<Size> declared = PlainPngDecoder.headerSize(bytes);
@@ -115,22 +130,29 @@ public final class ImageCodec {
         return decodeWithImageIo(bytes, encoding, expected);
     }
 
-    private static void checkSize(Size declared, Size expected, ImageEncoding encoding) throws ImageSizeException {
+    private static void checkSize(Size declared, Size expected, ImageEncoding encoding)
+            throws ImageSizeException {
         if (expected != null && !declared.equals(expected)) {
-            throw new ImageSizeException("the record claims " + expected + " but its " + encoding + " header says "
-                    + declared);
+            throw new ImageSizeException(
+                    "the record claims "
+                            + expected
+                            + " but its "
+                            + encoding
+                            + " header says "
+                            + declared);
         }
     }
 
     /**
-     * Decodes with the JDK's ImageIO reader for the format, whatever the file's features;
-     * {@code expected} null: any size.
+     * Decodes with the JDK's ImageIO reader for the format, whatever the file's features; {@code
+     * expected} null: any size.
      */
     static Pixels decodeWithImageIo(byte[] bytes, ImageEncoding encoding, Size expected)
             throws UndecodableImageException, ImageSizeException {
         ImageReader reader = (encoding == ImageEncoding.PNG ? PNG_READERS : JPEG_READERS).get();
         BufferedImage image;
-        try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
+        try (ImageInputStream in =
+                new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
             reader.setInput(in, true, true);
             // Reads the header only (PNG's IHDR, JPEG's frame header).
             checkSize(new Size(reader.getHeight(0), reader.getWidth(0)), expected, encoding);
@@ -138,8 +160,13 @@ public final class ImageCodec {
         } catch (IOException | RuntimeException e) {
             // ImageIO's decoders throw IIOException, but also IndexOutOfBounds and friends on
             // corrupt streams: every one of them means the same thing to the caller.
-            throw new UndecodableImageException(encoding + " data could not be decoded (" + bytes.length
-                    + " bytes): " + e.getMessage(), e);
+            throw new UndecodableImageException(
+                    encoding
+                            + " data could not be decoded ("
+                            + bytes.length
+                            + " bytes): "
+                            + e.getMessage(),
+                    e);
         } finally {
             reader.setInput(null);
         }
@@ -154,8 +181,11 @@ public final class ImageCodec {
      * One reader per thread and format, found once: {@code ImageIO.read} asks every registered
      * reader whether it recognises the stream, which costs more than decoding a small frame.
      */
-    private static final ThreadLocal<ImageReader> PNG_READERS = ThreadLocal.withInitial(() -> reader("png"));
-    private static final ThreadLocal<ImageReader> JPEG_READERS = ThreadLocal.withInitial(() -> reader("jpeg"));
+    private static final ThreadLocal<ImageReader> PNG_READERS =
+            ThreadLocal.withInitial(() -> reader("png"));
+
+    private static final ThreadLocal<ImageReader> JPEG_READERS =
+            ThreadLocal.withInitial(() -> reader("jpeg"));
 
     private static ImageReader reader(String format) {
         Iterator<ImageReader> readers = ImageIO.getImageReadersByFormatName(format);
@@ -191,16 +221,19 @@ public final class ImageCodec {
         return new Pixels(height, width, channels, data);
     }
 
-    private static BufferedImage toBufferedImage(byte[] pixels, int height, int width, int channels) {
+    private static BufferedImage toBufferedImage(
+            byte[] pixels, int height, int width, int channels) {
         switch (channels) {
             case 1 -> {
-                BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_BYTE_GRAY);
+                BufferedImage image =
+                        new BufferedImage(width, height, BufferedImage.TYPE_BYTE_GRAY);
                 byte[] target = ((DataBufferByte) image.getRaster().getDataBuffer()).getData();
                 System.arraycopy(pixels, 0, target, 0, pixels.length);
                 return image;
             }
             case 3 -> {
-                BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_3BYTE_BGR);
+                BufferedImage image =
+                        new BufferedImage(width, height, BufferedImage.TYPE_3BYTE_BGR);
                 WritableRaster raster = image.getRaster();
                 int[] rgb = new int[3];
                 for (int y = 0; y < height; y++) {
@@ -214,11 +247,14 @@ public final class ImageCodec {
                 }
                 return image;
             }
-            default -> throw new IllegalArgumentException("Only 1 or 3 channels can be encoded, got " + channels);
+            default ->
+                    throw new IllegalArgumentException(
+                            "Only 1 or 3 channels can be encoded, got " + channels);
         }
     }
 
-    private static void writeJpeg(BufferedImage image, float quality, ByteArrayOutputStream out) throws IOException {
+    private static void writeJpeg(BufferedImage image, float quality, ByteArrayOutputStream out)
+            throws IOException {
         Iterator<ImageWriter> writers = ImageIO.getImageWritersByFormatName("jpeg");
         if (!writers.hasNext()) {
             throw new IOException("This JVM has no JPEG writer");

@@ -24,8 +24,13 @@ public final class ModelInputConverter implements Serializable {
 
     public ModelInputConverter(int height, int width, int channels, float pixelScale) {
         if (height < 1 || width < 1 || (channels != 1 && channels != 3)) {
-            throw new IllegalArgumentException("model input must be HxWx1 or HxWx3, got " + height + "x" + width
-                    + "x" + channels);
+            throw new IllegalArgumentException(
+                    "model input must be HxWx1 or HxWx3, got "
+                            + height
+                            + "x"
+                            + width
+                            + "x"
+                            + channels);
         }
         this.height = height;
         this.width = width;
@@ -44,11 +49,20 @@ public final class ModelInputConverter implements Serializable {
 
     public float[] toModelInput(byte[] pixels, int imageHeight, int imageWidth, int imageChannels) {
         if (pixels.length != imageHeight * imageWidth * imageChannels) {
-            throw new IllegalArgumentException(imageHeight + "x" + imageWidth + "x" + imageChannels + " needs "
-                    + imageHeight * imageWidth * imageChannels + " bytes, got " + pixels.length);
+            throw new IllegalArgumentException(
+                    imageHeight
+                            + "x"
+                            + imageWidth
+                            + "x"
+                            + imageChannels
+                            + " needs "
+                            + imageHeight * imageWidth * imageChannels
+                            + " bytes, got "
+                            + pixels.length);
         }
         if (imageChannels < 1 || imageChannels > 4 || imageChannels == 2) {
-            throw new IllegalArgumentException("images have 1, 3 or 4 channels, got " + imageChannels);
+            throw new IllegalArgumentException(
+                    "images have 1, 3 or 4 channels, got " + imageChannels);
         }
         byte[] sized = pixels;
         int sizedChannels = imageChannels;
@@ -61,8 +75,12 @@ public final class ModelInputConverter implements Serializable {
         for (int p = 0; p < plane; p++) {
             int o = p * sizedChannels;
             if (channels == 1) {
-                float grey = sizedChannels == 1 ? (sized[o] & 0xFF)
-                        : 0.299f * (sized[o] & 0xFF) + 0.587f * (sized[o + 1] & 0xFF) + 0.114f * (sized[o + 2] & 0xFF);
+                float grey =
+                        sizedChannels == 1
+                                ? (sized[o] & 0xFF)
+                                : 0.299f * (sized[o] & 0xFF)
+                                        + 0.587f * (sized[o + 1] & 0xFF)
+                                        + 0.114f * (sized[o + 2] & 0xFF);
                 out[p] = grey * pixelScale;
             } else {
                 for (int c = 0; c < 3; c++) {
@@ -74,11 +92,17 @@ public final class ModelInputConverter implements Serializable {
         return out;
     }
 
-    /** Bilinear resize with Java2D; returns HWC with 1 channel for grey input, else 3 (alpha dropped). */
+    /**
+     * Bilinear resize with Java2D; returns HWC with 1 channel for grey input, else 3 (alpha
+     * dropped).
+     */
     private byte[] resize(byte[] pixels, int imageHeight, int imageWidth, int imageChannels) {
         boolean grey = imageChannels == 1;
-        BufferedImage source = new BufferedImage(imageWidth, imageHeight,
-                grey ? BufferedImage.TYPE_BYTE_GRAY : BufferedImage.TYPE_3BYTE_BGR);
+        BufferedImage source =
+                new BufferedImage(
+                        imageWidth,
+                        imageHeight,
+                        grey ? BufferedImage.TYPE_BYTE_GRAY : BufferedImage.TYPE_3BYTE_BGR);
         WritableRaster in = source.getRaster();
         int[] sample = new int[grey ? 1 : 3];
         for (int y = 0; y < imageHeight; y++) {
@@ -90,9 +114,13 @@ public final class ModelInputConverter implements Serializable {
                 in.setPixel(x, y, sample);
             }
         }
-        AffineTransformOp op = new AffineTransformOp(
-                AffineTransform.getScaleInstance((double) width / imageWidth, (double) height / imageHeight),
-                new RenderingHints(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR));
+        AffineTransformOp op =
+                new AffineTransformOp(
+                        AffineTransform.getScaleInstance(
+                                (double) width / imageWidth, (double) height / imageHeight),
+                        new RenderingHints(
+                                RenderingHints.KEY_INTERPOLATION,
+                                RenderingHints.VALUE_INTERPOLATION_BILINEAR));
         BufferedImage target = new BufferedImage(width, height, source.getType());
         op.filter(source, target);
         WritableRaster out = target.getRaster();

@@ -15,6 +15,7 @@ import java.util.zip.Inflater;
 final class PlainPngDecoder {
 
     private static final byte[] SIGNATURE = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
+
     /** Larger frames are rare on this path and not worth a second code path's risk. */
     private static final long MAX_PIXELS = 16L << 20;
 
@@ -23,12 +24,14 @@ final class PlainPngDecoder {
     private PlainPngDecoder() {}
 
     /**
-     * The size a PNG's header (its first chunk, IHDR) declares, read without decoding anything; empty
-     * when the bytes do not start like a PNG.
+     * The size a PNG's header (its first chunk, IHDR) declares, read without decoding anything;
+     * empty when the bytes do not start like a PNG.
      */
     static Optional<ImageCodec.Size> headerSize(byte[] png) {
         int ihdr = SIGNATURE.length;
-        if (png.length < ihdr + 16 || !startsWithSignature(png) || readInt(png, ihdr) != 13
+        if (png.length < ihdr + 16
+                || !startsWithSignature(png)
+                || readInt(png, ihdr) != 13
                 || !new String(png, ihdr + 4, 4, StandardCharsets.ISO_8859_1).equals("IHDR")) {
             return Optional.empty();
         }
@@ -38,7 +41,8 @@ final class PlainPngDecoder {
     /**
      * The pixels of a plain PNG, empty when the file uses anything this path leaves to ImageIO.
      *
-     * @throws UndecodableImageException the file is plain but broken (truncated, bad filter, bad zlib data)
+     * @throws UndecodableImageException the file is plain but broken (truncated, bad filter, bad
+     *     zlib data)
      */
     static Optional<ImageCodec.Pixels> decode(byte[] png) throws UndecodableImageException {
         if (png.length < SIGNATURE.length + 25 || !startsWithSignature(png)) {
@@ -71,8 +75,14 @@ final class PlainPngDecoder {
                 int filterMethod = png[data + 11];
                 int interlace = png[data + 12];
                 channels = colourType == 0 ? 1 : colourType == 2 ? 3 : 0;
-                if (bitDepth != 8 || channels == 0 || compression != 0 || filterMethod != 0 || interlace != 0
-                        || width <= 0 || height <= 0 || (long) width * height > MAX_PIXELS) {
+                if (bitDepth != 8
+                        || channels == 0
+                        || compression != 0
+                        || filterMethod != 0
+                        || interlace != 0
+                        || width <= 0
+                        || height <= 0
+                        || (long) width * height > MAX_PIXELS) {
                     return Optional.empty();
                 }
             } else if (type.equals("IDAT")) {
@@ -93,8 +103,13 @@ final class PlainPngDecoder {
             } else if (type.equals("IEND")) {
                 sawEnd = true;
                 break;
-            } else if (type.equals("tRNS") || type.equals("iCCP") || type.equals("gAMA") || type.equals("cHRM")
-                    || type.equals("sRGB") || type.equals("sBIT") || type.equals("PLTE")
+            } else if (type.equals("tRNS")
+                    || type.equals("iCCP")
+                    || type.equals("gAMA")
+                    || type.equals("cHRM")
+                    || type.equals("sRGB")
+                    || type.equals("sBIT")
+                    || type.equals("PLTE")
                     || Character.isUpperCase(type.charAt(0))) {
                 // Transparency, colour management or an unknown critical chunk: ImageIO's business.
                 return Optional.empty();
@@ -117,21 +132,39 @@ final class PlainPngDecoder {
             int filled = 0;
             while (filled < filtered.length) {
                 int n = inflater.inflate(filtered, filled, filtered.length - filled);
-                if (n == 0 && (inflater.finished() || inflater.needsInput() || inflater.needsDictionary())) {
-                    throw new UndecodableImageException("PNG data could not be decoded (" + png.length
-                            + " bytes): the image data ends after " + filled + " of " + filtered.length + " bytes");
+                if (n == 0
+                        && (inflater.finished()
+                                || inflater.needsInput()
+                                || inflater.needsDictionary())) {
+                    throw new UndecodableImageException(
+                            "PNG data could not be decoded ("
+                                    + png.length
+                                    + " bytes): the image data ends after "
+                                    + filled
+                                    + " of "
+                                    + filtered.length
+                                    + " bytes");
                 }
                 filled += n;
             }
         } catch (DataFormatException e) {
-            throw new UndecodableImageException("PNG data could not be decoded (" + png.length
-                    + " bytes): corrupt compressed data: " + e.getMessage(), e);
+            throw new UndecodableImageException(
+                    "PNG data could not be decoded ("
+                            + png.length
+                            + " bytes): corrupt compressed data: "
+                            + e.getMessage(),
+                    e);
         }
-        return Optional.of(new ImageCodec.Pixels(height, width, channels, unfilter(filtered, height, stride, channels)));
+        return Optional.of(
+                new ImageCodec.Pixels(
+                        height, width, channels, unfilter(filtered, height, stride, channels)));
     }
 
-    /** Undoes PNG's per-row filters (none, sub, up, average, Paeth); {@code bpp} is bytes per pixel. */
-    private static byte[] unfilter(byte[] filtered, int height, int stride, int bpp) throws UndecodableImageException {
+    /**
+     * Undoes PNG's per-row filters (none, sub, up, average, Paeth); {@code bpp} is bytes per pixel.
+     */
+    private static byte[] unfilter(byte[] filtered, int height, int stride, int bpp)
+            throws UndecodableImageException {
         byte[] out = new byte[height * stride];
         for (int y = 0; y < height; y++) {
             int in = y * (stride + 1);
@@ -143,15 +176,20 @@ final class PlainPngDecoder {
                 int b = y > 0 ? out[above + x] & 0xFF : 0;
                 int c = x >= bpp && y > 0 ? out[above + x - bpp] & 0xFF : 0;
                 int raw = filtered[in + x] & 0xFF;
-                int value = switch (filter) {
-                    case 0 -> raw;
-                    case 1 -> raw + a;
-                    case 2 -> raw + b;
-                    case 3 -> raw + ((a + b) >>> 1);
-                    case 4 -> raw + paeth(a, b, c);
-                    default -> throw new UndecodableImageException(
-                            "PNG data could not be decoded: row " + y + " has unknown filter type " + filter);
-                };
+                int value =
+                        switch (filter) {
+                            case 0 -> raw;
+                            case 1 -> raw + a;
+                            case 2 -> raw + b;
+                            case 3 -> raw + ((a + b) >>> 1);
+                            case 4 -> raw + paeth(a, b, c);
+                            default ->
+                                    throw new UndecodableImageException(
+                                            "PNG data could not be decoded: row "
+                                                    + y
+                                                    + " has unknown filter type "
+                                                    + filter);
+                        };
                 out[row + x] = (byte) value;
             }
         }
@@ -176,6 +214,9 @@ final class PlainPngDecoder {
     }
 
     private static int readInt(byte[] b, int at) {
-        return (b[at] & 0xFF) << 24 | (b[at + 1] & 0xFF) << 16 | (b[at + 2] & 0xFF) << 8 | (b[at + 3] & 0xFF);
+        return (b[at] & 0xFF) << 24
+                | (b[at + 1] & 0xFF) << 16
+                | (b[at + 2] & 0xFF) << 8
+                | (b[at + 3] & 0xFF);
     }
 }

@@ -11,7 +11,8 @@ import org.apache.kafka.common.serialization.Serializer;
  * Kafka client (and kcat, or Python's avro package) sees the same bytes the pipeline writes.
  * Decoding failures surface as {@link io.resflow.schema.wire.WireFormatException}.
  */
-public final class AvroSerde<T extends SpecificRecord> implements Serde<T>, Serializer<T>, Deserializer<T> {
+public final class AvroSerde<T extends SpecificRecord>
+        implements Serde<T>, Serializer<T>, Deserializer<T> {
 
     private final SingleObjectCodec<T> codec;
 

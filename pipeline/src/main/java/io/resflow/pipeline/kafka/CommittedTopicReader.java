@@ -14,9 +14,9 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
  * Reads one topic of ResFlow records from its start as a downstream consumer sees it: {@code
- * read_committed}, so only what the job's exactly-once sinks committed, each record once. Kept
- * open across waits, so a caller can wait for a count, do more work, and wait again without
- * re-reading the topic.
+ * read_committed}, so only what the job's exactly-once sinks committed, each record once. Kept open
+ * across waits, so a caller can wait for a count, do more work, and wait again without re-reading
+ * the topic.
  *
  * <p>Every reader has a group id of its own and never commits offsets: checking a topic leaves no
  * trace in Kafka. Not thread-safe, like the consumer under it.
@@ -39,13 +39,17 @@ public final class CommittedTopicReader<T extends SpecificRecord> implements Aut
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        consumer =
+                new KafkaConsumer<>(
+                        props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
         consumer.subscribe(List.of(topic));
     }
 
-    /** A reader of {@code topic} from its first offset; decoding fails loudly on a foreign record. */
-    public static <T extends SpecificRecord> CommittedTopicReader<T> open(String bootstrapServers, String topic,
-            Class<T> type) {
+    /**
+     * A reader of {@code topic} from its first offset; decoding fails loudly on a foreign record.
+     */
+    public static <T extends SpecificRecord> CommittedTopicReader<T> open(
+            String bootstrapServers, String topic, Class<T> type) {
         return new CommittedTopicReader<>(bootstrapServers, topic, type);
     }
 
@@ -61,8 +65,15 @@ public final class CommittedTopicReader<T extends SpecificRecord> implements Aut
             pollOnce();
         }
         if (records.size() < count) {
-            throw new IllegalStateException("only " + records.size() + " of " + count + " records arrived on " + topic
-                    + " within " + timeout);
+            throw new IllegalStateException(
+                    "only "
+                            + records.size()
+                            + " of "
+                            + count
+                            + " records arrived on "
+                            + topic
+                            + " within "
+                            + timeout);
         }
         return records();
     }

@@ -18,15 +18,18 @@ import org.apache.kafka.common.KafkaException;
 /**
  * Asks a Kafka cluster, before minutes of work against it, whether it answers and which of the
  * given topics it has. Kafka's clients wait a minute for an unreachable broker and then report it
- * as "Topic images not present in metadata" or "Timeout expired while awaiting InitProducerId";
- * a Flink job restarts several times on top of that. This says what is wrong within seconds.
+ * as "Topic images not present in metadata" or "Timeout expired while awaiting InitProducerId"; a
+ * Flink job restarts several times on top of that. This says what is wrong within seconds.
  */
 public final class KafkaPreflight {
 
     /** host:port, the host a name, IPv4 or bracketed IPv6 address. */
-    private static final Pattern HOST_AND_PORT = Pattern.compile("(\\[[0-9a-fA-F:.]+]|[^\\s:,\\[\\]]+):\\d{1,5}");
+    private static final Pattern HOST_AND_PORT =
+            Pattern.compile("(\\[[0-9a-fA-F:.]+]|[^\\s:,\\[\\]]+):\\d{1,5}");
 
-    /** Long enough for a broker under load or a slow DNS lookup; short enough for a person to wait. */
+    /**
+     * Long enough for a broker under load or a slow DNS lookup; short enough for a person to wait.
+     */
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(15);
 
     private KafkaPreflight() {}
@@ -36,17 +39,24 @@ public final class KafkaPreflight {
      * @throws IllegalArgumentException {@code bootstrapServers} is not a list of host:port
      * @throws KafkaUnreachableException no broker answered within {@code timeout}
      */
-    public static Set<String> missingTopics(String bootstrapServers, Collection<String> topics, Duration timeout)
+    public static Set<String> missingTopics(
+            String bootstrapServers, Collection<String> topics, Duration timeout)
             throws InterruptedException {
         for (String server : bootstrapServers.split(",", -1)) {
             if (!HOST_AND_PORT.matcher(server.trim()).matches()) {
-                throw new IllegalArgumentException("--bootstrap-servers " + bootstrapServers + ": '" + server.trim()
-                        + "' is not host:port");
+                throw new IllegalArgumentException(
+                        "--bootstrap-servers "
+                                + bootstrapServers
+                                + ": '"
+                                + server.trim()
+                                + "' is not host:port");
             }
         }
         Properties props = new Properties();
         props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, Math.toIntExact(timeout.toMillis()));
+        props.put(
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
+                Math.toIntExact(timeout.toMillis()));
         props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, Math.toIntExact(timeout.toMillis()));
         Admin admin;
         try {
@@ -56,8 +66,11 @@ public final class KafkaPreflight {
             throw new KafkaUnreachableException(bootstrapServers, e);
         }
         try {
-            Set<String> existing = admin.listTopics().names().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-            return topics.stream().filter(t -> !existing.contains(t)).collect(Collectors.toCollection(LinkedHashSet::new));
+            Set<String> existing =
+                    admin.listTopics().names().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            return topics.stream()
+                    .filter(t -> !existing.contains(t))
+                    .collect(Collectors.toCollection(LinkedHashSet::new));
         } catch (TimeoutException | ExecutionException e) {
             throw new KafkaUnreachableException(bootstrapServers, timeout, e);
         } finally {
@@ -66,7 +79,8 @@ public final class KafkaPreflight {
     }
 
     /** Like {@link #missingTopics(String, Collection, Duration)} with {@link #DEFAULT_TIMEOUT}. */
-    public static Set<String> missingTopics(String bootstrapServers, String... topics) throws InterruptedException {
+    public static Set<String> missingTopics(String bootstrapServers, String... topics)
+            throws InterruptedException {
         return missingTopics(bootstrapServers, List.of(topics), DEFAULT_TIMEOUT);
     }
 
@@ -83,15 +97,26 @@ public final class KafkaPreflight {
         private static final long serialVersionUID = 1L;
 
         KafkaUnreachableException(String bootstrapServers, KafkaException cause) {
-            super("Kafka at " + bootstrapServers + " cannot be reached from this machine (" + rootMessage(cause)
-                    + "): is that host name right, and one this machine can resolve?", cause);
+            super(
+                    "Kafka at "
+                            + bootstrapServers
+                            + " cannot be reached from this machine ("
+                            + rootMessage(cause)
+                            + "): is that host name right, and one this machine can resolve?",
+                    cause);
         }
 
         KafkaUnreachableException(String bootstrapServers, Duration timeout, Exception cause) {
-            super("Kafka at " + bootstrapServers + " did not answer within " + timeout.toSeconds() + " s"
-                    + (rootMessage(cause) == null ? "" : " (" + rootMessage(cause) + ")") + ": is a broker running"
-                    + " there, and is that an address this machine can reach (host:port of a listener, not of"
-                    + " ZooKeeper or a web UI)?", cause);
+            super(
+                    "Kafka at "
+                            + bootstrapServers
+                            + " did not answer within "
+                            + timeout.toSeconds()
+                            + " s"
+                            + (rootMessage(cause) == null ? "" : " (" + rootMessage(cause) + ")")
+                            + ": is a broker running there, and is that an address this machine can"
+                            + " reach (host:port of a listener, not of ZooKeeper or a web UI)?",
+                    cause);
         }
     }
 }

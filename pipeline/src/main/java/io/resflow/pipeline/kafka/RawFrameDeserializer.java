@@ -16,8 +16,14 @@ public final class RawFrameDeserializer implements KafkaRecordDeserializationSch
 
     @Override
     public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<RawFrame> out) {
-        out.collect(new RawFrame(record.key(), record.value(), record.topic(), record.partition(), record.offset(),
-                record.timestamp()));
+        out.collect(
+                new RawFrame(
+                        record.key(),
+                        record.value(),
+                        record.topic(),
+                        record.partition(),
+                        record.offset(),
+                        record.timestamp()));
     }
 
     @Override

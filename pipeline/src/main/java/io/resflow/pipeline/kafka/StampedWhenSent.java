@@ -12,15 +12,17 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 /**
  * A record schema whose Kafka records carry the time they are sent, not the element's event time.
  *
- * <p>Flink's Kafka sink stamps each record with its element's timestamp, which here is the
- * camera's capture time. A broker refuses a record stamped further ahead than
- * {@code log.message.timestamp.after.max.ms} (one hour by default since Kafka 4.0): one camera
- * with a clock two hours fast failed the sink's whole transaction, and the job restarted into the
- * same record forever. Old capture times (a replayed day) would let time-based retention delete
- * fresh outputs early. The capture time travels in every payload that has one.
+ * <p>Flink's Kafka sink stamps each record with its element's timestamp, which here is the camera's
+ * capture time. A broker refuses a record stamped further ahead than {@code
+ * log.message.timestamp.after.max.ms} (one hour by default since Kafka 4.0): one camera with a
+ * clock two hours fast failed the sink's whole transaction, and the job restarted into the same
+ * record forever. Old capture times (a replayed day) would let time-based retention delete fresh
+ * outputs early. The capture time travels in every payload that has one.
  */
-final class StampedWhenSent<T> implements KafkaRecordSerializationSchema<T>, KafkaDatasetFacetProvider,
-        TypeDatasetFacetProvider {
+final class StampedWhenSent<T>
+        implements KafkaRecordSerializationSchema<T>,
+                KafkaDatasetFacetProvider,
+                TypeDatasetFacetProvider {
 
     private static final long serialVersionUID = 1L;
 
@@ -31,12 +33,15 @@ final class StampedWhenSent<T> implements KafkaRecordSerializationSchema<T>, Kaf
     }
 
     @Override
-    public void open(SerializationSchema.InitializationContext context, KafkaSinkContext sinkContext) throws Exception {
+    public void open(
+            SerializationSchema.InitializationContext context, KafkaSinkContext sinkContext)
+            throws Exception {
         records.open(context, sinkContext);
     }
 
     @Override
-    public ProducerRecord<byte[], byte[]> serialize(T element, KafkaSinkContext context, Long eventTime) {
+    public ProducerRecord<byte[], byte[]> serialize(
+            T element, KafkaSinkContext context, Long eventTime) {
         // No timestamp: the producer stamps the record when it sends it.
         return records.serialize(element, context, null);
     }
@@ -45,11 +50,15 @@ final class StampedWhenSent<T> implements KafkaRecordSerializationSchema<T>, Kaf
 
     @Override
     public Optional<KafkaDatasetFacet> getKafkaDatasetFacet() {
-        return records instanceof KafkaDatasetFacetProvider p ? p.getKafkaDatasetFacet() : Optional.empty();
+        return records instanceof KafkaDatasetFacetProvider p
+                ? p.getKafkaDatasetFacet()
+                : Optional.empty();
     }
 
     @Override
     public Optional<TypeDatasetFacet> getTypeDatasetFacet() {
-        return records instanceof TypeDatasetFacetProvider p ? p.getTypeDatasetFacet() : Optional.empty();
+        return records instanceof TypeDatasetFacetProvider p
+                ? p.getTypeDatasetFacet()
+                : Optional.empty();
     }
 }

@@ -18,8 +18,8 @@ import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.LongConsumer;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.LongConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -90,7 +90,8 @@ public final class CameraFeedReplay {
         double totalRate = framesPerSecond * cameras;
         long start;
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerProperties())) {
-            // The first send would wait for the topic's metadata, and the frames due meanwhile would
+            // The first send would wait for the topic's metadata, and the frames due meanwhile
+            // would
             // then leave in one burst: fetch it before the clock starts.
             producer.partitionsFor(topic);
             start = System.nanoTime();
@@ -124,7 +125,8 @@ public final class CameraFeedReplay {
                         labelled++;
                     }
                 }
-                producer.send(new ProducerRecord<>(topic, source.getBytes(StandardCharsets.UTF_8), value),
+                producer.send(
+                        new ProducerRecord<>(topic, source.getBytes(StandardCharsets.UTF_8), value),
                         (metadata, exception) -> {
                             if (exception != null) {
                                 firstFailure.compareAndSet(null, exception);
@@ -137,35 +139,69 @@ public final class CameraFeedReplay {
             producer.flush();
         }
         if (firstFailure.get() != null) {
-            throw new IllegalStateException("Kafka refused a frame for topic " + topic + " at " + bootstrapServers
-                    + ": " + firstFailure.get().getMessage(), firstFailure.get());
+            throw new IllegalStateException(
+                    "Kafka refused a frame for topic "
+                            + topic
+                            + " at "
+                            + bootstrapServers
+                            + ": "
+                            + firstFailure.get().getMessage(),
+                    firstFailure.get());
         }
-        return new ReplayReport(sent, corrupt, labelled, Duration.ofNanos(System.nanoTime() - start),
+        return new ReplayReport(
+                sent,
+                corrupt,
+                labelled,
+                Duration.ofNanos(System.nanoTime() - start),
                 List.copyOf(ids));
     }
 
-    private byte[] corruptValue(CorruptFrames kind, Frame frame, String id, String source,
-            SingleObjectCodec<ImageRecord> codec, Random random) {
+    private byte[] corruptValue(
+            CorruptFrames kind,
+            Frame frame,
+            String id,
+            String source,
+            SingleObjectCodec<ImageRecord> codec,
+            Random random) {
         return switch (kind) {
-            case UNDECODABLE_IMAGE -> codec.encode(toRecord(frame, id, source,
-                    CorruptFrames.garbage(random, 64), frame.width(), frame.height()));
+            case UNDECODABLE_IMAGE ->
+                    codec.encode(
+                            toRecord(
+                                    frame,
+                                    id,
+                                    source,
+                                    CorruptFrames.garbage(random, 64),
+                                    frame.width(),
+                                    frame.height()));
             case WRONG_SHAPE -> claimingTwiceItsSize(frame, id, source, codec);
             case NOT_AVRO -> CorruptFrames.garbage(random, 128);
-            case OVERSIZED_IMAGE -> frame.encoding() == ImageEncoding.PNG
-                    ? codec.encode(toRecord(frame, id, source, CorruptFrames.declaringSize(frame.bytes(),
-                            CorruptFrames.OVERSIZED, CorruptFrames.OVERSIZED), frame.width(), frame.height()))
-                    : claimingTwiceItsSize(frame, id, source, codec);
+            case OVERSIZED_IMAGE ->
+                    frame.encoding() == ImageEncoding.PNG
+                            ? codec.encode(
+                                    toRecord(
+                                            frame,
+                                            id,
+                                            source,
+                                            CorruptFrames.declaringSize(
+                                                    frame.bytes(),
+                                                    CorruptFrames.OVERSIZED,
+                                                    CorruptFrames.OVERSIZED),
+                                            frame.width(),
+                                            frame.height()))
+                            : claimingTwiceItsSize(frame, id, source, codec);
         };
     }
 
     /** A real image that claims twice its true size: decodable, but not what it says. */
-    private static byte[] claimingTwiceItsSize(Frame frame, String id, String source,
-            SingleObjectCodec<ImageRecord> codec) {
-        return codec.encode(toRecord(frame, id, source, frame.bytes(), frame.width() * 2, frame.height() * 2));
+    private static byte[] claimingTwiceItsSize(
+            Frame frame, String id, String source, SingleObjectCodec<ImageRecord> codec) {
+        return codec.encode(
+                toRecord(frame, id, source, frame.bytes(), frame.width() * 2, frame.height() * 2));
     }
 
     /** {@code frame} with other bytes or another claimed size, captured now. */
-    private static ImageRecord toRecord(Frame frame, String id, String source, byte[] bytes, int width, int height) {
+    private static ImageRecord toRecord(
+            Frame frame, String id, String source, byte[] bytes, int width, int height) {
         return new Frame(bytes, frame.encoding(), width, height, frame.channels(), frame.label())
                 .toRecord(id, source, Instant.now());
     }
@@ -174,12 +210,14 @@ public final class CameraFeedReplay {
         Properties props = new Properties();
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        props.put(
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.LINGER_MS_CONFIG, 5);
         props.put(ProducerConfig.CLIENT_ID_CONFIG, "resflow-replay-" + runId);
         props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) TimeUnit.SECONDS.toMillis(60));
-        // Kafka's 1 MiB default would refuse a camera's JPEG; the topics and the job take this much.
+        // Kafka's 1 MiB default would refuse a camera's JPEG; the topics and the job take this
+        // much.
         props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, KafkaIo.MAX_RECORD_BYTES);
         props.putAll(producerOverrides);
         return props;
@@ -234,7 +272,9 @@ public final class CameraFeedReplay {
             return this;
         }
 
-        /** Replace every n-th frame with a corrupt one (kinds in turn); 0 (the default) plants none. */
+        /**
+         * Replace every n-th frame with a corrupt one (kinds in turn); 0 (the default) plants none.
+         */
         public Builder optCorruptEvery(int corruptEvery) {
             this.corruptEvery = corruptEvery;
             return this;
@@ -270,7 +310,8 @@ public final class CameraFeedReplay {
         public Builder checkFeed() {
             List<String> problems = feedProblems();
             if (!problems.isEmpty()) {
-                throw new IllegalArgumentException("Invalid replay settings: " + String.join("; ", problems));
+                throw new IllegalArgumentException(
+                        "Invalid replay settings: " + String.join("; ", problems));
             }
             return this;
         }
@@ -281,7 +322,8 @@ public final class CameraFeedReplay {
                 problems.add("cameras must be at least 1, got " + cameras);
             }
             if (framesPerSecond < 0 || Double.isNaN(framesPerSecond)) {
-                problems.add("framesPerSecond must be >= 0 (0 = unthrottled), got " + framesPerSecond);
+                problems.add(
+                        "framesPerSecond must be >= 0 (0 = unthrottled), got " + framesPerSecond);
             }
             if (limit < 0) {
                 problems.add("limit must be >= 0 (0 = all frames), got " + limit);
@@ -310,7 +352,8 @@ public final class CameraFeedReplay {
                 problems.add("runId must not be blank");
             }
             if (!problems.isEmpty()) {
-                throw new IllegalArgumentException("Invalid replay settings: " + String.join("; ", problems));
+                throw new IllegalArgumentException(
+                        "Invalid replay settings: " + String.join("; ", problems));
             }
             Objects.requireNonNull(frames);
             return new CameraFeedReplay(this);

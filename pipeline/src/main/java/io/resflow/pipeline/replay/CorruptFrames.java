@@ -29,11 +29,15 @@ public enum CorruptFrames {
         return values()[(int) (n % values().length)];
     }
 
-    /** {@code png} with its header (IHDR) declaring {@code width} x {@code height}, checksum kept valid. */
+    /**
+     * {@code png} with its header (IHDR) declaring {@code width} x {@code height}, checksum kept
+     * valid.
+     */
     static byte[] declaringSize(byte[] png, int width, int height) {
         byte[] copy = png.clone();
         ByteBuffer bytes = ByteBuffer.wrap(copy);
-        // After the 8-byte signature: IHDR's length (4), type (4), width (4), height (4), 5 more bytes, CRC (4).
+        // After the 8-byte signature: IHDR's length (4), type (4), width (4), height (4), 5 more
+        // bytes, CRC (4).
         if (copy.length < 33 || bytes.getInt(8) != 13 || bytes.getInt(12) != 0x49484452) {
             throw new IllegalArgumentException("not a PNG starting with its IHDR chunk");
         }

@@ -24,9 +24,21 @@ public final class DatasetFrames implements FrameSource {
 
     @Override
     public Frame frame(int index) {
-        byte[] encoded = ImageCodec.encode(images.image(index), images.height(), images.width(), images.channels(),
-                encoding, JPEG_QUALITY);
-        return new Frame(encoded, encoding, images.width(), images.height(), images.channels(), images.label(index));
+        byte[] encoded =
+                ImageCodec.encode(
+                        images.image(index),
+                        images.height(),
+                        images.width(),
+                        images.channels(),
+                        encoding,
+                        JPEG_QUALITY);
+        return new Frame(
+                encoded,
+                encoding,
+                images.width(),
+                images.height(),
+                images.channels(),
+                images.label(index));
     }
 
     @Override

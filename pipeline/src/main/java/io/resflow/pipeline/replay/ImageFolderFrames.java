@@ -15,12 +15,12 @@ import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
 
 /**
- * Frames from the JPEG and PNG files of a folder, sent as the files' own bytes (as a camera
- * would). A folder of class sub-folders gives each frame the sorted sub-folder index as its label,
- * as the trainer does ({@link ImageFolderLayout}), or, given the model's class names, the index of
- * its folder's name among them: a test folder that lacks one of the training classes would
- * otherwise shift every later label, and the job would send correct predictions to the retraining
- * feed as "wrong". Files directly in the folder have no label.
+ * Frames from the JPEG and PNG files of a folder, sent as the files' own bytes (as a camera would).
+ * A folder of class sub-folders gives each frame the sorted sub-folder index as its label, as the
+ * trainer does ({@link ImageFolderLayout}), or, given the model's class names, the index of its
+ * folder's name among them: a test folder that lacks one of the training classes would otherwise
+ * shift every later label, and the job would send correct predictions to the retraining feed as
+ * "wrong". Files directly in the folder have no label.
  */
 public final class ImageFolderFrames implements FrameSource {
 
@@ -45,25 +45,34 @@ public final class ImageFolderFrames implements FrameSource {
      * Labels are the positions of the sub-folders' names in {@code modelClassNames} (a model's
      * labels, in order); a sub-folder named otherwise is an error. Null: sorted positions.
      */
-    public static ImageFolderFrames scan(Path root, List<String> modelClassNames) throws IOException {
+    public static ImageFolderFrames scan(Path root, List<String> modelClassNames)
+            throws IOException {
         if (!Files.isDirectory(root)) {
             throw new IOException(root + ": not a folder of images");
         }
         List<Entry> entries = new ArrayList<>();
         List<Path> classDirs = ImageFolderLayout.classFolders(root);
         List<String> folderNames = classDirs.stream().map(p -> p.getFileName().toString()).toList();
-        List<String> classNames = modelClassNames == null ? folderNames : List.copyOf(modelClassNames);
+        List<String> classNames =
+                modelClassNames == null ? folderNames : List.copyOf(modelClassNames);
         addImages(root, null, entries);
         for (int i = 0; i < classDirs.size(); i++) {
             int label = classNames.indexOf(folderNames.get(i));
             if (label < 0) {
-                throw new IOException(classDirs.get(i) + ": '" + folderNames.get(i) + "' is not one of the model's "
-                        + classNames.size() + " class names " + classNames);
+                throw new IOException(
+                        classDirs.get(i)
+                                + ": '"
+                                + folderNames.get(i)
+                                + "' is not one of the model's "
+                                + classNames.size()
+                                + " class names "
+                                + classNames);
             }
             addImages(classDirs.get(i), label, entries);
         }
         if (entries.isEmpty()) {
-            throw new IOException(root + ": no .png, .jpg or .jpeg files (directly or in class sub-folders)");
+            throw new IOException(
+                    root + ": no .png, .jpg or .jpeg files (directly or in class sub-folders)");
         }
         return new ImageFolderFrames(root, List.copyOf(entries), classNames);
     }
@@ -97,7 +106,11 @@ public final class ImageFolderFrames implements FrameSource {
     private static void addImages(Path dir, Integer label, List<Entry> entries) throws IOException {
         for (Path file : ImageFolderLayout.imageFiles(dir)) {
             String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
-            entries.add(new Entry(file, name.endsWith(".png") ? ImageEncoding.PNG : ImageEncoding.JPEG, label));
+            entries.add(
+                    new Entry(
+                            file,
+                            name.endsWith(".png") ? ImageEncoding.PNG : ImageEncoding.JPEG,
+                            label));
         }
     }
 
@@ -111,10 +124,15 @@ public final class ImageFolderFrames implements FrameSource {
             ImageReader reader = readers.next();
             try {
                 reader.setInput(in);
-                int components = reader.getRawImageType(0) == null
-                        ? 3 : reader.getRawImageType(0).getColorModel().getNumComponents();
-                // Grey with alpha decodes to RGBA (ImageCodec), and 2 channels is no shape the pipeline takes.
-                return new int[] {reader.getWidth(0), reader.getHeight(0), components == 2 ? 4 : components};
+                int components =
+                        reader.getRawImageType(0) == null
+                                ? 3
+                                : reader.getRawImageType(0).getColorModel().getNumComponents();
+                // Grey with alpha decodes to RGBA (ImageCodec), and 2 channels is no shape the
+                // pipeline takes.
+                return new int[] {
+                    reader.getWidth(0), reader.getHeight(0), components == 2 ? 4 : components
+                };
             } finally {
                 reader.dispose();
             }

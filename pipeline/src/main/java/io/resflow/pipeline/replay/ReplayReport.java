@@ -11,7 +11,8 @@ import java.util.List;
  * @param labelled good frames that carried a ground-truth label
  * @param ids the frame ids of all good and Avro-valid corrupt records, in send order
  */
-public record ReplayReport(long sent, long corrupt, long labelled, Duration elapsed, List<String> ids) {
+public record ReplayReport(
+        long sent, long corrupt, long labelled, Duration elapsed, List<String> ids) {
 
     public double framesPerSecond() {
         double seconds = elapsed.toNanos() / 1e9;

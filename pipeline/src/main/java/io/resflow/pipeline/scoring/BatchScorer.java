@@ -20,8 +20,8 @@ import org.slf4j.LoggerFactory;
  * <p>With {@code concurrentBatches} above one, that many threads each collect and predict their own
  * batch, so one batch is being filled and copied while another is in the engine (the model must
  * allow concurrent predictions, as {@code SavedModelClassifier} does). One thread fills at a time:
- * if every idle thread took requests from the queue, light load would be split into several
- * small batches side by side instead of one.
+ * if every idle thread took requests from the queue, light load would be split into several small
+ * batches side by side instead of one.
  *
  * <p>Failures are per batch: every request of a failed batch completes exceptionally, the scorer
  * keeps running. A request whose future is already done when a batch is collected (its caller gave
@@ -33,7 +33,8 @@ public final class BatchScorer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(BatchScorer.class);
 
     /** The scores of one image and how its batch went. */
-    public record Scores(float[] probabilities, int batchSize, long queueWaitMicros, long inferenceMicros) {}
+    public record Scores(
+            float[] probabilities, int batchSize, long queueWaitMicros, long inferenceMicros) {}
 
     private record Request(float[] values, long enqueuedNanos, CompletableFuture<Scores> result) {}
 
@@ -50,15 +51,19 @@ public final class BatchScorer implements AutoCloseable {
         this(model, maxBatchSize, maxBatchDelay, 1);
     }
 
-    public BatchScorer(BatchModel model, int maxBatchSize, Duration maxBatchDelay, int concurrentBatches) {
+    public BatchScorer(
+            BatchModel model, int maxBatchSize, Duration maxBatchDelay, int concurrentBatches) {
         if (concurrentBatches < 1) {
-            throw new IllegalArgumentException("concurrentBatches must be at least 1, got " + concurrentBatches);
+            throw new IllegalArgumentException(
+                    "concurrentBatches must be at least 1, got " + concurrentBatches);
         }
         if (maxBatchSize < 1) {
-            throw new IllegalArgumentException("maxBatchSize must be at least 1, got " + maxBatchSize);
+            throw new IllegalArgumentException(
+                    "maxBatchSize must be at least 1, got " + maxBatchSize);
         }
         if (maxBatchDelay.isNegative()) {
-            throw new IllegalArgumentException("maxBatchDelay must not be negative, got " + maxBatchDelay);
+            throw new IllegalArgumentException(
+                    "maxBatchDelay must not be negative, got " + maxBatchDelay);
         }
         this.model = model;
         this.maxBatchSize = maxBatchSize;
@@ -66,7 +71,8 @@ public final class BatchScorer implements AutoCloseable {
         this.valuesPerImage = model.metadata().input().valuesPerImage();
         List<Thread> threads = new ArrayList<>();
         for (int i = 0; i < concurrentBatches; i++) {
-            Thread worker = new Thread(this::run, "resflow-batch-scorer-" + model.device() + "-" + i);
+            Thread worker =
+                    new Thread(this::run, "resflow-batch-scorer-" + model.device() + "-" + i);
             worker.setDaemon(true);
             threads.add(worker);
         }
@@ -81,8 +87,13 @@ public final class BatchScorer implements AutoCloseable {
         long start = System.nanoTime();
         model.predict(new float[maxBatchSize * valuesPerImage], maxBatchSize);
         model.predict(new float[valuesPerImage], 1);
-        LOG.info("Model {} warmed up on {} (batch {} and 1) in {} ms; {} batch(es) at a time", model.metadata().name(),
-                model.device(), maxBatchSize, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start), workers.size());
+        LOG.info(
+                "Model {} warmed up on {} (batch {} and 1) in {} ms; {} batch(es) at a time",
+                model.metadata().name(),
+                model.device(),
+                maxBatchSize,
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start),
+                workers.size());
         workers.forEach(Thread::start);
         return this;
     }
@@ -95,8 +106,12 @@ public final class BatchScorer implements AutoCloseable {
     public CompletableFuture<Scores> submit(float[] values) {
         CompletableFuture<Scores> result = new CompletableFuture<>();
         if (values.length != valuesPerImage) {
-            result.completeExceptionally(new IllegalArgumentException("the model takes " + valuesPerImage
-                    + " values per image, got " + values.length));
+            result.completeExceptionally(
+                    new IllegalArgumentException(
+                            "the model takes "
+                                    + valuesPerImage
+                                    + " values per image, got "
+                                    + values.length));
             return result;
         }
         if (!running) {
@@ -121,13 +136,21 @@ public final class BatchScorer implements AutoCloseable {
                     score(batch);
                 }
             } catch (InterruptedException e) {
-                // Closing: a batch still being collected must not leave its callers waiting forever.
-                batch.forEach(r -> r.result().completeExceptionally(new IllegalStateException("the batch scorer was closed")));
+                // Closing: a batch still being collected must not leave its callers waiting
+                // forever.
+                batch.forEach(
+                        r ->
+                                r.result()
+                                        .completeExceptionally(
+                                                new IllegalStateException(
+                                                        "the batch scorer was closed")));
                 Thread.currentThread().interrupt();
                 break;
             } catch (RuntimeException | Error e) {
-                // score() completes its own batch's model failures; this is batching itself failing (e.g. out of
-                // memory for the batch's array). The worker must live on: if it died, every later request would
+                // score() completes its own batch's model failures; this is batching itself failing
+                // (e.g. out of
+                // memory for the batch's array). The worker must live on: if it died, every later
+                // request would
                 // wait for its timeout while the job looked healthy.
                 LOG.error("Batch scorer loop failed; failing {} queued requests", batch.size(), e);
                 batch.forEach(r -> r.result().completeExceptionally(e));
@@ -137,13 +160,16 @@ public final class BatchScorer implements AutoCloseable {
         }
         Request left;
         while ((left = queue.poll()) != null) {
-            left.result().completeExceptionally(new IllegalStateException("the batch scorer was closed"));
+            left.result()
+                    .completeExceptionally(
+                            new IllegalStateException("the batch scorer was closed"));
         }
     }
 
     /**
      * Collects one batch: waits up to 100 ms for a first request, then for more until the batch is
-     * full or the first has waited {@code maxBatchDelay}. Leaves {@code batch} empty when nothing came.
+     * full or the first has waited {@code maxBatchDelay}. Leaves {@code batch} empty when nothing
+     * came.
      */
     private void fill(List<Request> batch) throws InterruptedException {
         Request first = queue.poll(100, TimeUnit.MILLISECONDS);
@@ -155,7 +181,8 @@ public final class BatchScorer implements AutoCloseable {
         while (batch.size() < maxBatchSize) {
             long remaining = deadline - System.nanoTime();
             // Take what is already queued even past the deadline: it costs no waiting.
-            Request next = remaining > 0 ? queue.poll(remaining, TimeUnit.NANOSECONDS) : queue.poll();
+            Request next =
+                    remaining > 0 ? queue.poll(remaining, TimeUnit.NANOSECONDS) : queue.poll();
             if (next == null) {
                 return;
             }
@@ -184,8 +211,13 @@ public final class BatchScorer implements AutoCloseable {
         long inferenceMicros = TimeUnit.NANOSECONDS.toMicros(end - start);
         for (int i = 0; i < n; i++) {
             Request request = batch.get(i);
-            request.result().complete(new Scores(probabilities[i], n,
-                    TimeUnit.NANOSECONDS.toMicros(start - request.enqueuedNanos()), inferenceMicros));
+            request.result()
+                    .complete(
+                            new Scores(
+                                    probabilities[i],
+                                    n,
+                                    TimeUnit.NANOSECONDS.toMicros(start - request.enqueuedNanos()),
+                                    inferenceMicros));
         }
     }
 

@@ -33,15 +33,16 @@ public final class BatchScoringFunction extends RichAsyncFunction<ModelInput, Sc
     /** Where the model runs. */
     public enum DeviceChoice {
         /**
-         * A GPU when the engine sees GPUs (subtasks take them in turn; TensorFlow places the graph on
-         * the first visible GPU, so one GPU per TaskManager), else the CPU.
+         * A GPU when the engine sees GPUs (subtasks take them in turn; TensorFlow places the graph
+         * on the first visible GPU, so one GPU per TaskManager), else the CPU.
          */
         AUTO,
         /** Always the CPU. */
         CPU,
         /**
-         * A GPU, required: the scorer does not start on a TaskManager whose engine sees none (a driver
-         * not mounted, a CUDA library missing), instead of scoring on its CPU while holding a GPU.
+         * A GPU, required: the scorer does not start on a TaskManager whose engine sees none (a
+         * driver not mounted, a CUDA library missing), instead of scoring on its CPU while holding
+         * a GPU.
          */
         GPU
     }
@@ -50,6 +51,7 @@ public final class BatchScoringFunction extends RichAsyncFunction<ModelInput, Sc
     private final ScorerSettings settings;
 
     private transient SharedBatchScorers.Lease lease;
+
     /** Each waiting input's request, by identity: Flink hands {@link #timeout} the same object. */
     private transient Map<ModelInput, CompletableFuture<BatchScorer.Scores>> waiting;
 
@@ -61,60 +63,104 @@ public final class BatchScoringFunction extends RichAsyncFunction<ModelInput, Sc
     @Override
     public void open(OpenContext openContext) {
         int slot = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask();
-        Device device = switch (settings.device()) {
-            case CPU -> Device.cpu();
-            case AUTO -> Devices.forSlot(TensorFlowRuntime.engine(), slot);
-            case GPU -> Devices.requireGpu(TensorFlowRuntime.engine(), slot);
-        };
+        Device device =
+                switch (settings.device()) {
+                    case CPU -> Device.cpu();
+                    case AUTO -> Devices.forSlot(TensorFlowRuntime.engine(), slot);
+                    case GPU -> Devices.requireGpu(TensorFlowRuntime.engine(), slot);
+                };
         String key = modelDirectory + "@" + device + "/" + settings;
         waiting = Collections.synchronizedMap(new IdentityHashMap<>());
-        lease = SharedBatchScorers.acquire(key, () -> {
-            SavedModelBatchModel model;
-            try {
-                model = SavedModelBatchModel.open(Path.of(modelDirectory), device, settings.sessionThreads());
-            } catch (IOException e) {
-                throw new UncheckedIOException("Cannot load the model at " + modelDirectory + ": " + e.getMessage(), e);
-            }
-            try {
-                return new BatchScorer(model, settings.maxBatchSize(), settings.maxBatchDelay(),
-                        settings.concurrentBatches()).warmUpAndStart();
-            } catch (RuntimeException | Error e) {
-                // E.g. a GPU out of memory at the warm-up batch: every restart would leak another session.
-                try {
-                    model.close();
-                } catch (RuntimeException closing) {
-                    e.addSuppressed(closing);
-                }
-                throw e;
-            }
-        });
+        lease =
+                SharedBatchScorers.acquire(
+                        key,
+                        () -> {
+                            SavedModelBatchModel model;
+                            try {
+                                model =
+                                        SavedModelBatchModel.open(
+                                                Path.of(modelDirectory),
+                                                device,
+                                                settings.sessionThreads());
+                            } catch (IOException e) {
+                                throw new UncheckedIOException(
+                                        "Cannot load the model at "
+                                                + modelDirectory
+                                                + ": "
+                                                + e.getMessage(),
+                                        e);
+                            }
+                            try {
+                                return new BatchScorer(
+                                                model,
+                                                settings.maxBatchSize(),
+                                                settings.maxBatchDelay(),
+                                                settings.concurrentBatches())
+                                        .warmUpAndStart();
+                            } catch (RuntimeException | Error e) {
+                                // E.g. a GPU out of memory at the warm-up batch: every restart
+                                // would leak another session.
+                                try {
+                                    model.close();
+                                } catch (RuntimeException closing) {
+                                    e.addSuppressed(closing);
+                                }
+                                throw e;
+                            }
+                        });
     }
 
     @Override
     public void asyncInvoke(ModelInput input, ResultFuture<ScoredFrame> resultFuture) {
         CompletableFuture<BatchScorer.Scores> request = lease.scorer().submit(input.values());
         waiting.put(input, request);
-        request.whenComplete((scores, error) -> {
-            waiting.remove(input);
-            if (error instanceof CancellationException) {
-                return; // timed out: timeout() has answered for it
-            }
-            if (error == null) {
-                resultFuture.complete(List.of(new ScoredFrame(input.id(), input.source(), input.captureTime(),
-                        input.groundTruthLabel(), scores.probabilities(), scores.batchSize(), scores.queueWaitMicros(),
-                        scores.inferenceMicros(), null, null, input.original())));
-            } else {
-                Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-                resultFuture.complete(List.of(failed(input, ErrorKind.MODEL_ERROR, "scoring failed: " + cause)));
-            }
-        });
+        request.whenComplete(
+                (scores, error) -> {
+                    waiting.remove(input);
+                    if (error instanceof CancellationException) {
+                        return; // timed out: timeout() has answered for it
+                    }
+                    if (error == null) {
+                        resultFuture.complete(
+                                List.of(
+                                        new ScoredFrame(
+                                                input.id(),
+                                                input.source(),
+                                                input.captureTime(),
+                                                input.groundTruthLabel(),
+                                                scores.probabilities(),
+                                                scores.batchSize(),
+                                                scores.queueWaitMicros(),
+                                                scores.inferenceMicros(),
+                                                null,
+                                                null,
+                                                input.original())));
+                    } else {
+                        Throwable cause =
+                                error instanceof CompletionException && error.getCause() != null
+                                        ? error.getCause()
+                                        : error;
+                        resultFuture.complete(
+                                List.of(
+                                        failed(
+                                                input,
+                                                ErrorKind.MODEL_ERROR,
+                                                "scoring failed: " + cause)));
+                    }
+                });
     }
 
     @Override
     public void timeout(ModelInput input, ResultFuture<ScoredFrame> resultFuture) {
-        resultFuture.complete(List.of(failed(input, ErrorKind.TIMEOUT,
-                "not scored within the async timeout (--async-timeout): the job is behind")));
-        // Take it out of the scorer's queue: scored later, its result would be thrown away, and under a backlog
+        resultFuture.complete(
+                List.of(
+                        failed(
+                                input,
+                                ErrorKind.TIMEOUT,
+                                "not scored within the async timeout (--async-timeout): the job is"
+                                        + " behind")));
+        // Take it out of the scorer's queue: scored later, its result would be thrown away, and
+        // under a backlog
         // the frames behind it would time out in turn.
         CompletableFuture<BatchScorer.Scores> request = waiting.remove(input);
         if (request != null) {
@@ -123,8 +169,18 @@ public final class BatchScoringFunction extends RichAsyncFunction<ModelInput, Sc
     }
 
     private static ScoredFrame failed(ModelInput input, ErrorKind kind, String reason) {
-        return new ScoredFrame(input.id(), input.source(), input.captureTime(), input.groundTruthLabel(), null, 0, 0,
-                0, reason, kind, input.original());
+        return new ScoredFrame(
+                input.id(),
+                input.source(),
+                input.captureTime(),
+                input.groundTruthLabel(),
+                null,
+                0,
+                0,
+                0,
+                reason,
+                kind,
+                input.original());
     }
 
     @Override

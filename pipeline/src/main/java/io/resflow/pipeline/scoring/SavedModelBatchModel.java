@@ -16,8 +16,8 @@ public final class SavedModelBatchModel implements BatchModel {
         this.classifier = classifier;
     }
 
-    public static SavedModelBatchModel open(Path savedModelDir, Device device, SessionThreads threads)
-            throws IOException {
+    public static SavedModelBatchModel open(
+            Path savedModelDir, Device device, SessionThreads threads) throws IOException {
         return new SavedModelBatchModel(SavedModelClassifier.open(savedModelDir, device, threads));
     }
 

@@ -23,8 +23,8 @@ public final class SharedBatchScorers {
     private static final Map<String, Entry> SCORERS = new HashMap<>();
 
     /**
-     * The model versions {@link #SCORERS} serves, replaced under its lock whenever it changes and read
-     * without it: a metrics scrape must not wait for a model to load or a scorer to drain.
+     * The model versions {@link #SCORERS} serves, replaced under its lock whenever it changes and
+     * read without it: a metrics scrape must not wait for a model to load or a scorer to drain.
      */
     private static volatile Set<ModelVersion> served = Set.of();
 
@@ -75,8 +75,8 @@ public final class SharedBatchScorers {
     private SharedBatchScorers() {}
 
     /**
-     * The scorer for {@code key}, created with {@code factory} by the first caller. Creation happens
-     * under the registry lock so two slots never load the same model twice.
+     * The scorer for {@code key}, created with {@code factory} by the first caller. Creation
+     * happens under the registry lock so two slots never load the same model twice.
      */
     public static Lease acquire(String key, Supplier<BatchScorer> factory) {
         synchronized (SCORERS) {
@@ -93,8 +93,8 @@ public final class SharedBatchScorers {
     }
 
     /**
-     * Whether a scorer of this job in this JVM has loaded and warmed up the named model version:
-     * a scorer is registered only once its warm-up has passed, and removed when its last user closes.
+     * Whether a scorer of this job in this JVM has loaded and warmed up the named model version: a
+     * scorer is registered only once its warm-up has passed, and removed when its last user closes.
      */
     public static boolean serves(String modelName, String modelVersion) {
         return served.contains(new ModelVersion(modelName, modelVersion));
@@ -104,7 +104,10 @@ public final class SharedBatchScorers {
     private static void updateServed() {
         Set<ModelVersion> versions = new HashSet<>();
         for (Entry entry : SCORERS.values()) {
-            versions.add(new ModelVersion(entry.scorer.model().metadata().name(), entry.scorer.model().metadata().version()));
+            versions.add(
+                    new ModelVersion(
+                            entry.scorer.model().metadata().name(),
+                            entry.scorer.model().metadata().version()));
         }
         served = Set.copyOf(versions);
     }

@@ -24,8 +24,8 @@ import org.tensorflow.types.TFloat32;
  * classifier of Fashion-MNIST written as one linear layer (logit_c = t * (x.mu_c - |mu_c|^2 / 2) on
  * normalised pixels) plus softmax, with the same signature and metadata as the trainer's ResNet
  * exports. A small temperature t keeps its confidence spread out, so some predictions fall under
- * the retraining threshold. Trained ResNets are tested in model-trainer; here only the serving
- * path matters.
+ * the retraining threshold. Trained ResNets are tested in model-trainer; here only the serving path
+ * matters.
  */
 public final class CentroidSavedModel {
 
@@ -60,16 +60,27 @@ public final class CentroidSavedModel {
         }
 
         TensorFlowRuntime.engine();
-        try (Graph graph = new Graph(); Session session = new Session(graph)) {
+        try (Graph graph = new Graph();
+                Session session = new Session(graph)) {
             Ops tf = Ops.create(graph);
-            Placeholder<TFloat32> input = tf.withName("input").placeholder(TFloat32.class,
-                    Placeholder.shape(Shape.of(-1, 1, train.height(), train.width())));
-            Operand<TFloat32> normalised = tf.math.div(tf.math.sub(input, tf.constant(MEAN)), tf.constant(STD));
+            Placeholder<TFloat32> input =
+                    tf.withName("input")
+                            .placeholder(
+                                    TFloat32.class,
+                                    Placeholder.shape(
+                                            Shape.of(-1, 1, train.height(), train.width())));
+            Operand<TFloat32> normalised =
+                    tf.math.div(tf.math.sub(input, tf.constant(MEAN)), tf.constant(STD));
             Operand<TFloat32> flat = tf.reshape(normalised, tf.constant(new long[] {-1, pixels}));
-            Operand<TFloat32> logits = tf.math.add(tf.linalg.matMul(flat, tf.constant(weights)), tf.constant(bias));
+            Operand<TFloat32> logits =
+                    tf.math.add(tf.linalg.matMul(flat, tf.constant(weights)), tf.constant(bias));
             Operand<TFloat32> probabilities = tf.withName("probabilities").nn.softmax(logits);
-            Signature signature = Signature.builder().key(SignatureSpec.SERVING_DEFAULT)
-                    .input("input", input).output("probabilities", probabilities).build();
+            Signature signature =
+                    Signature.builder()
+                            .key(SignatureSpec.SERVING_DEFAULT)
+                            .input("input", input)
+                            .output("probabilities", probabilities)
+                            .build();
             SavedModelBundle.exporter(directory.toString())
                     .withFunction(SessionFunction.create(signature, session))
                     .export();
@@ -78,8 +89,15 @@ public final class CentroidSavedModel {
                 .setName("fashion-centroids")
                 .setVersion("test-1")
                 .setLabels(train.classNames())
-                .setInput(InputSpec.builder().setHeight(train.height()).setWidth(train.width()).setChannels(1)
-                        .setPixelScale(1f / 255).setMean(MEAN).setStd(STD).build())
+                .setInput(
+                        InputSpec.builder()
+                                .setHeight(train.height())
+                                .setWidth(train.width())
+                                .setChannels(1)
+                                .setPixelScale(1f / 255)
+                                .setMean(MEAN)
+                                .setStd(STD)
+                                .build())
                 .setSignature(SignatureSpec.servingDefault("input", "probabilities"))
                 .setArchitecture("nearest-centroid-linear")
                 .setParameterCount((long) pixels * classes + classes)

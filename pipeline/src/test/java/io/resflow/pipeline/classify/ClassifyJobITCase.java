@@ -23,22 +23,16 @@ import io.resflow.schema.LabelStats;
 import io.resflow.schema.Prediction;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -57,17 +51,19 @@ class ClassifyJobITCase {
 
     @Order(1)
     @RegisterExtension
-    static final EmbeddedKafkaExtension KAFKA = new EmbeddedKafkaExtension(ClassifyTopics.withPartitions(2, 2));
+    static final EmbeddedKafkaExtension KAFKA =
+            new EmbeddedKafkaExtension(ClassifyTopics.withPartitions(2, 2));
 
     @Order(2)
     @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(1)
-            .setNumberSlotsPerTaskManager(2)
-            .build());
+    static final MiniClusterExtension FLINK =
+            new MiniClusterExtension(
+                    new MiniClusterResourceConfiguration.Builder()
+                            .setNumberTaskManagers(1)
+                            .setNumberSlotsPerTaskManager(2)
+                            .build());
 
-    @TempDir
-    static Path modelDir;
+    @TempDir static Path modelDir;
 
     private static LabelledImages test;
     private static ReplayReport replayed;
@@ -78,17 +74,19 @@ class ClassifyJobITCase {
         FashionMnist mnist = FashionMnist.atDefaultLocation();
         CentroidSavedModel.export(mnist.load(FashionMnist.Split.TRAIN).head(3_000), modelDir);
         test = mnist.load(FashionMnist.Split.TEST).head(FRAMES);
-        replayed = CameraFeedReplay.builder()
-                .setBootstrapServers(KAFKA.bootstrapServers())
-                .setFrames(new DatasetFrames(test, ImageEncoding.PNG))
-                .optCameras(CAMERAS)
-                .optCorruptEvery(CORRUPT_EVERY)
-                .optRunId("it")
-                .build()
-                .run();
+        replayed =
+                CameraFeedReplay.builder()
+                        .setBootstrapServers(KAFKA.bootstrapServers())
+                        .setFrames(new DatasetFrames(test, ImageEncoding.PNG))
+                        .optCameras(CAMERAS)
+                        .optCorruptEvery(CORRUPT_EVERY)
+                        .optRunId("it")
+                        .build()
+                        .run();
         indexById = new HashMap<>();
         for (int i = 0; i < FRAMES; i++) {
-            indexById.put("it-camera-" + (i % CAMERAS) + "-" + String.format("%06d", i / CAMERAS), i);
+            indexById.put(
+                    "it-camera-" + (i % CAMERAS) + "-" + String.format("%06d", i / CAMERAS), i);
         }
     }
 
@@ -119,7 +117,9 @@ class ClassifyJobITCase {
         List<Prediction> labels = readCommitted(Topics.LABELS, good, Prediction.class);
         Map<String, Prediction> byId = new HashMap<>();
         for (Prediction p : labels) {
-            assertThat(byId.put(p.getImageId(), p)).as("label for %s twice", p.getImageId()).isNull();
+            assertThat(byId.put(p.getImageId(), p))
+                    .as("label for %s twice", p.getImageId())
+                    .isNull();
         }
         Set<String> planted = new HashSet<>();
         for (int i = CORRUPT_EVERY - 1; i < FRAMES; i += CORRUPT_EVERY) {
@@ -141,7 +141,8 @@ class ClassifyJobITCase {
                 float[] probabilities = direct.predict(input, 1)[0];
                 int top1 = TopClasses.argMax(probabilities);
                 assertThat(p.getTop1Index()).as("top-1 of %s", p.getImageId()).isEqualTo(top1);
-                assertThat(p.getTop1Score()).isCloseTo(probabilities[top1], org.assertj.core.data.Offset.offset(1e-5f));
+                assertThat(p.getTop1Score())
+                        .isCloseTo(probabilities[top1], org.assertj.core.data.Offset.offset(1e-5f));
                 assertThat(p.getTop1Label()).isEqualTo(test.classNames().get(top1));
                 assertThat(p.getTopK()).hasSize(3);
                 assertThat(p.getGroundTruthLabel()).isEqualTo(test.label(index));
@@ -157,22 +158,40 @@ class ClassifyJobITCase {
         assertThat(labels).as("batching happened").anyMatch(p -> p.getBatchSize() > 1);
 
         // Every planted corrupt frame is a dead letter with its reason and original bytes.
-        List<DeadLetter> deadLetters = readCommitted(Topics.DEAD_LETTERS, corrupt, DeadLetter.class);
-        Map<ErrorKind, Long> kinds = deadLetters.stream()
-                .collect(Collectors.groupingBy(DeadLetter::getErrorKind, Collectors.counting()));
-        // The planted kinds take turns: undecodable, claiming twice its size, not Avro, a PNG declaring 20000x20000.
-        Map<CorruptFrames, Long> plantedKinds = java.util.stream.LongStream.range(0, corrupt)
-                .mapToObj(CorruptFrames::forOrdinal)
-                .collect(Collectors.groupingBy(k -> k, Collectors.counting()));
+        List<DeadLetter> deadLetters =
+                readCommitted(Topics.DEAD_LETTERS, corrupt, DeadLetter.class);
+        Map<ErrorKind, Long> kinds =
+                deadLetters.stream()
+                        .collect(
+                                Collectors.groupingBy(
+                                        DeadLetter::getErrorKind, Collectors.counting()));
+        // The planted kinds take turns: undecodable, claiming twice its size, not Avro, a PNG
+        // declaring 20000x20000.
+        Map<CorruptFrames, Long> plantedKinds =
+                java.util.stream.LongStream.range(0, corrupt)
+                        .mapToObj(CorruptFrames::forOrdinal)
+                        .collect(Collectors.groupingBy(k -> k, Collectors.counting()));
         assertThat(plantedKinds).containsOnlyKeys(CorruptFrames.values());
-        assertThat(kinds).containsExactlyInAnyOrderEntriesOf(Map.of(
-                ErrorKind.UNDECODABLE_IMAGE, plantedKinds.get(CorruptFrames.UNDECODABLE_IMAGE),
-                ErrorKind.WRONG_SHAPE, plantedKinds.get(CorruptFrames.WRONG_SHAPE)
-                        + plantedKinds.get(CorruptFrames.OVERSIZED_IMAGE),
-                ErrorKind.CORRUPT_RECORD, plantedKinds.get(CorruptFrames.NOT_AVRO)));
-        // Refused from its header, before decoding: the job kept running (every good frame labelled above).
-        assertThat(deadLetters).filteredOn(d -> d.getMessage().equals("the record claims 28x28 but its PNG header"
-                + " says 20000x20000")).hasSize(plantedKinds.get(CorruptFrames.OVERSIZED_IMAGE).intValue());
+        assertThat(kinds)
+                .containsExactlyInAnyOrderEntriesOf(
+                        Map.of(
+                                ErrorKind.UNDECODABLE_IMAGE,
+                                        plantedKinds.get(CorruptFrames.UNDECODABLE_IMAGE),
+                                ErrorKind.WRONG_SHAPE,
+                                        plantedKinds.get(CorruptFrames.WRONG_SHAPE)
+                                                + plantedKinds.get(CorruptFrames.OVERSIZED_IMAGE),
+                                ErrorKind.CORRUPT_RECORD,
+                                        plantedKinds.get(CorruptFrames.NOT_AVRO)));
+        // Refused from its header, before decoding: the job kept running (every good frame labelled
+        // above).
+        assertThat(deadLetters)
+                .filteredOn(
+                        d ->
+                                d.getMessage()
+                                        .equals(
+                                                "the record claims 28x28 but its PNG header"
+                                                        + " says 20000x20000"))
+                .hasSize(plantedKinds.get(CorruptFrames.OVERSIZED_IMAGE).intValue());
         for (DeadLetter d : deadLetters) {
             assertThat(d.getStage()).isEqualTo("decode-images");
             assertThat(d.getMessage()).isNotBlank();
@@ -180,33 +199,50 @@ class ClassifyJobITCase {
             if (d.getErrorKind() != ErrorKind.CORRUPT_RECORD) {
                 assertThat(planted).contains(d.getImageId());
             } else {
-                assertThat(d.getMessage()).contains("Not an Avro single-object encoded ImageRecord");
+                assertThat(d.getMessage())
+                        .contains("Not an Avro single-object encoded ImageRecord");
             }
         }
 
-        // Low-confidence or misclassified frames are in the retraining feed, with their image bytes.
-        long expectedRetraining = labels.stream()
-                .filter(p -> p.getTop1Score() < 0.6 || !p.getGroundTruthLabel().equals(p.getTop1Index()))
-                .count();
+        // Low-confidence or misclassified frames are in the retraining feed, with their image
+        // bytes.
+        long expectedRetraining =
+                labels.stream()
+                        .filter(
+                                p ->
+                                        p.getTop1Score() < 0.6
+                                                || !p.getGroundTruthLabel()
+                                                        .equals(p.getTop1Index()))
+                        .count();
         assertThat(expectedRetraining).isPositive();
-        List<ImageRecord> retraining = readCommitted(Topics.RETRAINING, (int) expectedRetraining, ImageRecord.class);
+        List<ImageRecord> retraining =
+                readCommitted(Topics.RETRAINING, (int) expectedRetraining, ImageRecord.class);
         for (ImageRecord r : retraining) {
             Prediction p = byId.get(r.getId());
-            assertThat(p.getTop1Score() < 0.6 || !r.getGroundTruthLabel().equals(p.getTop1Index())).isTrue();
+            assertThat(p.getTop1Score() < 0.6 || !r.getGroundTruthLabel().equals(p.getTop1Index()))
+                    .isTrue();
             assertThat(r.getImageBytes().remaining()).isPositive();
         }
 
-        // Label statistics cover every label; a window fired again for late frames replaces its first count.
+        // Label statistics cover every label; a window fired again for late frames replaces its
+        // first count.
         List<LabelStats> stats = readCommitted(Topics.LABEL_STATS, 1, LabelStats.class);
         Map<String, LabelStats> lastPerWindow = new HashMap<>();
         for (LabelStats s : stats) {
             lastPerWindow.put(s.getSource() + "@" + s.getWindowStart(), s);
         }
-        assertThat(lastPerWindow.values().stream().mapToLong(LabelStats::getTotal).sum()).isEqualTo(good);
-        assertThat(lastPerWindow.values()).allSatisfy(s -> {
-            assertThat(s.getCountsByLabel().values().stream().mapToLong(Long::longValue).sum()).isEqualTo(s.getTotal());
-            assertThat(s.getMeanTop1Score()).isBetween(0.0, 1.0);
-        });
+        assertThat(lastPerWindow.values().stream().mapToLong(LabelStats::getTotal).sum())
+                .isEqualTo(good);
+        assertThat(lastPerWindow.values())
+                .allSatisfy(
+                        s -> {
+                            assertThat(
+                                            s.getCountsByLabel().values().stream()
+                                                    .mapToLong(Long::longValue)
+                                                    .sum())
+                                    .isEqualTo(s.getTotal());
+                            assertThat(s.getMeanTop1Score()).isBetween(0.0, 1.0);
+                        });
     }
 
     @Test
@@ -218,10 +254,11 @@ class ClassifyJobITCase {
                 .hasMessageContaining("does-not-exist does not exist");
     }
 
-    private static <T extends org.apache.avro.specific.SpecificRecord> List<T> readCommitted(String topic,
-            int atLeast, Class<T> type) {
+    private static <T extends org.apache.avro.specific.SpecificRecord> List<T> readCommitted(
+            String topic, int atLeast, Class<T> type) {
         List<T> records;
-        try (CommittedTopicReader<T> reader = CommittedTopicReader.open(KAFKA.bootstrapServers(), topic, type)) {
+        try (CommittedTopicReader<T> reader =
+                CommittedTopicReader.open(KAFKA.bootstrapServers(), topic, type)) {
             reader.awaitCount(atLeast, Duration.ofSeconds(60));
             // Whatever else is there (duplicates would show here) arrives within a few polls.
             records = List.copyOf(reader.pollFor(Duration.ofSeconds(1)));

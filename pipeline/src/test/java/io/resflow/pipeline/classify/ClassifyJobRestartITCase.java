@@ -13,10 +13,8 @@ import io.resflow.schema.ImageEncoding;
 import io.resflow.schema.Prediction;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Properties;
 import java.util.Set;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.StateRecoveryOptions;
@@ -25,10 +23,6 @@ import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -45,25 +39,30 @@ class ClassifyJobRestartITCase {
 
     @Order(1)
     @RegisterExtension
-    static final EmbeddedKafkaExtension KAFKA = new EmbeddedKafkaExtension(ClassifyTopics.withPartitions(2, 2));
+    static final EmbeddedKafkaExtension KAFKA =
+            new EmbeddedKafkaExtension(ClassifyTopics.withPartitions(2, 2));
 
     @Order(2)
     @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+    static final MiniClusterExtension FLINK =
+            new MiniClusterExtension(
+                    new MiniClusterResourceConfiguration.Builder()
+                            .setNumberTaskManagers(1)
+                            .setNumberSlotsPerTaskManager(2)
+                            .build());
 
-    @TempDir
-    static Path modelDir;
+    @TempDir static Path modelDir;
 
-    @TempDir
-    static Path savepoints;
+    @TempDir static Path savepoints;
 
     @Test
     void restartFromASavepointMidStreamLabelsEveryFrameExactlyOnce() throws Exception {
         FashionMnist mnist = FashionMnist.atDefaultLocation();
         CentroidSavedModel.export(mnist.load(FashionMnist.Split.TRAIN).head(2_000), modelDir);
-        // Half the frames go out while the first job runs, the other half from the moment it has stopped, while
-        // the second one starts: frames keep coming across the restart whatever the machine's speed (with one
+        // Half the frames go out while the first job runs, the other half from the moment it has
+        // stopped, while
+        // the second one starts: frames keep coming across the restart whatever the machine's speed
+        // (with one
         // replay of all frames, a slow start sometimes had every frame labelled before the stop).
         LabelledImages half = mnist.load(FashionMnist.Split.TEST).head(FRAMES / 2);
         Thread beforeStop = cameras(half, "restart-a");
@@ -72,10 +71,14 @@ class ClassifyJobRestartITCase {
         JobClient first = start(null);
         beforeStop.start();
         awaitLabels(100, Duration.ofMinutes(2));
-        String savepoint = first.stopWithSavepoint(false, savepoints.toUri().toString(), SavepointFormatType.CANONICAL)
-                .get();
+        String savepoint =
+                first.stopWithSavepoint(
+                                false, savepoints.toUri().toString(), SavepointFormatType.CANONICAL)
+                        .get();
         int labelledBeforeStop = readLabels(0, Duration.ofSeconds(1)).size();
-        assertThat(labelledBeforeStop).as("the job was stopped mid-stream").isBetween(100, FRAMES / 2);
+        assertThat(labelledBeforeStop)
+                .as("the job was stopped mid-stream")
+                .isBetween(100, FRAMES / 2);
 
         afterStop.start();
         JobClient second = start(savepoint);
@@ -85,7 +88,9 @@ class ClassifyJobRestartITCase {
             List<Prediction> labels = awaitLabels(FRAMES, Duration.ofMinutes(3));
             Set<String> ids = new HashSet<>();
             for (Prediction p : labels) {
-                assertThat(ids.add(p.getImageId())).as("label for %s twice", p.getImageId()).isTrue();
+                assertThat(ids.add(p.getImageId()))
+                        .as("label for %s twice", p.getImageId())
+                        .isTrue();
             }
             assertThat(ids).hasSize(FRAMES);
         } finally {
@@ -95,9 +100,14 @@ class ClassifyJobRestartITCase {
 
     /** 4 cameras sending {@code frames} at 80 frames/s in all, as run {@code runId}. */
     private static Thread cameras(LabelledImages frames, String runId) {
-        CameraFeedReplay replay = CameraFeedReplay.builder().setBootstrapServers(KAFKA.bootstrapServers())
-                .setFrames(new DatasetFrames(frames, ImageEncoding.RAW_U8))
-                .optCameras(4).optFramesPerSecond(20).optRunId(runId).build();
+        CameraFeedReplay replay =
+                CameraFeedReplay.builder()
+                        .setBootstrapServers(KAFKA.bootstrapServers())
+                        .setFrames(new DatasetFrames(frames, ImageEncoding.RAW_U8))
+                        .optCameras(4)
+                        .optFramesPerSecond(20)
+                        .optRunId(runId)
+                        .build();
         return new Thread(replay::run, "cameras-" + runId);
     }
 
@@ -115,7 +125,8 @@ class ClassifyJobRestartITCase {
         if (savepoint != null) {
             cluster.set(StateRecoveryOptions.SAVEPOINT_PATH, savepoint);
         }
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(cluster);
+        StreamExecutionEnvironment env =
+                StreamExecutionEnvironment.getExecutionEnvironment(cluster);
         new ClassifyJob(config).build(env, KafkaIo.source(config), KafkaIo.sinks(config));
         return env.executeAsync(ClassifyJob.JOB_NAME);
     }
@@ -126,10 +137,13 @@ class ClassifyJobRestartITCase {
         return labels;
     }
 
-    /** Labels on the topic: at least {@code atLeast} (or whatever comes within the timeout, for 0). */
+    /**
+     * Labels on the topic: at least {@code atLeast} (or whatever comes within the timeout, for 0).
+     */
     private static List<Prediction> readLabels(int atLeast, Duration timeout) {
         try (CommittedTopicReader<Prediction> reader =
-                CommittedTopicReader.open(KAFKA.bootstrapServers(), Topics.LABELS, Prediction.class)) {
+                CommittedTopicReader.open(
+                        KAFKA.bootstrapServers(), Topics.LABELS, Prediction.class)) {
             if (atLeast == 0) {
                 return List.copyOf(reader.pollFor(timeout));
             }

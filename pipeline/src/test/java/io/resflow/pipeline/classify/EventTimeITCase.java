@@ -3,7 +3,6 @@ package io.resflow.pipeline.classify;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.resflow.datasets.FashionMnist;
-import io.resflow.datasets.LabelledImages;
 import io.resflow.kafka.embedded.EmbeddedKafkaExtension;
 import io.resflow.pipeline.kafka.CommittedTopicReader;
 import io.resflow.pipeline.kafka.Topics;
@@ -43,42 +42,48 @@ import org.junit.jupiter.api.io.TempDir;
  * would be labelled but dropped from label-stats windows): neither a camera in its own Kafka
  * partition, nor one read by the same subtask from another partition. The dangerous moment is when
  * the other partitions are idle, so that the fast camera's partition alone sets the watermark. Nor
- * may the fast camera stop the job: a broker refuses records stamped more than an hour ahead, so the
- * outputs must not carry the capture time as their Kafka timestamp. A frame that is really too late
- * for its window is labelled and counted as {@code lateForStats}.
+ * may the fast camera stop the job: a broker refuses records stamped more than an hour ahead, so
+ * the outputs must not carry the capture time as their Kafka timestamp. A frame that is really too
+ * late for its window is labelled and counted as {@code lateForStats}.
  */
 class EventTimeITCase {
 
     private static final int AHEAD = 30;
+
     /** Frames per on-time camera. */
     private static final int ON_TIME = 30;
+
     private static final String SHARES_PARTITION = "shares-partition";
     private static final String OWN_PARTITION = "own-partition";
     private static final Duration IDLENESS = Duration.ofSeconds(2);
 
     @Order(1)
     @RegisterExtension
-    static final EmbeddedKafkaExtension KAFKA = new EmbeddedKafkaExtension(ClassifyTopics.withPartitions(2, 1));
+    static final EmbeddedKafkaExtension KAFKA =
+            new EmbeddedKafkaExtension(ClassifyTopics.withPartitions(2, 1));
 
     private static final InMemoryReporter METRICS = InMemoryReporter.createWithRetainedMetrics();
 
     @Order(2)
     @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setConfiguration(METRICS.addToConfiguration(new Configuration()))
-            .setNumberTaskManagers(1)
-            .setNumberSlotsPerTaskManager(1)
-            .build());
+    static final MiniClusterExtension FLINK =
+            new MiniClusterExtension(
+                    new MiniClusterResourceConfiguration.Builder()
+                            .setConfiguration(METRICS.addToConfiguration(new Configuration()))
+                            .setNumberTaskManagers(1)
+                            .setNumberSlotsPerTaskManager(1)
+                            .build());
 
-    @TempDir
-    static Path modelDir;
+    @TempDir static Path modelDir;
 
     @Test
     void aCameraWithItsClockAheadDoesNotMakeTheOthersLate() throws Exception {
         FashionMnist mnist = FashionMnist.atDefaultLocation();
         CentroidSavedModel.export(mnist.load(FashionMnist.Split.TRAIN).head(1_000), modelDir);
-        DatasetFrames frames = new DatasetFrames(mnist.load(FashionMnist.Split.TEST).head(AHEAD + 2 * ON_TIME + 1),
-                ImageEncoding.PNG);
+        DatasetFrames frames =
+                new DatasetFrames(
+                        mnist.load(FashionMnist.Split.TEST).head(AHEAD + 2 * ON_TIME + 1),
+                        ImageEncoding.PNG);
 
         Configuration conf = new Configuration();
         conf.set(ClassifyJobOptions.BOOTSTRAP_SERVERS, KAFKA.bootstrapServers());
@@ -93,21 +98,26 @@ class EventTimeITCase {
         JobClient job = env.executeAsync(ClassifyJob.JOB_NAME);
 
         try (KafkaProducer<byte[], byte[]> producer = producer();
-                CommittedTopicReader<Prediction> labels = CommittedTopicReader.open(KAFKA.bootstrapServers(),
-                        Topics.LABELS, Prediction.class);
-                CommittedTopicReader<LabelStats> stats = CommittedTopicReader.open(KAFKA.bootstrapServers(),
-                        Topics.LABEL_STATS, LabelStats.class)) {
-            // Partition 0: a camera three hours ahead. Its frames are labelled before any other camera sends.
+                CommittedTopicReader<Prediction> labels =
+                        CommittedTopicReader.open(
+                                KAFKA.bootstrapServers(), Topics.LABELS, Prediction.class);
+                CommittedTopicReader<LabelStats> stats =
+                        CommittedTopicReader.open(
+                                KAFKA.bootstrapServers(), Topics.LABEL_STATS, LabelStats.class)) {
+            // Partition 0: a camera three hours ahead. Its frames are labelled before any other
+            // camera sends.
             Instant ahead = Instant.now().plus(Duration.ofHours(3));
             int n = 0;
             for (int i = 0; i < AHEAD; i++) {
                 send(producer, 0, "ahead", i, frames.frame(n++), ahead.plusMillis(100L * i));
             }
             labels.awaitCount(AHEAD, Duration.ofMinutes(2));
-            // Partition 1 has had no frames for longer than the idle timeout: partition 0 alone sets the watermark.
+            // Partition 1 has had no frames for longer than the idle timeout: partition 0 alone
+            // sets the watermark.
             Thread.sleep(3 * IDLENESS.toMillis());
 
-            // Then on-time cameras, captured as they send: first one in the fast camera's partition, then one
+            // Then on-time cameras, captured as they send: first one in the fast camera's
+            // partition, then one
             // in the idle partition.
             for (int i = 0; i < ON_TIME; i++) {
                 send(producer, 0, SHARES_PARTITION, i, frames.frame(n++), Instant.now());
@@ -118,8 +128,10 @@ class EventTimeITCase {
             }
             labels.awaitCount(AHEAD + 2 * ON_TIME, Duration.ofMinutes(1));
 
-            // Every on-time frame of both cameras is counted in a fired window: none was late. A window fires
-            // once later frames move the watermark past it (idle partitions move none), so a camera in each
+            // Every on-time frame of both cameras is counted in a fired window: none was late. A
+            // window fires
+            // once later frames move the watermark past it (idle partitions move none), so a camera
+            // in each
             // partition keeps sending one frame a second, as real cameras do.
             int ticks = 0;
             for (String camera : new String[] {SHARES_PARTITION, OWN_PARTITION}) {
@@ -127,22 +139,40 @@ class EventTimeITCase {
                 long counted = 0;
                 while (counted < ON_TIME && System.nanoTime() < deadline) {
                     for (int partition = 0; partition < 2; partition++) {
-                        send(producer, partition, "ticker-" + partition, ticks, frames.frame(ticks % AHEAD), Instant.now());
+                        send(
+                                producer,
+                                partition,
+                                "ticker-" + partition,
+                                ticks,
+                                frames.frame(ticks % AHEAD),
+                                Instant.now());
                     }
                     ticks++;
                     stats.pollFor(Duration.ofSeconds(1));
                     Map<Instant, Long> lastPerWindow = new HashMap<>();
-                    stats.records().stream().filter(s -> s.getSource().equals(camera))
+                    stats.records().stream()
+                            .filter(s -> s.getSource().equals(camera))
                             .forEach(s -> lastPerWindow.put(s.getWindowStart(), s.getTotal()));
                     counted = lastPerWindow.values().stream().mapToLong(Long::longValue).sum();
                 }
-                assertThat(counted).as("frames of camera %s counted in label-stats windows (%s late for stats)",
-                        camera, lateForStats(job)).isEqualTo(ON_TIME);
+                assertThat(counted)
+                        .as(
+                                "frames of camera %s counted in label-stats windows (%s late for"
+                                        + " stats)",
+                                camera, lateForStats(job))
+                        .isEqualTo(ON_TIME);
             }
             assertThat(lateForStats(job)).as("frames late for label-stats").isZero();
 
-            // Ten minutes behind the clock, far past the allowed 30 s: labelled, and counted as late.
-            send(producer, 1, OWN_PARTITION, ON_TIME, frames.frame(n), Instant.now().minusSeconds(600));
+            // Ten minutes behind the clock, far past the allowed 30 s: labelled, and counted as
+            // late.
+            send(
+                    producer,
+                    1,
+                    OWN_PARTITION,
+                    ON_TIME,
+                    frames.frame(n),
+                    Instant.now().minusSeconds(600));
             labels.awaitCount(AHEAD + 2 * ON_TIME + 2 * ticks + 1, Duration.ofMinutes(1));
             long lateDeadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
             while (lateForStats(job) < 1 && System.nanoTime() < lateDeadline) {
@@ -154,16 +184,28 @@ class EventTimeITCase {
         }
     }
 
-    private static void send(KafkaProducer<byte[], byte[]> producer, int partition, String camera, int n, Frame frame,
-            Instant captured) throws Exception {
+    private static void send(
+            KafkaProducer<byte[], byte[]> producer,
+            int partition,
+            String camera,
+            int n,
+            Frame frame,
+            Instant captured)
+            throws Exception {
         ImageRecord record = frame.toRecord(camera + "-" + n, camera, captured);
-        producer.send(new ProducerRecord<>(Topics.IMAGES, partition, camera.getBytes(StandardCharsets.UTF_8),
-                SingleObjectCodec.of(ImageRecord.class).encode(record))).get();
+        producer.send(
+                        new ProducerRecord<>(
+                                Topics.IMAGES,
+                                partition,
+                                camera.getBytes(StandardCharsets.UTF_8),
+                                SingleObjectCodec.of(ImageRecord.class).encode(record)))
+                .get();
     }
 
     private static long lateForStats(JobClient job) {
         return METRICS.findMetrics(job.getJobID(), PipelineMetrics.LATE_FOR_STATS).values().stream()
-                .mapToLong(m -> ((Counter) m).getCount()).sum();
+                .mapToLong(m -> ((Counter) m).getCount())
+                .sum();
     }
 
     private static KafkaProducer<byte[], byte[]> producer() {

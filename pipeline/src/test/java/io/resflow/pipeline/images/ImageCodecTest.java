@@ -34,8 +34,10 @@ class ImageCodecTest {
     void jpegRoundTripKeepsShapeAndStaysClose() throws Exception {
         byte[] pixels = new byte[16 * 16];
         java.util.Arrays.fill(pixels, (byte) 100);
-        ImageCodec.Pixels back = ImageCodec.decode(
-                ImageCodec.encode(pixels, 16, 16, 1, ImageEncoding.JPEG, 0.95f), ImageEncoding.JPEG);
+        ImageCodec.Pixels back =
+                ImageCodec.decode(
+                        ImageCodec.encode(pixels, 16, 16, 1, ImageEncoding.JPEG, 0.95f),
+                        ImageEncoding.JPEG);
         assertThat(back.channels()).isEqualTo(1);
         for (byte b : back.data()) {
             assertThat(b & 0xFF).isBetween(97, 103);
@@ -46,8 +48,10 @@ class ImageCodecTest {
     void aPngDeclaringAHugeImageIsRefusedFromItsHeaderBeforeDecoding() throws Exception {
         byte[] png = ImageCodec.encode(gradient(28, 28, 1), 28, 28, 1, ImageEncoding.PNG, 0.9f);
         ImageCodec.Size claimed = new ImageCodec.Size(28, 28);
-        assertThat(ImageCodec.decode(png, ImageEncoding.PNG, claimed).data()).isEqualTo(gradient(28, 28, 1));
-        // IHDR's width and height (bytes 16..23) rewritten: a few hundred bytes that would decode to 400 MB.
+        assertThat(ImageCodec.decode(png, ImageEncoding.PNG, claimed).data())
+                .isEqualTo(gradient(28, 28, 1));
+        // IHDR's width and height (bytes 16..23) rewritten: a few hundred bytes that would decode
+        // to 400 MB.
         java.nio.ByteBuffer.wrap(png).putInt(16, 20_000).putInt(20, 20_000);
         assertThatThrownBy(() -> ImageCodec.decode(png, ImageEncoding.PNG, claimed))
                 .isInstanceOf(ImageSizeException.class)
@@ -57,7 +61,10 @@ class ImageCodecTest {
     @Test
     void aJpegOfAnotherSizeIsRefusedFromItsHeader() {
         byte[] jpeg = ImageCodec.encode(gradient(16, 12, 3), 16, 12, 3, ImageEncoding.JPEG, 0.9f);
-        assertThatThrownBy(() -> ImageCodec.decode(jpeg, ImageEncoding.JPEG, new ImageCodec.Size(28, 28)))
+        assertThatThrownBy(
+                        () ->
+                                ImageCodec.decode(
+                                        jpeg, ImageEncoding.JPEG, new ImageCodec.Size(28, 28)))
                 .isInstanceOf(ImageSizeException.class)
                 .hasMessage("the record claims 28x28 but its JPEG header says 16x12");
     }

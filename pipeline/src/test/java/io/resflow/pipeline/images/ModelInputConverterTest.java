@@ -32,8 +32,11 @@ class ModelInputConverterTest {
 
     @Test
     void greyToRgbRepeatsTheChannelAndAlphaIsDropped() {
-        assertThat(new ModelInputConverter(1, 1, 3, 1f).toModelInput(new byte[] {7}, 1, 1, 1)).containsExactly(7, 7, 7);
-        assertThat(new ModelInputConverter(1, 1, 3, 1f).toModelInput(new byte[] {1, 2, 3, 9}, 1, 1, 4))
+        assertThat(new ModelInputConverter(1, 1, 3, 1f).toModelInput(new byte[] {7}, 1, 1, 1))
+                .containsExactly(7, 7, 7);
+        assertThat(
+                        new ModelInputConverter(1, 1, 3, 1f)
+                                .toModelInput(new byte[] {1, 2, 3, 9}, 1, 1, 4))
                 .containsExactly(1, 2, 3);
     }
 
@@ -49,7 +52,10 @@ class ModelInputConverterTest {
 
     @Test
     void refusesPixelCountsThatDoNotMatchTheShape() {
-        assertThatThrownBy(() -> new ModelInputConverter(2, 2, 1, 1f).toModelInput(new byte[3], 2, 2, 1))
+        assertThatThrownBy(
+                        () ->
+                                new ModelInputConverter(2, 2, 1, 1f)
+                                        .toModelInput(new byte[3], 2, 2, 1))
                 .hasMessageContaining("needs 4 bytes, got 3");
     }
 }

@@ -21,7 +21,9 @@ import javax.imageio.ImageWriter;
 import javax.imageio.stream.ImageOutputStream;
 import org.junit.jupiter.api.Test;
 
-/** The plain-PNG path must give exactly what ImageIO gives, and leave everything else to ImageIO. */
+/**
+ * The plain-PNG path must give exactly what ImageIO gives, and leave everything else to ImageIO.
+ */
 class PlainPngDecoderTest {
 
     @Test
@@ -30,7 +32,9 @@ class PlainPngDecoderTest {
         for (int i = 0; i < test.size(); i++) {
             byte[] png = ImageCodec.encode(test.image(i), 28, 28, 1, ImageEncoding.PNG, 0.9f);
             ImageCodec.Pixels plain = PlainPngDecoder.decode(png).orElseThrow();
-            assertThat(plain).as("frame %d", i).usingRecursiveComparison()
+            assertThat(plain)
+                    .as("frame %d", i)
+                    .usingRecursiveComparison()
                     .isEqualTo(ImageCodec.decodeWithImageIo(png, ImageEncoding.PNG, null));
         }
     }
@@ -50,7 +54,8 @@ class PlainPngDecoderTest {
                 byte[] png = ImageCodec.encode(pixels, h, w, channels, ImageEncoding.PNG, 0.9f);
                 ImageCodec.Pixels plain = PlainPngDecoder.decode(png).orElseThrow();
                 assertThat(plain.data()).as("%dx%dx%d", h, w, channels).isEqualTo(pixels);
-                assertThat(plain).usingRecursiveComparison()
+                assertThat(plain)
+                        .usingRecursiveComparison()
                         .isEqualTo(ImageCodec.decodeWithImageIo(png, ImageEncoding.PNG, null));
             }
         }
@@ -65,18 +70,30 @@ class PlainPngDecoderTest {
                 int w = 13;
                 byte[] pixels = new byte[h * w * channels];
                 random.nextBytes(pixels);
-                byte[] png = png(h, w, channels == 1 ? 0 : 2, 0, filtered(pixels, h, w * channels, channels, filter));
+                byte[] png =
+                        png(
+                                h,
+                                w,
+                                channels == 1 ? 0 : 2,
+                                0,
+                                filtered(pixels, h, w * channels, channels, filter));
                 assertThat(PlainPngDecoder.decode(png).orElseThrow().data())
-                        .as("filter %d, %d channel(s)", filter, channels).isEqualTo(pixels);
-                assertThat(ImageCodec.decodeWithImageIo(png, ImageEncoding.PNG, null).data()).isEqualTo(pixels);
+                        .as("filter %d, %d channel(s)", filter, channels)
+                        .isEqualTo(pixels);
+                assertThat(ImageCodec.decodeWithImageIo(png, ImageEncoding.PNG, null).data())
+                        .isEqualTo(pixels);
             }
         }
     }
 
     @Test
     void leavesTransparencyPalettesSixteenBitsAndInterlacingToImageIo() throws Exception {
-        for (int type : new int[] {BufferedImage.TYPE_INT_ARGB, BufferedImage.TYPE_BYTE_INDEXED,
-                BufferedImage.TYPE_USHORT_GRAY}) {
+        for (int type :
+                new int[] {
+                    BufferedImage.TYPE_INT_ARGB,
+                    BufferedImage.TYPE_BYTE_INDEXED,
+                    BufferedImage.TYPE_USHORT_GRAY
+                }) {
             byte[] png = imageIoPng(new BufferedImage(7, 5, type), false);
             assertThat(PlainPngDecoder.decode(png)).as("image type %d", type).isEmpty();
             assertThat(ImageCodec.decode(png, ImageEncoding.PNG).height()).isEqualTo(5);
@@ -85,7 +102,8 @@ class PlainPngDecoderTest {
         grey.getRaster().setSample(3, 4, 0, 200);
         byte[] interlaced = imageIoPng(grey, true);
         assertThat(PlainPngDecoder.decode(interlaced)).isEmpty();
-        assertThat(ImageCodec.decode(interlaced, ImageEncoding.PNG).data()[4 * 8 + 3] & 0xFF).isEqualTo(200);
+        assertThat(ImageCodec.decode(interlaced, ImageEncoding.PNG).data()[4 * 8 + 3] & 0xFF)
+                .isEqualTo(200);
     }
 
     @Test
@@ -104,13 +122,22 @@ class PlainPngDecoderTest {
         assertThatThrownBy(() -> ImageCodec.decode(tooShort, ImageEncoding.PNG))
                 .isInstanceOf(UndecodableImageException.class)
                 .hasMessageContaining("ends after 15 of 20 bytes");
-        byte[] corrupt = chunked(2, 2, 0, 0, new byte[] {0x78, (byte) 0x9c, (byte) 0xff, (byte) 0xff, 0x12, 0x34});
+        byte[] corrupt =
+                chunked(
+                        2,
+                        2,
+                        0,
+                        0,
+                        new byte[] {0x78, (byte) 0x9c, (byte) 0xff, (byte) 0xff, 0x12, 0x34});
         assertThatThrownBy(() -> ImageCodec.decode(corrupt, ImageEncoding.PNG))
                 .isInstanceOf(UndecodableImageException.class)
                 .hasMessageContaining("corrupt compressed data");
     }
 
-    /** Rows with the given PNG filter applied (filter type byte first), as an encoder would write them. */
+    /**
+     * Rows with the given PNG filter applied (filter type byte first), as an encoder would write
+     * them.
+     */
     private static byte[] filtered(byte[] pixels, int h, int stride, int bpp, int filter) {
         byte[] out = new byte[h * (stride + 1)];
         for (int y = 0; y < h; y++) {
@@ -120,19 +147,20 @@ class PlainPngDecoderTest {
                 int a = x >= bpp ? pixels[y * stride + x - bpp] & 0xFF : 0;
                 int b = y > 0 ? pixels[(y - 1) * stride + x] & 0xFF : 0;
                 int c = x >= bpp && y > 0 ? pixels[(y - 1) * stride + x - bpp] & 0xFF : 0;
-                int predictor = switch (filter) {
-                    case 0 -> 0;
-                    case 1 -> a;
-                    case 2 -> b;
-                    case 3 -> (a + b) / 2;
-                    default -> {
-                        int p = a + b - c;
-                        int pa = Math.abs(p - a);
-                        int pb = Math.abs(p - b);
-                        int pc = Math.abs(p - c);
-                        yield pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
-                    }
-                };
+                int predictor =
+                        switch (filter) {
+                            case 0 -> 0;
+                            case 1 -> a;
+                            case 2 -> b;
+                            case 3 -> (a + b) / 2;
+                            default -> {
+                                int p = a + b - c;
+                                int pa = Math.abs(p - a);
+                                int pb = Math.abs(p - b);
+                                int pc = Math.abs(p - c);
+                                yield pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
+                            }
+                        };
                 out[y * (stride + 1) + 1 + x] = (byte) (raw - predictor);
             }
         }
@@ -155,8 +183,18 @@ class PlainPngDecoderTest {
     private static byte[] chunked(int h, int w, int colourType, int interlace, byte[] idat) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         out.writeBytes(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'});
-        chunk(out, "IHDR", ByteBuffer.allocate(13).putInt(w).putInt(h).put((byte) 8).put((byte) colourType)
-                .put((byte) 0).put((byte) 0).put((byte) interlace).array());
+        chunk(
+                out,
+                "IHDR",
+                ByteBuffer.allocate(13)
+                        .putInt(w)
+                        .putInt(h)
+                        .put((byte) 8)
+                        .put((byte) colourType)
+                        .put((byte) 0)
+                        .put((byte) 0)
+                        .put((byte) interlace)
+                        .array());
         chunk(out, "IDAT", idat);
         chunk(out, "IEND", new byte[0]);
         return out.toByteArray();
@@ -179,7 +217,8 @@ class PlainPngDecoderTest {
         try (ImageOutputStream out = ImageIO.createImageOutputStream(bytes)) {
             writer.setOutput(out);
             ImageWriteParam param = writer.getDefaultWriteParam();
-            param.setProgressiveMode(interlaced ? ImageWriteParam.MODE_DEFAULT : ImageWriteParam.MODE_DISABLED);
+            param.setProgressiveMode(
+                    interlaced ? ImageWriteParam.MODE_DEFAULT : ImageWriteParam.MODE_DISABLED);
             writer.write(null, new IIOImage(image, null, null), param);
         } finally {
             writer.dispose();

@@ -22,13 +22,15 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class CommittedTopicReaderITCase {
 
     @RegisterExtension
-    static final EmbeddedKafkaExtension KAFKA = new EmbeddedKafkaExtension(b -> b.optTopic("letters", 2));
+    static final EmbeddedKafkaExtension KAFKA =
+            new EmbeddedKafkaExtension(b -> b.optTopic("letters", 2));
 
     @Test
     void seesCommittedTransactionsOnlyAndKeepsReadingWhereItWas() {
         try (KafkaProducer<byte[], DeadLetter> producer = transactionalProducer();
                 CommittedTopicReader<DeadLetter> reader =
-                        CommittedTopicReader.open(KAFKA.bootstrapServers(), "letters", DeadLetter.class)) {
+                        CommittedTopicReader.open(
+                                KAFKA.bootstrapServers(), "letters", DeadLetter.class)) {
             producer.initTransactions();
             send(producer, "committed-1", "committed-2");
             producer.commitTransaction();
@@ -45,14 +47,16 @@ class CommittedTopicReaderITCase {
             send(producer, "committed-4");
             producer.commitTransaction();
             assertThat(ids(reader.awaitCount(4, Duration.ofSeconds(30))))
-                    .containsExactlyInAnyOrder("committed-1", "committed-2", "committed-3", "committed-4");
+                    .containsExactlyInAnyOrder(
+                            "committed-1", "committed-2", "committed-3", "committed-4");
         }
     }
 
     @Test
     void saysHowManyArrivedWhenTooFewDo() {
         try (CommittedTopicReader<DeadLetter> reader =
-                CommittedTopicReader.open(KAFKA.bootstrapServers(), "nothing-here", DeadLetter.class)) {
+                CommittedTopicReader.open(
+                        KAFKA.bootstrapServers(), "nothing-here", DeadLetter.class)) {
             assertThatThrownBy(() -> reader.awaitCount(1, Duration.ofSeconds(2)))
                     .isInstanceOf(IllegalStateException.class)
                     .hasMessage("only 0 of 1 records arrived on nothing-here within PT2S");
@@ -63,15 +67,24 @@ class CommittedTopicReaderITCase {
         Properties props = new Properties();
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers());
         props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "reader-check");
-        return new KafkaProducer<>(props, new ByteArraySerializer(), AvroSerde.of(DeadLetter.class));
+        return new KafkaProducer<>(
+                props, new ByteArraySerializer(), AvroSerde.of(DeadLetter.class));
     }
 
     private static void send(KafkaProducer<byte[], DeadLetter> producer, String... ids) {
         producer.beginTransaction();
         for (String id : ids) {
-            producer.send(new ProducerRecord<>("letters", DeadLetter.newBuilder()
-                    .setStage("test").setErrorKind(ErrorKind.OTHER).setMessage("planted").setTime(Instant.EPOCH)
-                    .setImageId(id).setOriginalValue(ByteBuffer.wrap(new byte[] {1})).build()));
+            producer.send(
+                    new ProducerRecord<>(
+                            "letters",
+                            DeadLetter.newBuilder()
+                                    .setStage("test")
+                                    .setErrorKind(ErrorKind.OTHER)
+                                    .setMessage("planted")
+                                    .setTime(Instant.EPOCH)
+                                    .setImageId(id)
+                                    .setOriginalValue(ByteBuffer.wrap(new byte[] {1}))
+                                    .build()));
         }
         producer.flush();
     }

@@ -13,7 +13,8 @@ class OutputRecordsTest {
 
     private static final int LIMIT = 100_000;
 
-    private final OutputRecords.DeadLetterEncoder encoder = new OutputRecords.DeadLetterEncoder(LIMIT);
+    private final OutputRecords.DeadLetterEncoder encoder =
+            new OutputRecords.DeadLetterEncoder(LIMIT);
     private final SingleObjectCodec<DeadLetter> codec = SingleObjectCodec.of(DeadLetter.class);
 
     @Test
@@ -32,7 +33,8 @@ class OutputRecordsTest {
 
         assertThat(wire.length).isLessThan(LIMIT);
         assertThat(letter.getOriginalValue().remaining()).isZero();
-        assertThat(letter.getMessage()).startsWith("bad frame (the original value of 99900 bytes is left out")
+        assertThat(letter.getMessage())
+                .startsWith("bad frame (the original value of 99900 bytes is left out")
                 .contains("images/3@42");
         assertThat(letter.getOffset()).isEqualTo(42);
     }
@@ -56,16 +58,24 @@ class OutputRecordsTest {
 
     @Test
     void aRecordWithoutAKeyButWithAHugeIdStillFitsTheLimit() {
-        // Used to fail with a NullPointerException (no key to leave out) on its way to a too-large record.
-        DeadLetterRecord hugeId = new DeadLetterRecord("decode-images", ErrorKind.WRONG_SHAPE, "bad frame", 0L,
-                "x".repeat(95_000), new RawFrame(null, new byte[10], "images", 3, 42, 0L));
+        // Used to fail with a NullPointerException (no key to leave out) on its way to a too-large
+        // record.
+        DeadLetterRecord hugeId =
+                new DeadLetterRecord(
+                        "decode-images",
+                        ErrorKind.WRONG_SHAPE,
+                        "bad frame",
+                        0L,
+                        "x".repeat(95_000),
+                        new RawFrame(null, new byte[10], "images", 3, 42, 0L));
 
         byte[] wire = encoder.serialize(hugeId);
         DeadLetter letter = codec.decode(wire);
 
         assertThat(wire.length).isLessThan(LIMIT);
         assertThat(letter.getImageId()).hasSize(OutputRecords.DeadLetterEncoder.MAX_IMAGE_ID_CHARS);
-        assertThat(letter.getMessage()).endsWith("; the image id is cut to its first 1024 characters");
+        assertThat(letter.getMessage())
+                .endsWith("; the image id is cut to its first 1024 characters");
     }
 
     private static DeadLetterRecord deadLetter(byte[] value) {
@@ -73,7 +83,12 @@ class OutputRecordsTest {
     }
 
     private static DeadLetterRecord deadLetter(byte[] key, byte[] value) {
-        return new DeadLetterRecord("decode-images", ErrorKind.CORRUPT_RECORD, "bad frame", 0L, null,
+        return new DeadLetterRecord(
+                "decode-images",
+                ErrorKind.CORRUPT_RECORD,
+                "bad frame",
+                0L,
+                null,
                 new RawFrame(key, value, "images", 3, 42, 0L));
     }
 }

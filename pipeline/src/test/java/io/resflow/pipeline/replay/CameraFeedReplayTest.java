@@ -11,13 +11,16 @@ import org.junit.jupiter.api.Test;
 
 class CameraFeedReplayTest {
 
-    private static final DatasetFrames TINY = new DatasetFrames(
-            new LabelledImages("tiny", 2, 2, 1, new byte[8], new int[] {0, 1}, List.of("a", "b")),
-            ImageEncoding.RAW_U8);
+    private static final DatasetFrames TINY =
+            new DatasetFrames(
+                    new LabelledImages(
+                            "tiny", 2, 2, 1, new byte[8], new int[] {0, 1}, List.of("a", "b")),
+                    ImageEncoding.RAW_U8);
 
     @Test
     void listsEveryProblemAtOnce() {
-        assertThatThrownBy(() -> CameraFeedReplay.builder().optCameras(0).optCorruptEvery(1).build())
+        assertThatThrownBy(
+                        () -> CameraFeedReplay.builder().optCameras(0).optCorruptEvery(1).build())
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("setBootstrapServers")
                 .hasMessageContaining("setFrames")
@@ -35,10 +38,19 @@ class CameraFeedReplayTest {
 
     @Test
     void corruptKindsTakeTurns() {
-        assertThat(List.of(CorruptFrames.forOrdinal(0), CorruptFrames.forOrdinal(1), CorruptFrames.forOrdinal(2),
-                CorruptFrames.forOrdinal(3), CorruptFrames.forOrdinal(4)))
-                .containsExactly(CorruptFrames.UNDECODABLE_IMAGE, CorruptFrames.WRONG_SHAPE, CorruptFrames.NOT_AVRO,
-                        CorruptFrames.OVERSIZED_IMAGE, CorruptFrames.UNDECODABLE_IMAGE);
+        assertThat(
+                        List.of(
+                                CorruptFrames.forOrdinal(0),
+                                CorruptFrames.forOrdinal(1),
+                                CorruptFrames.forOrdinal(2),
+                                CorruptFrames.forOrdinal(3),
+                                CorruptFrames.forOrdinal(4)))
+                .containsExactly(
+                        CorruptFrames.UNDECODABLE_IMAGE,
+                        CorruptFrames.WRONG_SHAPE,
+                        CorruptFrames.NOT_AVRO,
+                        CorruptFrames.OVERSIZED_IMAGE,
+                        CorruptFrames.UNDECODABLE_IMAGE);
     }
 
     @Test
@@ -48,8 +60,11 @@ class CameraFeedReplayTest {
         java.util.zip.CRC32 crc = new java.util.zip.CRC32();
         crc.update(bomb, 12, 17); // IHDR's type and data
         assertThat(java.nio.ByteBuffer.wrap(bomb).getInt(29)).isEqualTo((int) crc.getValue());
-        javax.imageio.ImageReader reader = javax.imageio.ImageIO.getImageReadersByFormatName("png").next();
-        reader.setInput(javax.imageio.ImageIO.createImageInputStream(new java.io.ByteArrayInputStream(bomb)));
+        javax.imageio.ImageReader reader =
+                javax.imageio.ImageIO.getImageReadersByFormatName("png").next();
+        reader.setInput(
+                javax.imageio.ImageIO.createImageInputStream(
+                        new java.io.ByteArrayInputStream(bomb)));
         assertThat(reader.getWidth(0)).isEqualTo(20_000);
         assertThat(reader.getHeight(0)).isEqualTo(30_000);
         assertThat(bomb).hasSameSizeAs(png);

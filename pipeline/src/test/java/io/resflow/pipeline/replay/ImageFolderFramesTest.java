@@ -20,14 +20,19 @@ import org.junit.jupiter.api.io.TempDir;
 
 class ImageFolderFramesTest {
 
-    @TempDir
-    Path folder;
+    @TempDir Path folder;
 
     @Test
     void claimsTheChannelsThePipelineDecodesIncludingGreyWithAlpha() throws Exception {
         Files.createDirectories(folder.resolve("cats"));
-        ImageIO.write(new BufferedImage(6, 5, BufferedImage.TYPE_BYTE_GRAY), "png", folder.resolve("cats/grey.png").toFile());
-        ImageIO.write(new BufferedImage(6, 5, BufferedImage.TYPE_3BYTE_BGR), "png", folder.resolve("cats/rgb.png").toFile());
+        ImageIO.write(
+                new BufferedImage(6, 5, BufferedImage.TYPE_BYTE_GRAY),
+                "png",
+                folder.resolve("cats/grey.png").toFile());
+        ImageIO.write(
+                new BufferedImage(6, 5, BufferedImage.TYPE_3BYTE_BGR),
+                "png",
+                folder.resolve("cats/rgb.png").toFile());
         ImageIO.write(greyWithAlpha(6, 5), "png", folder.resolve("cats/grey-alpha.png").toFile());
 
         ImageFolderFrames frames = ImageFolderFrames.scan(folder);
@@ -35,7 +40,10 @@ class ImageFolderFramesTest {
         for (int i = 0; i < frames.size(); i++) {
             Frame frame = frames.frame(i);
             ImageCodec.Pixels decoded = ImageCodec.decode(frame.bytes(), frame.encoding());
-            assertThat(frame.channels()).as("frame %d", i).isEqualTo(decoded.channels()).isIn(1, 3, 4);
+            assertThat(frame.channels())
+                    .as("frame %d", i)
+                    .isEqualTo(decoded.channels())
+                    .isIn(1, 3, 4);
             assertThat(frame.height()).isEqualTo(5);
             assertThat(frame.width()).isEqualTo(6);
             assertThat(frame.label()).isZero();
@@ -50,7 +58,9 @@ class ImageFolderFramesTest {
         writeGreyPng(folder.resolve(".ipynb_checkpoints/old.png"));
         writeGreyPng(folder.resolve("bags/a.png"));
         writeGreyPng(folder.resolve("coats/b.PNG"));
-        Files.write(folder.resolve("bags/._a.png"), new byte[] {0, 5, 22, 7}); // macOS AppleDouble: no image
+        Files.write(
+                folder.resolve("bags/._a.png"),
+                new byte[] {0, 5, 22, 7}); // macOS AppleDouble: no image
 
         ImageFolderFrames frames = ImageFolderFrames.scan(folder);
 
@@ -69,16 +79,20 @@ class ImageFolderFramesTest {
         writeGreyPng(folder.resolve("coats/b.png"));
         writeGreyPng(folder.resolve("__MACOSX/x.png"));
 
-        ImageFolderFrames frames = ImageFolderFrames.scan(folder, List.of("bags", "coats", "dresses"));
+        ImageFolderFrames frames =
+                ImageFolderFrames.scan(folder, List.of("bags", "coats", "dresses"));
 
         assertThat(frames.size()).isEqualTo(1);
         assertThat(frames.frame(0).label()).isEqualTo(1);
-        assertThat(ImageFolderFrames.scan(folder).frame(0).label()).as("by position, without the model's names").isZero();
+        assertThat(ImageFolderFrames.scan(folder).frame(0).label())
+                .as("by position, without the model's names")
+                .isZero();
 
         Files.createDirectories(folder.resolve("hats"));
         assertThatThrownBy(() -> ImageFolderFrames.scan(folder, List.of("bags", "coats")))
                 .isInstanceOf(IOException.class)
-                .hasMessageContaining("'hats' is not one of the model's 2 class names [bags, coats]");
+                .hasMessageContaining(
+                        "'hats' is not one of the model's 2 class names [bags, coats]");
     }
 
     /** A 4x4 grey PNG, whatever the file's name says. */
@@ -87,8 +101,13 @@ class ImageFolderFramesTest {
     }
 
     private static BufferedImage greyWithAlpha(int width, int height) {
-        ComponentColorModel model = new ComponentColorModel(ColorSpace.getInstance(ColorSpace.CS_GRAY), true, false,
-                Transparency.TRANSLUCENT, DataBuffer.TYPE_BYTE);
+        ComponentColorModel model =
+                new ComponentColorModel(
+                        ColorSpace.getInstance(ColorSpace.CS_GRAY),
+                        true,
+                        false,
+                        Transparency.TRANSLUCENT,
+                        DataBuffer.TYPE_BYTE);
         WritableRaster raster = model.createCompatibleWritableRaster(width, height);
         return new BufferedImage(model, raster, false, null);
     }

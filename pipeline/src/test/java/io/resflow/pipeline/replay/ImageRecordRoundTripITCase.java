@@ -52,11 +52,13 @@ class ImageRecordRoundTripITCase {
     private static final int COUNT = 1_000;
 
     @RegisterExtension
-    static final EmbeddedKafkaExtension KAFKA = new EmbeddedKafkaExtension(b -> b
-            .optTopic("replayed", 4)
-            .optTopic("prebuilt", 2)
-            .optTopic("evolution", 1)
-            .optTopic("photos", 1));
+    static final EmbeddedKafkaExtension KAFKA =
+            new EmbeddedKafkaExtension(
+                    b ->
+                            b.optTopic("replayed", 4)
+                                    .optTopic("prebuilt", 2)
+                                    .optTopic("evolution", 1)
+                                    .optTopic("photos", 1));
 
     private static LabelledImages testImages;
 
@@ -71,20 +73,26 @@ class ImageRecordRoundTripITCase {
         List<byte[]> sent = new ArrayList<>();
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerProps())) {
             for (int i = 0; i < COUNT; i++) {
-                ImageRecord record = ImageRecord.newBuilder()
-                        .setId("prebuilt-" + i)
-                        .setSource("camera-" + (i % 3))
-                        .setCaptureTime(Instant.ofEpochMilli(1_700_000_000_000L + i))
-                        .setEncoding(ImageEncoding.RAW_U8)
-                        .setWidth(28).setHeight(28).setChannels(1)
-                        .setImageBytes(ByteBuffer.wrap(testImages.image(i)))
-                        .setGroundTruthLabel(testImages.label(i))
-                        .setHeaders(Map.of("index", Integer.toString(i)))
-                        .build();
+                ImageRecord record =
+                        ImageRecord.newBuilder()
+                                .setId("prebuilt-" + i)
+                                .setSource("camera-" + (i % 3))
+                                .setCaptureTime(Instant.ofEpochMilli(1_700_000_000_000L + i))
+                                .setEncoding(ImageEncoding.RAW_U8)
+                                .setWidth(28)
+                                .setHeight(28)
+                                .setChannels(1)
+                                .setImageBytes(ByteBuffer.wrap(testImages.image(i)))
+                                .setGroundTruthLabel(testImages.label(i))
+                                .setHeaders(Map.of("index", Integer.toString(i)))
+                                .build();
                 byte[] value = serde.serialize("prebuilt", record);
                 sent.add(value);
-                producer.send(new ProducerRecord<>("prebuilt", ("camera-" + (i % 3)).getBytes(StandardCharsets.UTF_8),
-                        value));
+                producer.send(
+                        new ProducerRecord<>(
+                                "prebuilt",
+                                ("camera-" + (i % 3)).getBytes(StandardCharsets.UTF_8),
+                                value));
             }
         }
 
@@ -93,7 +101,9 @@ class ImageRecordRoundTripITCase {
         Map<String, byte[]> receivedById = new HashMap<>();
         for (ConsumerRecord<byte[], byte[]> r : received) {
             ImageRecord record = serde.deserialize("prebuilt", r.value());
-            assertThat(receivedById.put(record.getId(), r.value())).as("duplicate %s", record.getId()).isNull();
+            assertThat(receivedById.put(record.getId(), r.value()))
+                    .as("duplicate %s", record.getId())
+                    .isNull();
             int index = Integer.parseInt(record.getHeaders().get("index"));
             assertThat(record.getImageBytes()).isEqualTo(ByteBuffer.wrap(testImages.image(index)));
             assertThat(record.getGroundTruthLabel()).isEqualTo(testImages.label(index));
@@ -107,14 +117,15 @@ class ImageRecordRoundTripITCase {
     @Test
     void replayedFashionMnistFramesDecodeToTheDatasetPixels() {
         int cameras = 4;
-        ReplayReport report = CameraFeedReplay.builder()
-                .setBootstrapServers(KAFKA.bootstrapServers())
-                .setFrames(new DatasetFrames(testImages, ImageEncoding.PNG))
-                .optTopic("replayed")
-                .optCameras(cameras)
-                .optRunId("it")
-                .build()
-                .run();
+        ReplayReport report =
+                CameraFeedReplay.builder()
+                        .setBootstrapServers(KAFKA.bootstrapServers())
+                        .setFrames(new DatasetFrames(testImages, ImageEncoding.PNG))
+                        .optTopic("replayed")
+                        .optCameras(cameras)
+                        .optRunId("it")
+                        .build()
+                        .run();
         assertThat(report.sent()).isEqualTo(COUNT);
         assertThat(report.labelled()).isEqualTo(COUNT);
 
@@ -123,7 +134,8 @@ class ImageRecordRoundTripITCase {
         for (ConsumerRecord<byte[], byte[]> r : consumeAll("replayed", COUNT)) {
             ImageRecord record = serde.deserialize("replayed", r.value());
             assertThat(seen.add(record.getId())).as("duplicate id %s", record.getId()).isTrue();
-            // Byte for byte: what the broker returned is exactly the canonical encoding of the record.
+            // Byte for byte: what the broker returned is exactly the canonical encoding of the
+            // record.
             assertThat(serde.serialize("replayed", record)).isEqualTo(r.value());
             assertThat(new String(r.key(), StandardCharsets.UTF_8)).isEqualTo(record.getSource());
 
@@ -134,15 +146,19 @@ class ImageRecordRoundTripITCase {
             record.getImageBytes().duplicate().get(png);
             ImageCodec.Pixels pixels = decode(png);
             assertThat(pixels.channels()).isEqualTo(1);
-            assertThat(pixels.data()).as("pixels of frame %d", index).isEqualTo(testImages.image(index));
+            assertThat(pixels.data())
+                    .as("pixels of frame %d", index)
+                    .isEqualTo(testImages.image(index));
             assertThat(record.getGroundTruthLabel()).isEqualTo(testImages.label(index));
         }
         assertThat(seen).containsExactlyInAnyOrderElementsOf(report.ids());
     }
 
     @Test
-    void aCameraPhotoLargerThanKafkasDefaultRequestLimitIsSentUnchanged(@TempDir Path folder) throws Exception {
-        // Noise does not compress: a 1024x768 RGB PNG of it is about 2.4 MB, over the producer's 1 MiB default.
+    void aCameraPhotoLargerThanKafkasDefaultRequestLimitIsSentUnchanged(@TempDir Path folder)
+            throws Exception {
+        // Noise does not compress: a 1024x768 RGB PNG of it is about 2.4 MB, over the producer's 1
+        // MiB default.
         BufferedImage noise = new BufferedImage(1024, 768, BufferedImage.TYPE_3BYTE_BGR);
         Random random = new Random(3);
         for (int y = 0; y < noise.getHeight(); y++) {
@@ -154,16 +170,19 @@ class ImageRecordRoundTripITCase {
         ImageIO.write(noise, "png", photo.toFile());
         assertThat(Files.size(photo)).isGreaterThan(1 << 20);
 
-        ReplayReport report = CameraFeedReplay.builder()
-                .setBootstrapServers(KAFKA.bootstrapServers())
-                .setFrames(ImageFolderFrames.scan(folder))
-                .optTopic("photos")
-                .optRunId("photo")
-                .build()
-                .run();
+        ReplayReport report =
+                CameraFeedReplay.builder()
+                        .setBootstrapServers(KAFKA.bootstrapServers())
+                        .setFrames(ImageFolderFrames.scan(folder))
+                        .optTopic("photos")
+                        .optRunId("photo")
+                        .build()
+                        .run();
 
         assertThat(report.sent()).isEqualTo(1);
-        ImageRecord record = AvroSerde.of(ImageRecord.class).deserialize("photos", consumeAll("photos", 1).get(0).value());
+        ImageRecord record =
+                AvroSerde.of(ImageRecord.class)
+                        .deserialize("photos", consumeAll("photos", 1).get(0).value());
         byte[] bytes = new byte[record.getImageBytes().remaining()];
         record.getImageBytes().duplicate().get(bytes);
         assertThat(bytes).isEqualTo(Files.readAllBytes(photo));
@@ -183,8 +202,13 @@ class ImageRecordRoundTripITCase {
         old.put("height", 28);
         old.put("channels", 1);
         old.put("imageBytes", ByteBuffer.wrap(testImages.image(0)));
-        Schema unreleased = SchemaBuilder.record("ImageRecord").namespace("io.resflow.schema").fields()
-                .requiredString("id").requiredString("cameraModel").endRecord();
+        Schema unreleased =
+                SchemaBuilder.record("ImageRecord")
+                        .namespace("io.resflow.schema")
+                        .fields()
+                        .requiredString("id")
+                        .requiredString("cameraModel")
+                        .endRecord();
         GenericRecord future = new GenericData.Record(unreleased);
         future.put("id", "written-by-the-future");
         future.put("cameraModel", "X1");
@@ -207,12 +231,22 @@ class ImageRecordRoundTripITCase {
         assertThat(fromV1.getHeaders()).isEmpty();
 
         assertThatThrownBy(() -> serde.deserialize("evolution", received.get(1).value()))
-                .isInstanceOfSatisfying(WireFormatException.class, e -> assertThat(e.problem())
-                        .isEqualTo(WireFormatException.Problem.UNKNOWN_SCHEMA_FINGERPRINT))
+                .isInstanceOfSatisfying(
+                        WireFormatException.class,
+                        e ->
+                                assertThat(e.problem())
+                                        .isEqualTo(
+                                                WireFormatException.Problem
+                                                        .UNKNOWN_SCHEMA_FINGERPRINT))
                 .hasMessageContaining("Unknown schema fingerprint");
         assertThatThrownBy(() -> serde.deserialize("evolution", received.get(2).value()))
-                .isInstanceOfSatisfying(WireFormatException.class, e -> assertThat(e.problem())
-                        .isEqualTo(WireFormatException.Problem.NOT_SINGLE_OBJECT_ENCODED))
+                .isInstanceOfSatisfying(
+                        WireFormatException.class,
+                        e ->
+                                assertThat(e.problem())
+                                        .isEqualTo(
+                                                WireFormatException.Problem
+                                                        .NOT_SINGLE_OBJECT_ENCODED))
                 .hasMessageContaining("Not an Avro single-object encoded ImageRecord");
     }
 
@@ -226,7 +260,9 @@ class ImageRecordRoundTripITCase {
 
     private static byte[] encode(Schema schema, GenericRecord record) {
         try {
-            ByteBuffer buffer = new BinaryMessageEncoder<GenericRecord>(GenericData.get(), schema).encode(record);
+            ByteBuffer buffer =
+                    new BinaryMessageEncoder<GenericRecord>(GenericData.get(), schema)
+                            .encode(record);
             byte[] bytes = new byte[buffer.remaining()];
             buffer.get(bytes);
             return bytes;
@@ -239,7 +275,8 @@ class ImageRecordRoundTripITCase {
         Properties props = new Properties();
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers());
         props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        props.put(
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         return props;
     }
@@ -249,8 +286,12 @@ class ImageRecordRoundTripITCase {
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers());
         props.put(ConsumerConfig.GROUP_ID_CONFIG, "it-" + topic);
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        props.put(
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG,
+                ByteArrayDeserializer.class.getName());
+        props.put(
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,
+                ByteArrayDeserializer.class.getName());
         List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props)) {
             consumer.subscribe(List.of(topic));

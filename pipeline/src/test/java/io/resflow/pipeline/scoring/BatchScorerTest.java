@@ -31,16 +31,32 @@ class BatchScorerTest {
         final List<Integer> batchSizes = new CopyOnWriteArrayList<>();
         volatile boolean fail;
         volatile boolean closed;
+
         /** Counted down as a batch enters predict; predict then waits for {@link #release}. */
         volatile CountDownLatch entered = new CountDownLatch(0);
+
         volatile CountDownLatch release = new CountDownLatch(0);
 
-        private final ModelMetadata metadata = ModelMetadata.builder().setName("recording").setVersion("1").setLabels(List.of("a", "b"))
-                    .setInput(InputSpec.builder().setHeight(1).setWidth(2).setChannels(1).setPixelScale(1f)
-                            .setMean(0f).setStd(1f).build())
-                    .setSignature(SignatureSpec.servingDefault("input", "probabilities"))
-                    .setArchitecture("identity").setParameterCount(1).setDataset("none")
-                    .setCreatedAt(Instant.EPOCH).build();
+        private final ModelMetadata metadata =
+                ModelMetadata.builder()
+                        .setName("recording")
+                        .setVersion("1")
+                        .setLabels(List.of("a", "b"))
+                        .setInput(
+                                InputSpec.builder()
+                                        .setHeight(1)
+                                        .setWidth(2)
+                                        .setChannels(1)
+                                        .setPixelScale(1f)
+                                        .setMean(0f)
+                                        .setStd(1f)
+                                        .build())
+                        .setSignature(SignatureSpec.servingDefault("input", "probabilities"))
+                        .setArchitecture("identity")
+                        .setParameterCount(1)
+                        .setDataset("none")
+                        .setCreatedAt(Instant.EPOCH)
+                        .build();
 
         @Override
         public ModelMetadata metadata() {
@@ -80,7 +96,8 @@ class BatchScorerTest {
     @Test
     void fullBatchesGoOutWithoutWaitingForTheDelay() throws Exception {
         RecordingModel model = new RecordingModel();
-        try (BatchScorer scorer = new BatchScorer(model, 4, Duration.ofSeconds(30)).warmUpAndStart()) {
+        try (BatchScorer scorer =
+                new BatchScorer(model, 4, Duration.ofSeconds(30)).warmUpAndStart()) {
             model.batchSizes.clear();
             List<CompletableFuture<BatchScorer.Scores>> results = new ArrayList<>();
             for (int i = 0; i < 8; i++) {
@@ -98,7 +115,8 @@ class BatchScorerTest {
     @Test
     void aHalfFullBatchGoesOutWhenTheDelayPasses() throws Exception {
         RecordingModel model = new RecordingModel();
-        try (BatchScorer scorer = new BatchScorer(model, 64, Duration.ofMillis(50)).warmUpAndStart()) {
+        try (BatchScorer scorer =
+                new BatchScorer(model, 64, Duration.ofMillis(50)).warmUpAndStart()) {
             model.batchSizes.clear();
             long start = System.nanoTime();
             CompletableFuture<BatchScorer.Scores> a = scorer.submit(new float[] {1, 2});
@@ -107,7 +125,8 @@ class BatchScorerTest {
             b.get(5, TimeUnit.SECONDS);
             assertThat(scores.batchSize()).isEqualTo(2);
             assertThat(scores.queueWaitMicros()).isGreaterThanOrEqualTo(40_000);
-            assertThat(System.nanoTime() - start).isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(45));
+            assertThat(System.nanoTime() - start)
+                    .isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(45));
             assertThat(model.batchSizes).containsExactly(2);
         }
     }
@@ -115,21 +134,24 @@ class BatchScorerTest {
     @Test
     void aFailedBatchFailsOnlyItsOwnRequestsAndScoringGoesOn() throws Exception {
         RecordingModel model = new RecordingModel();
-        try (BatchScorer scorer = new BatchScorer(model, 2, Duration.ofMillis(5)).warmUpAndStart()) {
+        try (BatchScorer scorer =
+                new BatchScorer(model, 2, Duration.ofMillis(5)).warmUpAndStart()) {
             model.fail = true;
             CompletableFuture<BatchScorer.Scores> doomed = scorer.submit(new float[] {1, 1});
             assertThatThrownBy(() -> doomed.get(5, TimeUnit.SECONDS))
                     .isInstanceOf(ExecutionException.class)
                     .hasMessageContaining("model exploded");
             model.fail = false;
-            assertThat(scorer.submit(new float[] {5, 6}).get(5, TimeUnit.SECONDS).probabilities()).containsExactly(5, 6);
+            assertThat(scorer.submit(new float[] {5, 6}).get(5, TimeUnit.SECONDS).probabilities())
+                    .containsExactly(5, 6);
         }
     }
 
     @Test
     void requestsCancelledWhileQueuedAreNotScored() throws Exception {
         RecordingModel model = new RecordingModel();
-        try (BatchScorer scorer = new BatchScorer(model, 2, Duration.ofMillis(20)).warmUpAndStart()) {
+        try (BatchScorer scorer =
+                new BatchScorer(model, 2, Duration.ofMillis(20)).warmUpAndStart()) {
             model.batchSizes.clear();
             model.entered = new CountDownLatch(1);
             model.release = new CountDownLatch(1);
@@ -153,7 +175,8 @@ class BatchScorerTest {
     @Test
     void refusesInputsOfTheWrongLengthWithoutBreakingTheBatch() throws Exception {
         RecordingModel model = new RecordingModel();
-        try (BatchScorer scorer = new BatchScorer(model, 2, Duration.ofMillis(5)).warmUpAndStart()) {
+        try (BatchScorer scorer =
+                new BatchScorer(model, 2, Duration.ofMillis(5)).warmUpAndStart()) {
             assertThatThrownBy(() -> scorer.submit(new float[3]).get(5, TimeUnit.SECONDS))
                     .hasMessageContaining("takes 2 values per image, got 3");
         }
@@ -169,7 +192,8 @@ class BatchScorerTest {
     }
 
     @Test
-    void closingWhileABatchIsStillFillingFailsItsRequestsInsteadOfLeavingThemWaiting() throws Exception {
+    void closingWhileABatchIsStillFillingFailsItsRequestsInsteadOfLeavingThemWaiting()
+            throws Exception {
         RecordingModel model = new RecordingModel();
         BatchScorer scorer = new BatchScorer(model, 64, Duration.ofSeconds(30)).warmUpAndStart();
         CompletableFuture<BatchScorer.Scores> waiting = scorer.submit(new float[] {1, 2});
@@ -183,35 +207,39 @@ class BatchScorerTest {
 
     @Test
     void concurrentBatchesArePredictedSideBySide() throws Exception {
-        // Each predict waits until a second one is in progress: with one worker this would time out.
+        // Each predict waits until a second one is in progress: with one worker this would time
+        // out.
         CyclicBarrier bothInside = new CyclicBarrier(2);
         AtomicInteger inside = new AtomicInteger();
         AtomicInteger mostInside = new AtomicInteger();
         AtomicBoolean warmedUp = new AtomicBoolean();
-        RecordingModel model = new RecordingModel() {
-            @Override
-            public float[][] predict(float[] inputs, int imageCount) {
-                mostInside.accumulateAndGet(inside.incrementAndGet(), Math::max);
-                try {
-                    if (warmedUp.get()) {
-                        bothInside.await(5, TimeUnit.SECONDS);
+        RecordingModel model =
+                new RecordingModel() {
+                    @Override
+                    public float[][] predict(float[] inputs, int imageCount) {
+                        mostInside.accumulateAndGet(inside.incrementAndGet(), Math::max);
+                        try {
+                            if (warmedUp.get()) {
+                                bothInside.await(5, TimeUnit.SECONDS);
+                            }
+                        } catch (Exception e) {
+                            throw new IllegalStateException("the other batch never arrived", e);
+                        } finally {
+                            inside.decrementAndGet();
+                        }
+                        return super.predict(inputs, imageCount);
                     }
-                } catch (Exception e) {
-                    throw new IllegalStateException("the other batch never arrived", e);
-                } finally {
-                    inside.decrementAndGet();
-                }
-                return super.predict(inputs, imageCount);
-            }
-        };
-        try (BatchScorer scorer = new BatchScorer(model, 4, Duration.ofSeconds(30), 2).warmUpAndStart()) {
+                };
+        try (BatchScorer scorer =
+                new BatchScorer(model, 4, Duration.ofSeconds(30), 2).warmUpAndStart()) {
             warmedUp.set(true);
             List<CompletableFuture<BatchScorer.Scores>> results = new ArrayList<>();
             for (int i = 0; i < 8; i++) {
                 results.add(scorer.submit(new float[] {i, -i}));
             }
             for (int i = 0; i < 8; i++) {
-                assertThat(results.get(i).get(10, TimeUnit.SECONDS).probabilities()).containsExactly(i, -i);
+                assertThat(results.get(i).get(10, TimeUnit.SECONDS).probabilities())
+                        .containsExactly(i, -i);
             }
         }
         assertThat(mostInside.get()).isEqualTo(2);
@@ -220,9 +248,11 @@ class BatchScorerTest {
     @Test
     void underLightLoadConcurrentWorkersFillOneBatchNotSeveralSmallOnes() throws Exception {
         RecordingModel model = new RecordingModel();
-        // A full batch goes out at once, so the long delay costs nothing; it only keeps a slow machine from
+        // A full batch goes out at once, so the long delay costs nothing; it only keeps a slow
+        // machine from
         // splitting the batch by time.
-        try (BatchScorer scorer = new BatchScorer(model, 4, Duration.ofSeconds(10), 2).warmUpAndStart()) {
+        try (BatchScorer scorer =
+                new BatchScorer(model, 4, Duration.ofSeconds(10), 2).warmUpAndStart()) {
             model.batchSizes.clear();
             List<CompletableFuture<BatchScorer.Scores>> results = new ArrayList<>();
             for (int i = 0; i < 4; i++) {
@@ -240,14 +270,21 @@ class BatchScorerTest {
     void sharedScorersAreLoadedOnceAndClosedWithTheLastLease() {
         RecordingModel model = new RecordingModel();
         int[] created = {0};
-        SharedBatchScorers.Lease first = SharedBatchScorers.acquire("test-key", () -> {
-            created[0]++;
-            return new BatchScorer(model, 2, Duration.ofMillis(5)).warmUpAndStart();
-        });
-        SharedBatchScorers.Lease second = SharedBatchScorers.acquire("test-key", () -> {
-            created[0]++;
-            return new BatchScorer(new RecordingModel(), 2, Duration.ofMillis(5)).warmUpAndStart();
-        });
+        SharedBatchScorers.Lease first =
+                SharedBatchScorers.acquire(
+                        "test-key",
+                        () -> {
+                            created[0]++;
+                            return new BatchScorer(model, 2, Duration.ofMillis(5)).warmUpAndStart();
+                        });
+        SharedBatchScorers.Lease second =
+                SharedBatchScorers.acquire(
+                        "test-key",
+                        () -> {
+                            created[0]++;
+                            return new BatchScorer(new RecordingModel(), 2, Duration.ofMillis(5))
+                                    .warmUpAndStart();
+                        });
         assertThat(created[0]).isEqualTo(1);
         assertThat(second.scorer()).isSameAs(first.scorer());
         first.close();
@@ -261,16 +298,29 @@ class BatchScorerTest {
         assertThat(SharedBatchScorers.serves("recording", "1")).isFalse();
         RecordingModel broken = new RecordingModel();
         broken.fail = true;
-        assertThatThrownBy(() -> SharedBatchScorers.acquire("broken",
-                () -> new BatchScorer(broken, 4, Duration.ofMillis(10)).warmUpAndStart()))
+        assertThatThrownBy(
+                        () ->
+                                SharedBatchScorers.acquire(
+                                        "broken",
+                                        () ->
+                                                new BatchScorer(broken, 4, Duration.ofMillis(10))
+                                                        .warmUpAndStart()))
                 .hasMessageContaining("model exploded");
         assertThat(SharedBatchScorers.serves("recording", "1")).as("its warm-up failed").isFalse();
 
-        SharedBatchScorers.Lease first = SharedBatchScorers.acquire("working",
-                () -> new BatchScorer(new RecordingModel(), 4, Duration.ofMillis(10)).warmUpAndStart());
-        SharedBatchScorers.Lease second = SharedBatchScorers.acquire("working", () -> {
-            throw new AssertionError("the second slot shares the first one's scorer");
-        });
+        SharedBatchScorers.Lease first =
+                SharedBatchScorers.acquire(
+                        "working",
+                        () ->
+                                new BatchScorer(new RecordingModel(), 4, Duration.ofMillis(10))
+                                        .warmUpAndStart());
+        SharedBatchScorers.Lease second =
+                SharedBatchScorers.acquire(
+                        "working",
+                        () -> {
+                            throw new AssertionError(
+                                    "the second slot shares the first one's scorer");
+                        });
         assertThat(SharedBatchScorers.serves("recording", "1")).isTrue();
         assertThat(SharedBatchScorers.serves("recording", "2")).isFalse();
         first.close();
@@ -284,19 +334,31 @@ class BatchScorerTest {
     void askingWhatIsServedDoesNotWaitForAModelToLoad() throws Exception {
         CountDownLatch loading = new CountDownLatch(1);
         CountDownLatch finishLoading = new CountDownLatch(1);
-        Thread slot = new Thread(() -> SharedBatchScorers.acquire("slow", () -> {
-            loading.countDown();
-            try {
-                finishLoading.await();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            return new BatchScorer(new RecordingModel(), 4, Duration.ofMillis(10)).warmUpAndStart();
-        }).close());
+        Thread slot =
+                new Thread(
+                        () ->
+                                SharedBatchScorers.acquire(
+                                                "slow",
+                                                () -> {
+                                                    loading.countDown();
+                                                    try {
+                                                        finishLoading.await();
+                                                    } catch (InterruptedException e) {
+                                                        Thread.currentThread().interrupt();
+                                                    }
+                                                    return new BatchScorer(
+                                                                    new RecordingModel(),
+                                                                    4,
+                                                                    Duration.ofMillis(10))
+                                                            .warmUpAndStart();
+                                                })
+                                        .close());
         slot.start();
         try {
             assertThat(loading.await(10, TimeUnit.SECONDS)).isTrue();
-            CompletableFuture<Boolean> asked = CompletableFuture.supplyAsync(() -> SharedBatchScorers.serves("recording", "1"));
+            CompletableFuture<Boolean> asked =
+                    CompletableFuture.supplyAsync(
+                            () -> SharedBatchScorers.serves("recording", "1"));
             assertThat(asked.get(5, TimeUnit.SECONDS)).isFalse();
         } finally {
             finishLoading.countDown();

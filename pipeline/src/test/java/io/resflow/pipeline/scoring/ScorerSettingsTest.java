@@ -11,11 +11,14 @@ class ScorerSettingsTest {
 
     @Test
     void aThreadCountBoundsBothOfTensorFlowsPools() {
-        ScorerSettings fourCpus = new ScorerSettings(64, Duration.ofMillis(10), 1, 4, false, DeviceChoice.CPU);
+        ScorerSettings fourCpus =
+                new ScorerSettings(64, Duration.ofMillis(10), 1, 4, false, DeviceChoice.CPU);
         assertThat(fourCpus.sessionThreads()).isEqualTo(new SessionThreads(4, 4, false));
 
-        // Unset: the JVM's CPUs (a container's limit), never TensorFlow's own count of the node's cores.
-        ScorerSettings unset = new ScorerSettings(64, Duration.ofMillis(10), 1, 0, true, DeviceChoice.CPU);
+        // Unset: the JVM's CPUs (a container's limit), never TensorFlow's own count of the node's
+        // cores.
+        ScorerSettings unset =
+                new ScorerSettings(64, Duration.ofMillis(10), 1, 0, true, DeviceChoice.CPU);
         int cpus = Runtime.getRuntime().availableProcessors();
         assertThat(unset.sessionThreads()).isEqualTo(new SessionThreads(cpus, cpus, true));
     }

@@ -35,8 +35,10 @@ public final class AvroLimits {
         setUnlessSet(SystemLimitException.MAX_COLLECTION_LENGTH_PROPERTY, MAX_ITEMS);
         try {
             SystemLimitException.checkMaxBytesLength(Integer.MAX_VALUE - 16L);
-            LOG.warn("Avro accepts values of up to 2 GB in this JVM (its limits were fixed before ResFlow set {}={});"
-                    + " a corrupt length in a record can take the heap", SystemLimitException.MAX_BYTES_LENGTH_PROPERTY,
+            LOG.warn(
+                    "Avro accepts values of up to 2 GB in this JVM (its limits were fixed before"
+                            + " ResFlow set {}={}); a corrupt length in a record can take the heap",
+                    SystemLimitException.MAX_BYTES_LENGTH_PROPERTY,
                     MAX_BYTES);
         } catch (SystemLimitException expected) {
             // The bounds are in force.

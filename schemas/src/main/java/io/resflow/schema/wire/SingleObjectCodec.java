@@ -71,7 +71,8 @@ public final class SingleObjectCodec<T extends SpecificRecord> implements Serial
             buffer.get(bytes);
             return bytes;
         } catch (IOException e) {
-            throw new IllegalStateException("Encoding " + recordClass.getSimpleName() + " failed", e);
+            throw new IllegalStateException(
+                    "Encoding " + recordClass.getSimpleName() + " failed", e);
         }
     }
 
@@ -81,8 +82,8 @@ public final class SingleObjectCodec<T extends SpecificRecord> implements Serial
     }
 
     /**
-     * A reader of only the named fields of this record. Avro skips the others without copying
-     * them, so reading a frame's capture time does not copy its image.
+     * A reader of only the named fields of this record. Avro skips the others without copying them,
+     * so reading a frame's capture time does not copy its image.
      *
      * <pre>{@code
      * SingleObjectProjection times = SingleObjectCodec.of(ImageRecord.class).projection("captureTime");
@@ -94,8 +95,8 @@ public final class SingleObjectCodec<T extends SpecificRecord> implements Serial
     }
 
     /** A decoder into {@code reader} of what any of {@code releases} wrote. */
-    static <R> BinaryMessageDecoder<R> decoderOfEveryRelease(GenericData model, Schema reader,
-            List<SchemaRelease> releases) {
+    static <R> BinaryMessageDecoder<R> decoderOfEveryRelease(
+            GenericData model, Schema reader, List<SchemaRelease> releases) {
         BinaryMessageDecoder<R> decoder = new BinaryMessageDecoder<>(model, reader);
         for (SchemaRelease release : releases) {
             decoder.addSchema(release.schema());
@@ -103,42 +104,83 @@ public final class SingleObjectCodec<T extends SpecificRecord> implements Serial
         return decoder;
     }
 
-    /** Decodes with any of the releases' decoders, turning Avro's many failures into a {@link WireFormatException}. */
-    static <R> R decode(BinaryMessageDecoder<R> decoder, String recordName, String knownVersions, byte[] bytes) {
+    /**
+     * Decodes with any of the releases' decoders, turning Avro's many failures into a {@link
+     * WireFormatException}.
+     */
+    static <R> R decode(
+            BinaryMessageDecoder<R> decoder,
+            String recordName,
+            String knownVersions,
+            byte[] bytes) {
         Objects.requireNonNull(bytes, "bytes");
         try {
-            // Avro reads the body from the stream byte by byte (a direct decoder), so what is left is what
+            // Avro reads the body from the stream byte by byte (a direct decoder), so what is left
+            // is what
             // follows the record: a record with something after it is not one record.
             ByteArrayInputStream in = new ByteArrayInputStream(bytes);
             R record = decoder.decode(in, null);
             if (in.available() > 0) {
                 long fingerprint = fingerprintOf(bytes);
-                throw new WireFormatException(WireFormatException.Problem.CORRUPT_PAYLOAD, fingerprint,
-                        "Corrupt " + recordName + " body (" + bytes.length + " bytes, schema "
-                                + WireFormatException.hex(fingerprint) + "): " + in.available()
-                                + " bytes after the end of the record", null);
+                throw new WireFormatException(
+                        WireFormatException.Problem.CORRUPT_PAYLOAD,
+                        fingerprint,
+                        "Corrupt "
+                                + recordName
+                                + " body ("
+                                + bytes.length
+                                + " bytes, schema "
+                                + WireFormatException.hex(fingerprint)
+                                + "): "
+                                + in.available()
+                                + " bytes after the end of the record",
+                        null);
             }
             return record;
         } catch (WireFormatException e) {
             throw e;
         } catch (BadHeaderException e) {
-            throw new WireFormatException(WireFormatException.Problem.NOT_SINGLE_OBJECT_ENCODED, null,
-                    "Not an Avro single-object encoded " + recordName + ": " + describe(bytes)
-                            + " (expected the marker C3 01 and an 8-byte schema fingerprint)", e);
+            throw new WireFormatException(
+                    WireFormatException.Problem.NOT_SINGLE_OBJECT_ENCODED,
+                    null,
+                    "Not an Avro single-object encoded "
+                            + recordName
+                            + ": "
+                            + describe(bytes)
+                            + " (expected the marker C3 01 and an 8-byte schema fingerprint)",
+                    e);
         } catch (MissingSchemaException e) {
             long fingerprint = fingerprintOf(bytes);
-            throw new WireFormatException(WireFormatException.Problem.UNKNOWN_SCHEMA_FINGERPRINT, fingerprint,
-                    "Unknown schema fingerprint " + WireFormatException.hex(fingerprint) + " for "
-                            + recordName + ": the writer used a schema that is none of the "
-                            + "released versions this reader knows " + knownVersions
-                            + "; release it under io/resflow/schema/releases or upgrade the reader", e);
+            throw new WireFormatException(
+                    WireFormatException.Problem.UNKNOWN_SCHEMA_FINGERPRINT,
+                    fingerprint,
+                    "Unknown schema fingerprint "
+                            + WireFormatException.hex(fingerprint)
+                            + " for "
+                            + recordName
+                            + ": the writer used a schema that is none of the "
+                            + "released versions this reader knows "
+                            + knownVersions
+                            + "; release it under io/resflow/schema/releases or upgrade the reader",
+                    e);
         } catch (IOException | RuntimeException e) {
-            // Corrupt lengths inside an Avro body surface as AvroRuntimeException, IndexOutOfBounds,
-            // NegativeArraySize, UnsupportedOperation (a length over 2 GB) and the like; none may escape raw.
+            // Corrupt lengths inside an Avro body surface as AvroRuntimeException,
+            // IndexOutOfBounds,
+            // NegativeArraySize, UnsupportedOperation (a length over 2 GB) and the like; none may
+            // escape raw.
             long fingerprint = fingerprintOf(bytes);
-            throw new WireFormatException(WireFormatException.Problem.CORRUPT_PAYLOAD, fingerprint,
-                    "Corrupt " + recordName + " body (" + bytes.length + " bytes, schema "
-                            + WireFormatException.hex(fingerprint) + "): " + e, e);
+            throw new WireFormatException(
+                    WireFormatException.Problem.CORRUPT_PAYLOAD,
+                    fingerprint,
+                    "Corrupt "
+                            + recordName
+                            + " body ("
+                            + bytes.length
+                            + " bytes, schema "
+                            + WireFormatException.hex(fingerprint)
+                            + "): "
+                            + e,
+                    e);
         }
     }
 
@@ -190,12 +232,19 @@ public final class SingleObjectCodec<T extends SpecificRecord> implements Serial
             this.current = model.getSchema(recordClass);
             this.releases = SchemaReleases.of(current.getFullName());
             SchemaRelease newest = releases.get(releases.size() - 1);
-            if (newest.fingerprint() != new SchemaRelease(current.getFullName(), 0, current).fingerprint()) {
-                throw new IllegalStateException("The compiled " + current.getFullName()
-                        + " is not its newest release " + newest + ": freeze it as a new release file");
+            if (newest.fingerprint()
+                    != new SchemaRelease(current.getFullName(), 0, current).fingerprint()) {
+                throw new IllegalStateException(
+                        "The compiled "
+                                + current.getFullName()
+                                + " is not its newest release "
+                                + newest
+                                + ": freeze it as a new release file");
             }
-            this.knownVersions = releases.stream().map(r -> "v" + r.version() + " " + r.fingerprintHex())
-                    .collect(Collectors.joining(", ", "[", "]"));
+            this.knownVersions =
+                    releases.stream()
+                            .map(r -> "v" + r.version() + " " + r.fingerprintHex())
+                            .collect(Collectors.joining(", ", "[", "]"));
             this.encoder = new BinaryMessageEncoder<>(model, current);
             this.decoder = decoderOfEveryRelease(model, current, releases);
         }

@@ -37,7 +37,8 @@ public final class SingleObjectProjection implements Serializable {
 
     /** The projected record, with only the named fields. */
     public GenericRecord decode(byte[] bytes) {
-        return SingleObjectCodec.decode(decoder(), codec.recordClass().getSimpleName(), codec.knownVersions(), bytes);
+        return SingleObjectCodec.decode(
+                decoder(), codec.recordClass().getSimpleName(), codec.knownVersions(), bytes);
     }
 
     private BinaryMessageDecoder<GenericRecord> decoder() {
@@ -46,8 +47,11 @@ public final class SingleObjectProjection implements Serializable {
             synchronized (this) {
                 d = decoder;
                 if (d == null) {
-                    d = SingleObjectCodec.decoderOfEveryRelease(GenericData.get(),
-                            readerSchema(codec.schema(), fieldNames), codec.releases());
+                    d =
+                            SingleObjectCodec.decoderOfEveryRelease(
+                                    GenericData.get(),
+                                    readerSchema(codec.schema(), fieldNames),
+                                    codec.releases());
                     decoder = d;
                 }
             }
@@ -65,6 +69,7 @@ public final class SingleObjectProjection implements Serializable {
             fields.add(new Schema.Field(field, field.schema()));
         }
         // Same full name as the writers', or Avro would not resolve them to it.
-        return Schema.createRecord(full.getName(), full.getDoc(), full.getNamespace(), false, fields);
+        return Schema.createRecord(
+                full.getName(), full.getDoc(), full.getNamespace(), false, fields);
     }
 }

@@ -12,9 +12,14 @@ public final class WireFormatException extends RuntimeException {
 
     /** How the bytes failed to decode. */
     public enum Problem {
-        /** No Avro single-object header (marker {@code C3 01} + 8-byte fingerprint): not our wire format. */
+        /**
+         * No Avro single-object header (marker {@code C3 01} + 8-byte fingerprint): not our wire
+         * format.
+         */
         NOT_SINGLE_OBJECT_ENCODED,
-        /** A well-formed header whose schema fingerprint is none of the reader's released versions. */
+        /**
+         * A well-formed header whose schema fingerprint is none of the reader's released versions.
+         */
         UNKNOWN_SCHEMA_FINGERPRINT,
         /** A known schema, but the body does not decode with it (truncated or corrupted bytes). */
         CORRUPT_PAYLOAD

@@ -9,13 +9,15 @@ import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.message.BinaryMessageEncoder;
 
-/** A 28x28 grey frame as a writer of the first ImageRecord release sent it: no label, no headers. */
+/**
+ * A 28x28 grey frame as a writer of the first ImageRecord release sent it: no label, no headers.
+ */
 final class ImageRecordV1 {
 
-    private ImageRecordV1() {
-    }
+    private ImageRecordV1() {}
 
-    static byte[] wire(String id, String source, long captureTimeMillis, String encoding, byte[] image) {
+    static byte[] wire(
+            String id, String source, long captureTimeMillis, String encoding, byte[] image) {
         Schema v1 = SchemaReleases.of(ImageRecord.getClassSchema().getFullName()).get(0).schema();
         GenericRecord old = new GenericData.Record(v1);
         old.put("id", id);
@@ -27,7 +29,9 @@ final class ImageRecordV1 {
         old.put("channels", 1);
         old.put("imageBytes", ByteBuffer.wrap(image));
         try {
-            return new BinaryMessageEncoder<GenericRecord>(GenericData.get(), v1).encode(old).array();
+            return new BinaryMessageEncoder<GenericRecord>(GenericData.get(), v1)
+                    .encode(old)
+                    .array();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

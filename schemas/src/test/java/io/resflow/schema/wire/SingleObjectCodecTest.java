@@ -46,14 +46,18 @@ class SingleObjectCodecTest {
 
         assertThat(wire[0]).isEqualTo((byte) 0xC3);
         assertThat(wire[1]).isEqualTo((byte) 0x01);
-        long fingerprint = ByteBuffer.wrap(wire, 2, 8).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong();
-        assertThat(fingerprint).isEqualTo(codec.releases().get(codec.releases().size() - 1).fingerprint());
+        long fingerprint =
+                ByteBuffer.wrap(wire, 2, 8).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong();
+        assertThat(fingerprint)
+                .isEqualTo(codec.releases().get(codec.releases().size() - 1).fingerprint());
         assertThat(codec.decode(wire)).isEqualTo(image());
     }
 
     @Test
     void readsRecordsWrittenWithTheOlderRelease() {
-        byte[] wire = ImageRecordV1.wire("old-1", "cam-1", 1_600_000_000_000L, "PNG", new byte[] {1, 2, 3});
+        byte[] wire =
+                ImageRecordV1.wire(
+                        "old-1", "cam-1", 1_600_000_000_000L, "PNG", new byte[] {1, 2, 3});
 
         ImageRecord read = codec.decode(wire);
 
@@ -67,23 +71,41 @@ class SingleObjectCodecTest {
 
     @Test
     void rejectsAnUnknownFingerprintNamingIt() throws Exception {
-        Schema unreleased = SchemaBuilder.record("ImageRecord").namespace("io.resflow.schema").fields()
-                .requiredString("id").requiredLong("someFutureField").endRecord();
+        Schema unreleased =
+                SchemaBuilder.record("ImageRecord")
+                        .namespace("io.resflow.schema")
+                        .fields()
+                        .requiredString("id")
+                        .requiredLong("someFutureField")
+                        .endRecord();
         GenericRecord future = new GenericData.Record(unreleased);
         future.put("id", "x");
         future.put("someFutureField", 1L);
-        byte[] wire = new BinaryMessageEncoder<GenericRecord>(GenericData.get(), unreleased).encode(future).array();
-        String hex = String.format("0x%016x", org.apache.avro.SchemaNormalization.parsingFingerprint64(unreleased));
+        byte[] wire =
+                new BinaryMessageEncoder<GenericRecord>(GenericData.get(), unreleased)
+                        .encode(future)
+                        .array();
+        String hex =
+                String.format(
+                        "0x%016x",
+                        org.apache.avro.SchemaNormalization.parsingFingerprint64(unreleased));
 
         assertThatThrownBy(() -> codec.decode(wire))
-                .isInstanceOfSatisfying(WireFormatException.class, e -> {
-                    assertThat(e.problem()).isEqualTo(WireFormatException.Problem.UNKNOWN_SCHEMA_FINGERPRINT);
-                    assertThat(e.fingerprint()).contains(
-                            org.apache.avro.SchemaNormalization.parsingFingerprint64(unreleased));
-                })
+                .isInstanceOfSatisfying(
+                        WireFormatException.class,
+                        e -> {
+                            assertThat(e.problem())
+                                    .isEqualTo(
+                                            WireFormatException.Problem.UNKNOWN_SCHEMA_FINGERPRINT);
+                            assertThat(e.fingerprint())
+                                    .contains(
+                                            org.apache.avro.SchemaNormalization
+                                                    .parsingFingerprint64(unreleased));
+                        })
                 .hasMessageContaining("Unknown schema fingerprint " + hex)
                 .hasMessageContaining("ImageRecord")
-                .hasMessageContaining("v1 0x").hasMessageContaining("v2 0x");
+                .hasMessageContaining("v1 0x")
+                .hasMessageContaining("v2 0x");
     }
 
     @Test
@@ -93,8 +115,13 @@ class SingleObjectCodecTest {
         random[0] = 0x42; // make sure the marker cannot match by chance
 
         assertThatThrownBy(() -> codec.decode(random))
-                .isInstanceOfSatisfying(WireFormatException.class, e ->
-                        assertThat(e.problem()).isEqualTo(WireFormatException.Problem.NOT_SINGLE_OBJECT_ENCODED))
+                .isInstanceOfSatisfying(
+                        WireFormatException.class,
+                        e ->
+                                assertThat(e.problem())
+                                        .isEqualTo(
+                                                WireFormatException.Problem
+                                                        .NOT_SINGLE_OBJECT_ENCODED))
                 .hasMessageContaining("Not an Avro single-object encoded ImageRecord")
                 .hasMessageContaining("64 bytes starting 42");
     }
@@ -112,15 +139,18 @@ class SingleObjectCodecTest {
         byte[] truncated = Arrays.copyOf(wire, wire.length - 5);
 
         assertThatThrownBy(() -> codec.decode(truncated))
-                .isInstanceOfSatisfying(WireFormatException.class, e ->
-                        assertThat(e.problem()).isEqualTo(WireFormatException.Problem.CORRUPT_PAYLOAD))
+                .isInstanceOfSatisfying(
+                        WireFormatException.class,
+                        e ->
+                                assertThat(e.problem())
+                                        .isEqualTo(WireFormatException.Problem.CORRUPT_PAYLOAD))
                 .hasMessageContaining("Corrupt ImageRecord body");
     }
 
     /**
-     * A record whose id declares a huge length: Avro allocates what a length declares before reading
-     * it, so without bounds these 15 bytes asked for 2 GB (OutOfMemoryError) or, over 2^31 - 9,
-     * threw UnsupportedOperationException past every catch.
+     * A record whose id declares a huge length: Avro allocates what a length declares before
+     * reading it, so without bounds these 15 bytes asked for 2 GB (OutOfMemoryError) or, over 2^31
+     * - 9, threw UnsupportedOperationException past every catch.
      */
     @Test
     void refusesHugeDeclaredLengthsWithoutAllocatingThem() {
@@ -128,13 +158,21 @@ class SingleObjectCodecTest {
         for (long declared : new long[] {3_000_000_000L, Integer.MAX_VALUE - 100L, 100L << 20}) {
             byte[] wire = concat(header, zigZagVarint(declared));
 
-            assertThatThrownBy(() -> codec.decode(wire)).as("id of %d bytes", declared)
-                    .isInstanceOfSatisfying(WireFormatException.class, e ->
-                            assertThat(e.problem()).isEqualTo(WireFormatException.Problem.CORRUPT_PAYLOAD))
+            assertThatThrownBy(() -> codec.decode(wire))
+                    .as("id of %d bytes", declared)
+                    .isInstanceOfSatisfying(
+                            WireFormatException.class,
+                            e ->
+                                    assertThat(e.problem())
+                                            .isEqualTo(WireFormatException.Problem.CORRUPT_PAYLOAD))
                     .hasMessageContaining("Corrupt ImageRecord body")
-                    .satisfies(e -> assertThat(e.getCause()).as("refused before allocating")
-                            .isInstanceOfAny(org.apache.avro.SystemLimitException.class,
-                                    UnsupportedOperationException.class));
+                    .satisfies(
+                            e ->
+                                    assertThat(e.getCause())
+                                            .as("refused before allocating")
+                                            .isInstanceOfAny(
+                                                    org.apache.avro.SystemLimitException.class,
+                                                    UnsupportedOperationException.class));
         }
     }
 
@@ -161,8 +199,11 @@ class SingleObjectCodecTest {
         byte[] longer = Arrays.copyOf(wire, wire.length + 3);
 
         assertThatThrownBy(() -> codec.decode(longer))
-                .isInstanceOfSatisfying(WireFormatException.class, e ->
-                        assertThat(e.problem()).isEqualTo(WireFormatException.Problem.CORRUPT_PAYLOAD))
+                .isInstanceOfSatisfying(
+                        WireFormatException.class,
+                        e ->
+                                assertThat(e.problem())
+                                        .isEqualTo(WireFormatException.Problem.CORRUPT_PAYLOAD))
                 .hasMessageContaining("3 bytes after the end of the record");
         assertThat(codec.decode(wire).getId()).isEqualTo("cam-7/000042");
     }
@@ -174,8 +215,10 @@ class SingleObjectCodecTest {
             out.writeObject(codec);
         }
         @SuppressWarnings("unchecked")
-        SingleObjectCodec<ImageRecord> copy = (SingleObjectCodec<ImageRecord>)
-                new ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray())).readObject();
+        SingleObjectCodec<ImageRecord> copy =
+                (SingleObjectCodec<ImageRecord>)
+                        new ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray()))
+                                .readObject();
 
         assertThat(copy.decode(codec.encode(image()))).isEqualTo(image());
     }

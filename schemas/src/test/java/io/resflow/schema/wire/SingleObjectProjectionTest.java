@@ -42,7 +42,9 @@ class SingleObjectProjectionTest {
         GenericRecord projected = captureTimes.decode(codec.encode(image()));
 
         assertThat(projected.get("captureTime")).isEqualTo(CAPTURED);
-        assertThat(projected.getSchema().getFields()).extracting(Schema.Field::name).containsExactly("captureTime");
+        assertThat(projected.getSchema().getFields())
+                .extracting(Schema.Field::name)
+                .containsExactly("captureTime");
         assertThat(projected.hasField("imageBytes")).isFalse();
     }
 
@@ -51,7 +53,9 @@ class SingleObjectProjectionTest {
         SingleObjectProjection labels = codec.projection("source", "groundTruthLabel");
         assertThat(labels.decode(codec.encode(image())).get("groundTruthLabel")).isEqualTo(3);
 
-        byte[] wire = ImageRecordV1.wire("old-1", "cam-1", 1_600_000_000_000L, "PNG", new byte[] {1, 2, 3});
+        byte[] wire =
+                ImageRecordV1.wire(
+                        "old-1", "cam-1", 1_600_000_000_000L, "PNG", new byte[] {1, 2, 3});
 
         GenericRecord projected = labels.decode(wire);
         assertThat(projected.get("source")).hasToString("cam-1");
@@ -66,18 +70,33 @@ class SingleObjectProjectionTest {
 
         assertThatThrownBy(() -> captureTimes.decode(truncated))
                 .as("the skipped image is cut short; its capture time alone would have read fine")
-                .isInstanceOfSatisfying(WireFormatException.class, e ->
-                        assertThat(e.problem()).isEqualTo(WireFormatException.Problem.CORRUPT_PAYLOAD))
+                .isInstanceOfSatisfying(
+                        WireFormatException.class,
+                        e ->
+                                assertThat(e.problem())
+                                        .isEqualTo(WireFormatException.Problem.CORRUPT_PAYLOAD))
                 .hasMessageContaining("Corrupt ImageRecord body");
-        assertThatThrownBy(() -> captureTimes.decode(new byte[] {0x42, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10}))
-                .isInstanceOfSatisfying(WireFormatException.class, e ->
-                        assertThat(e.problem()).isEqualTo(WireFormatException.Problem.NOT_SINGLE_OBJECT_ENCODED));
+        assertThatThrownBy(
+                        () -> captureTimes.decode(new byte[] {0x42, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10}))
+                .isInstanceOfSatisfying(
+                        WireFormatException.class,
+                        e ->
+                                assertThat(e.problem())
+                                        .isEqualTo(
+                                                WireFormatException.Problem
+                                                        .NOT_SINGLE_OBJECT_ENCODED));
         byte[] unknown = wire.clone();
         unknown[2] ^= 0x5A; // another fingerprint
         assertThatThrownBy(() -> captureTimes.decode(unknown))
-                .isInstanceOfSatisfying(WireFormatException.class, e ->
-                        assertThat(e.problem()).isEqualTo(WireFormatException.Problem.UNKNOWN_SCHEMA_FINGERPRINT))
-                .hasMessageContaining("v1 0x").hasMessageContaining("v2 0x");
+                .isInstanceOfSatisfying(
+                        WireFormatException.class,
+                        e ->
+                                assertThat(e.problem())
+                                        .isEqualTo(
+                                                WireFormatException.Problem
+                                                        .UNKNOWN_SCHEMA_FINGERPRINT))
+                .hasMessageContaining("v1 0x")
+                .hasMessageContaining("v2 0x");
     }
 
     @Test
@@ -93,8 +112,10 @@ class SingleObjectProjectionTest {
         try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
             out.writeObject(captureTimes);
         }
-        SingleObjectProjection copy = (SingleObjectProjection)
-                new ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray())).readObject();
+        SingleObjectProjection copy =
+                (SingleObjectProjection)
+                        new ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray()))
+                                .readObject();
 
         assertThat(copy.decode(codec.encode(image())).get("captureTime")).isEqualTo(CAPTURED);
     }

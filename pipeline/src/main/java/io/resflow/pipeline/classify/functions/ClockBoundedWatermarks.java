@@ -11,12 +11,12 @@ import org.apache.flink.api.common.eventtime.WatermarkOutput;
  * Bounded out-of-orderness watermarks (the newest capture time seen, minus the bound) that never
  * run ahead of the clock of the TaskManager that generates them.
  *
- * <p>A partition carries many cameras. With Flink's plain bounded out-of-orderness, one camera whose
- * clock is three hours fast moved its partition's watermark three hours ahead, and every other
- * camera of that partition was then late for label-stats until the clock caught up: their frames
- * were labelled but dropped from every window. Capped at the clock, the on-time cameras' windows
- * fire as before; the fast camera's frames keep their capture time and wait in their windows until
- * the clock reaches it ({@link CaptureTimes} bounds how far ahead that can be).
+ * <p>A partition carries many cameras. With Flink's plain bounded out-of-orderness, one camera
+ * whose clock is three hours fast moved its partition's watermark three hours ahead, and every
+ * other camera of that partition was then late for label-stats until the clock caught up: their
+ * frames were labelled but dropped from every window. Capped at the clock, the on-time cameras'
+ * windows fire as before; the fast camera's frames keep their capture time and wait in their
+ * windows until the clock reaches it ({@link CaptureTimes} bounds how far ahead that can be).
  *
  * <p>Frames that replay the past are unaffected: their newest capture time is behind the clock.
  */
@@ -24,8 +24,10 @@ public final class ClockBoundedWatermarks<T> implements WatermarkGenerator<T> {
 
     private final long outOfOrdernessMillis;
     private final LongSupplier clock;
+
     /** Starts where subtracting the bound cannot overflow. */
     private long newestCaptureTime;
+
     private long emitted = Long.MIN_VALUE;
 
     public ClockBoundedWatermarks(Duration outOfOrderness) {
@@ -35,7 +37,8 @@ public final class ClockBoundedWatermarks<T> implements WatermarkGenerator<T> {
     ClockBoundedWatermarks(Duration outOfOrderness, LongSupplier clock) {
         Objects.requireNonNull(outOfOrderness, "outOfOrderness");
         if (outOfOrderness.isNegative()) {
-            throw new IllegalArgumentException("out-of-orderness must not be negative, got " + outOfOrderness);
+            throw new IllegalArgumentException(
+                    "out-of-orderness must not be negative, got " + outOfOrderness);
         }
         this.outOfOrdernessMillis = outOfOrderness.toMillis();
         this.clock = Objects.requireNonNull(clock, "clock");
@@ -50,9 +53,14 @@ public final class ClockBoundedWatermarks<T> implements WatermarkGenerator<T> {
     @Override
     public void onPeriodicEmit(WatermarkOutput output) {
         // A clock stepped back (NTP) must not move the watermark back.
-        emitted = Math.max(emitted, Math.min(newestCaptureTime, clock.getAsLong()) - outOfOrdernessMillis - 1);
-        // Emitted every period even when unchanged, as Flink's own generators do: a watermark is what
-        // marks a partition that went idle active again (WatermarksWithIdleness), frames alone do not.
+        emitted =
+                Math.max(
+                        emitted,
+                        Math.min(newestCaptureTime, clock.getAsLong()) - outOfOrdernessMillis - 1);
+        // Emitted every period even when unchanged, as Flink's own generators do: a watermark is
+        // what
+        // marks a partition that went idle active again (WatermarksWithIdleness), frames alone do
+        // not.
         if (emitted > Long.MIN_VALUE) {
             output.emitWatermark(new Watermark(emitted));
         }

@@ -33,7 +33,8 @@ public final class DecodeImages extends ProcessFunction<RawFrame, DecodedImage> 
 
     public static final String UID = "decode-images";
 
-    public static final OutputTag<DeadLetterRecord> DEAD_LETTERS = new OutputTag<>("decode-dead-letters") {};
+    public static final OutputTag<DeadLetterRecord> DEAD_LETTERS =
+            new OutputTag<>("decode-dead-letters") {};
 
     /**
      * At most 4096x4096 pixels in all (16.7 megapixels, any aspect): a decoded frame, its 4-channel
@@ -53,8 +54,12 @@ public final class DecodeImages extends ProcessFunction<RawFrame, DecodedImage> 
         framesIn = getRuntimeContext().getMetricGroup().counter(PipelineMetrics.FRAMES_IN);
         rejected = new EnumMap<>(ErrorKind.class);
         for (ErrorKind kind : ErrorKind.values()) {
-            rejected.put(kind, getRuntimeContext().getMetricGroup().addGroup(PipelineMetrics.ERROR_KIND_GROUP, kind.name())
-                    .counter(PipelineMetrics.DEAD_LETTERS));
+            rejected.put(
+                    kind,
+                    getRuntimeContext()
+                            .getMetricGroup()
+                            .addGroup(PipelineMetrics.ERROR_KIND_GROUP, kind.name())
+                            .counter(PipelineMetrics.DEAD_LETTERS));
         }
         deadLetterTotal = JobTotals.deadLetters(getRuntimeContext(), UID);
     }
@@ -69,12 +74,15 @@ public final class DecodeImages extends ProcessFunction<RawFrame, DecodedImage> 
             reject(ctx, raw, r.imageId, r.kind, r.getMessage());
             return;
         } catch (RuntimeException e) {
-            // A failure nobody foresaw (a decoder bug, a library's unchecked exception on strange bytes) is
-            // still this record's: failing the task would restart the job into the same record forever.
+            // A failure nobody foresaw (a decoder bug, a library's unchecked exception on strange
+            // bytes) is
+            // still this record's: failing the task would restart the job into the same record
+            // forever.
             reject(ctx, raw, null, ErrorKind.CORRUPT_RECORD, "decoding failed unexpectedly: " + e);
             return;
         }
-        // Outside the try: what the operators after this one throw (chained, they run inside collect
+        // Outside the try: what the operators after this one throw (chained, they run inside
+        // collect
         // and output) is theirs, not this record's.
         out.collect(image);
     }
@@ -97,30 +105,55 @@ public final class DecodeImages extends ProcessFunction<RawFrame, DecodedImage> 
      */
     private DecodedImage decode(RawFrame raw, Long eventTime) throws Rejected {
         if (raw.value() == null) {
-            throw new Rejected(ErrorKind.CORRUPT_RECORD, null, "the Kafka record has no value (a tombstone)");
+            throw new Rejected(
+                    ErrorKind.CORRUPT_RECORD, null, "the Kafka record has no value (a tombstone)");
         }
         ImageRecord record;
         try {
             record = codec.decode(raw.value());
         } catch (WireFormatException e) {
-            ErrorKind kind = e.problem() == WireFormatException.Problem.UNKNOWN_SCHEMA_FINGERPRINT
-                    ? ErrorKind.UNKNOWN_SCHEMA : ErrorKind.CORRUPT_RECORD;
+            ErrorKind kind =
+                    e.problem() == WireFormatException.Problem.UNKNOWN_SCHEMA_FINGERPRINT
+                            ? ErrorKind.UNKNOWN_SCHEMA
+                            : ErrorKind.CORRUPT_RECORD;
             throw new Rejected(kind, null, e.getMessage());
         }
         long captureTime = record.getCaptureTime().toEpochMilli();
         if (eventTime == null || eventTime == CaptureTimes.UNREADABLE) {
-            // The source found the capture time implausible and gave it no event time: the label-stats
-            // window refuses such a frame outright. One decision, made there, so the two never disagree.
-            throw new Rejected(ErrorKind.CORRUPT_RECORD, record.getId(), "capture time " + captureTime
-                    + " ms is not a time a camera could have taken the frame (" + CaptureTimes.PLAUSIBLE + ")");
+            // The source found the capture time implausible and gave it no event time: the
+            // label-stats
+            // window refuses such a frame outright. One decision, made there, so the two never
+            // disagree.
+            throw new Rejected(
+                    ErrorKind.CORRUPT_RECORD,
+                    record.getId(),
+                    "capture time "
+                            + captureTime
+                            + " ms is not a time a camera could have taken the frame ("
+                            + CaptureTimes.PLAUSIBLE
+                            + ")");
         }
         int width = record.getWidth();
         int height = record.getHeight();
         int channels = record.getChannels();
-        if (width < 1 || height < 1 || (long) width * height > MAX_PIXELS || channels < 1 || channels > 4
+        if (width < 1
+                || height < 1
+                || (long) width * height > MAX_PIXELS
+                || channels < 1
+                || channels > 4
                 || channels == 2) {
-            throw new Rejected(ErrorKind.WRONG_SHAPE, record.getId(), "impossible shape " + height + "x" + width + "x"
-                    + channels + " (at most " + MAX_PIXELS + " pixels in all, 1, 3 or 4 channels)");
+            throw new Rejected(
+                    ErrorKind.WRONG_SHAPE,
+                    record.getId(),
+                    "impossible shape "
+                            + height
+                            + "x"
+                            + width
+                            + "x"
+                            + channels
+                            + " (at most "
+                            + MAX_PIXELS
+                            + " pixels in all, 1, 3 or 4 channels)");
         }
         byte[] bytes = new byte[record.getImageBytes().remaining()];
         record.getImageBytes().duplicate().get(bytes);
@@ -128,34 +161,68 @@ public final class DecodeImages extends ProcessFunction<RawFrame, DecodedImage> 
         int decodedChannels;
         if (record.getEncoding() == ImageEncoding.RAW_U8) {
             if (bytes.length != height * width * channels) {
-                throw new Rejected(ErrorKind.WRONG_SHAPE, record.getId(), "RAW_U8 " + height + "x" + width + "x"
-                        + channels + " needs " + height * width * channels + " bytes, got " + bytes.length);
+                throw new Rejected(
+                        ErrorKind.WRONG_SHAPE,
+                        record.getId(),
+                        "RAW_U8 "
+                                + height
+                                + "x"
+                                + width
+                                + "x"
+                                + channels
+                                + " needs "
+                                + height * width * channels
+                                + " bytes, got "
+                                + bytes.length);
             }
             pixels = bytes;
             decodedChannels = channels;
         } else {
             ImageCodec.Pixels decoded;
             try {
-                decoded = ImageCodec.decode(bytes, record.getEncoding(), new ImageCodec.Size(height, width));
+                decoded =
+                        ImageCodec.decode(
+                                bytes, record.getEncoding(), new ImageCodec.Size(height, width));
             } catch (ImageSizeException e) {
                 throw new Rejected(ErrorKind.WRONG_SHAPE, record.getId(), e.getMessage());
             } catch (UndecodableImageException e) {
                 throw new Rejected(ErrorKind.UNDECODABLE_IMAGE, record.getId(), e.getMessage());
             }
             if (decoded.height() != height || decoded.width() != width) {
-                throw new Rejected(ErrorKind.WRONG_SHAPE, record.getId(), "the record claims " + height + "x" + width
-                        + " but its " + record.getEncoding() + " is " + decoded.height() + "x" + decoded.width());
+                throw new Rejected(
+                        ErrorKind.WRONG_SHAPE,
+                        record.getId(),
+                        "the record claims "
+                                + height
+                                + "x"
+                                + width
+                                + " but its "
+                                + record.getEncoding()
+                                + " is "
+                                + decoded.height()
+                                + "x"
+                                + decoded.width());
             }
             pixels = decoded.data();
             decodedChannels = decoded.channels();
         }
-        return new DecodedImage(record.getId(), record.getSource(), captureTime, record.getGroundTruthLabel(), height,
-                width, decodedChannels, pixels, raw);
+        return new DecodedImage(
+                record.getId(),
+                record.getSource(),
+                captureTime,
+                record.getGroundTruthLabel(),
+                height,
+                width,
+                decodedChannels,
+                pixels,
+                raw);
     }
 
     private void reject(Context ctx, RawFrame raw, String imageId, ErrorKind kind, String message) {
         rejected.get(kind).inc();
         deadLetterTotal.add(1L);
-        ctx.output(DEAD_LETTERS, new DeadLetterRecord(UID, kind, message, System.currentTimeMillis(), imageId, raw));
+        ctx.output(
+                DEAD_LETTERS,
+                new DeadLetterRecord(UID, kind, message, System.currentTimeMillis(), imageId, raw));
     }
 }

@@ -10,14 +10,22 @@ import org.apache.flink.streaming.api.windowing.windows.TimeWindow;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
-/** Counts labels and sums top-1 scores per window, incrementally (one small accumulator per key and window). */
-public final class LabelCounts implements AggregateFunction<LabelCounts.LabelEvent, LabelCounts.Accumulator, LabelCounts.Accumulator> {
+/**
+ * Counts labels and sums top-1 scores per window, incrementally (one small accumulator per key and
+ * window).
+ */
+public final class LabelCounts
+        implements AggregateFunction<
+                LabelCounts.LabelEvent, LabelCounts.Accumulator, LabelCounts.Accumulator> {
 
     private static final long serialVersionUID = 1L;
 
     public static final String UID = "label-stats";
 
-    /** Label events later than the allowed lateness for their window: counted by {@link LateForStats}. */
+    /**
+     * Label events later than the allowed lateness for their window: counted by {@link
+     * LateForStats}.
+     */
     public static final OutputTag<LabelEvent> TOO_LATE = new OutputTag<>("late-for-stats") {};
 
     /**
@@ -64,15 +72,26 @@ public final class LabelCounts implements AggregateFunction<LabelCounts.LabelEve
     }
 
     /** Adds the source and window bounds to the finished counts. */
-    public static final class ToStats extends ProcessWindowFunction<Accumulator, LabelStatsRecord, String, TimeWindow> {
+    public static final class ToStats
+            extends ProcessWindowFunction<Accumulator, LabelStatsRecord, String, TimeWindow> {
 
         private static final long serialVersionUID = 1L;
 
         @Override
-        public void process(String source, Context context, Iterable<Accumulator> counts, Collector<LabelStatsRecord> out) {
+        public void process(
+                String source,
+                Context context,
+                Iterable<Accumulator> counts,
+                Collector<LabelStatsRecord> out) {
             Accumulator acc = counts.iterator().next();
-            out.collect(new LabelStatsRecord(source, context.window().getStart(), context.window().getEnd(), acc.total,
-                    Map.copyOf(acc.counts), acc.total == 0 ? 0 : acc.scoreSum / acc.total));
+            out.collect(
+                    new LabelStatsRecord(
+                            source,
+                            context.window().getStart(),
+                            context.window().getEnd(),
+                            acc.total,
+                            Map.copyOf(acc.counts),
+                            acc.total == 0 ? 0 : acc.scoreSum / acc.total));
         }
     }
 }

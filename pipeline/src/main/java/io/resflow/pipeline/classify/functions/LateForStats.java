@@ -11,7 +11,8 @@ import org.apache.flink.util.Collector;
  * lags, or a replay of old frames, shows up as {@code lateForStats} instead of as quietly lower
  * counts. Emits nothing: the frames' labels are already out.
  */
-public final class LateForStats extends ProcessFunction<LabelCounts.LabelEvent, LabelCounts.LabelEvent> {
+public final class LateForStats
+        extends ProcessFunction<LabelCounts.LabelEvent, LabelCounts.LabelEvent> {
 
     private static final long serialVersionUID = 1L;
 
@@ -25,7 +26,8 @@ public final class LateForStats extends ProcessFunction<LabelCounts.LabelEvent, 
     }
 
     @Override
-    public void processElement(LabelCounts.LabelEvent event, Context ctx, Collector<LabelCounts.LabelEvent> out) {
+    public void processElement(
+            LabelCounts.LabelEvent event, Context ctx, Collector<LabelCounts.LabelEvent> out) {
         late.inc();
     }
 }

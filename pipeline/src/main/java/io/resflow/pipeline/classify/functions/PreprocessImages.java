@@ -24,7 +24,8 @@ public final class PreprocessImages extends ProcessFunction<DecodedImage, ModelI
 
     public static final String UID = "preprocess-images";
 
-    public static final OutputTag<DeadLetterRecord> DEAD_LETTERS = new OutputTag<>("preprocess-dead-letters") {};
+    public static final OutputTag<DeadLetterRecord> DEAD_LETTERS =
+            new OutputTag<>("preprocess-dead-letters") {};
 
     private final ModelInputConverter converter;
     private final boolean resize;
@@ -39,9 +40,11 @@ public final class PreprocessImages extends ProcessFunction<DecodedImage, ModelI
 
     @Override
     public void open(OpenContext openContext) {
-        wrongShapes = getRuntimeContext().getMetricGroup()
-                .addGroup(PipelineMetrics.ERROR_KIND_GROUP, ErrorKind.WRONG_SHAPE.name())
-                .counter(PipelineMetrics.DEAD_LETTERS);
+        wrongShapes =
+                getRuntimeContext()
+                        .getMetricGroup()
+                        .addGroup(PipelineMetrics.ERROR_KIND_GROUP, ErrorKind.WRONG_SHAPE.name())
+                        .counter(PipelineMetrics.DEAD_LETTERS);
         deadLetterTotal = JobTotals.deadLetters(getRuntimeContext(), UID);
     }
 
@@ -50,13 +53,31 @@ public final class PreprocessImages extends ProcessFunction<DecodedImage, ModelI
         if (!resize && !converter.matchesSize(image.height(), image.width())) {
             wrongShapes.inc();
             deadLetterTotal.add(1L);
-            ctx.output(DEAD_LETTERS, new DeadLetterRecord(UID, ErrorKind.WRONG_SHAPE, "image is " + image.height() + "x"
-                    + image.width() + ", the model takes another size and resizing is off", System.currentTimeMillis(),
-                    image.id(), image.original()));
+            ctx.output(
+                    DEAD_LETTERS,
+                    new DeadLetterRecord(
+                            UID,
+                            ErrorKind.WRONG_SHAPE,
+                            "image is "
+                                    + image.height()
+                                    + "x"
+                                    + image.width()
+                                    + ", the model takes another size and resizing is off",
+                            System.currentTimeMillis(),
+                            image.id(),
+                            image.original()));
             return;
         }
-        float[] values = converter.toModelInput(image.pixels(), image.height(), image.width(), image.channels());
-        out.collect(new ModelInput(image.id(), image.source(), image.captureTime(), image.groundTruthLabel(), values,
-                image.original()));
+        float[] values =
+                converter.toModelInput(
+                        image.pixels(), image.height(), image.width(), image.channels());
+        out.collect(
+                new ModelInput(
+                        image.id(),
+                        image.source(),
+                        image.captureTime(),
+                        image.groundTruthLabel(),
+                        values,
+                        image.original()));
     }
 }

@@ -36,7 +36,8 @@ public final class RoutePredictions extends ProcessFunction<ScoredFrame, Predict
     public static final String UID = "route-predictions";
 
     public static final OutputTag<RawFrame> RETRAINING = new OutputTag<>("retraining") {};
-    public static final OutputTag<DeadLetterRecord> DEAD_LETTERS = new OutputTag<>("scoring-dead-letters") {};
+    public static final OutputTag<DeadLetterRecord> DEAD_LETTERS =
+            new OutputTag<>("scoring-dead-letters") {};
 
     private static final int HISTOGRAM_WINDOW = 10_000;
 
@@ -61,9 +62,16 @@ public final class RoutePredictions extends ProcessFunction<ScoredFrame, Predict
     private transient Histogram inferenceMicros;
     private transient Histogram endToEndMillis;
 
-    /** @param maxRecordBytes the largest record the retraining feed's producer may send */
-    public RoutePredictions(String modelName, String modelVersion, List<String> labels, int topK,
-            float confidenceThreshold, int maxRecordBytes) {
+    /**
+     * @param maxRecordBytes the largest record the retraining feed's producer may send
+     */
+    public RoutePredictions(
+            String modelName,
+            String modelVersion,
+            List<String> labels,
+            int topK,
+            float confidenceThreshold,
+            int maxRecordBytes) {
         this.modelName = modelName;
         this.modelVersion = modelVersion;
         this.labels = List.copyOf(labels);
@@ -79,24 +87,44 @@ public final class RoutePredictions extends ProcessFunction<ScoredFrame, Predict
         lowConfidence = metrics.counter(PipelineMetrics.LOW_CONFIDENCE);
         misclassified = metrics.counter(PipelineMetrics.MISCLASSIFIED);
         scoringFailures = metrics.counter(PipelineMetrics.SCORING_FAILURES);
-        modelErrors = metrics.addGroup(PipelineMetrics.ERROR_KIND_GROUP, ErrorKind.MODEL_ERROR.name())
-                .counter(PipelineMetrics.DEAD_LETTERS);
-        timeouts = metrics.addGroup(PipelineMetrics.ERROR_KIND_GROUP, ErrorKind.TIMEOUT.name())
-                .counter(PipelineMetrics.DEAD_LETTERS);
-        tooLargeForRetraining = metrics.addGroup(PipelineMetrics.ERROR_KIND_GROUP, ErrorKind.OTHER.name())
-                .counter(PipelineMetrics.DEAD_LETTERS);
+        modelErrors =
+                metrics.addGroup(PipelineMetrics.ERROR_KIND_GROUP, ErrorKind.MODEL_ERROR.name())
+                        .counter(PipelineMetrics.DEAD_LETTERS);
+        timeouts =
+                metrics.addGroup(PipelineMetrics.ERROR_KIND_GROUP, ErrorKind.TIMEOUT.name())
+                        .counter(PipelineMetrics.DEAD_LETTERS);
+        tooLargeForRetraining =
+                metrics.addGroup(PipelineMetrics.ERROR_KIND_GROUP, ErrorKind.OTHER.name())
+                        .counter(PipelineMetrics.DEAD_LETTERS);
         labelTotal = JobTotals.labels(getRuntimeContext());
         deadLetterTotal = JobTotals.deadLetters(getRuntimeContext(), UID);
-        batchSize = metrics.histogram(PipelineMetrics.BATCH_SIZE, new DescriptiveStatisticsHistogram(HISTOGRAM_WINDOW));
-        queueWaitMicros = metrics.histogram(PipelineMetrics.QUEUE_WAIT_MICROS, new DescriptiveStatisticsHistogram(HISTOGRAM_WINDOW));
-        inferenceMicros = metrics.histogram(PipelineMetrics.INFERENCE_MICROS, new DescriptiveStatisticsHistogram(HISTOGRAM_WINDOW));
-        endToEndMillis = metrics.histogram(PipelineMetrics.END_TO_END_MILLIS, new DescriptiveStatisticsHistogram(HISTOGRAM_WINDOW));
-        // The model version as labels ({model_name=..., model_version=...} in Prometheus). 1 once this
-        // TaskManager's scorer has loaded and warmed it up, 0 before: operators open tail first, so this
-        // one opens before the scorer, and a model that fails to load must not look served meanwhile.
+        batchSize =
+                metrics.histogram(
+                        PipelineMetrics.BATCH_SIZE,
+                        new DescriptiveStatisticsHistogram(HISTOGRAM_WINDOW));
+        queueWaitMicros =
+                metrics.histogram(
+                        PipelineMetrics.QUEUE_WAIT_MICROS,
+                        new DescriptiveStatisticsHistogram(HISTOGRAM_WINDOW));
+        inferenceMicros =
+                metrics.histogram(
+                        PipelineMetrics.INFERENCE_MICROS,
+                        new DescriptiveStatisticsHistogram(HISTOGRAM_WINDOW));
+        endToEndMillis =
+                metrics.histogram(
+                        PipelineMetrics.END_TO_END_MILLIS,
+                        new DescriptiveStatisticsHistogram(HISTOGRAM_WINDOW));
+        // The model version as labels ({model_name=..., model_version=...} in Prometheus). 1 once
+        // this
+        // TaskManager's scorer has loaded and warmed it up, 0 before: operators open tail first, so
+        // this
+        // one opens before the scorer, and a model that fails to load must not look served
+        // meanwhile.
         metrics.addGroup(PipelineMetrics.MODEL_NAME_GROUP, modelName)
                 .addGroup(PipelineMetrics.MODEL_VERSION_GROUP, modelVersion)
-                .gauge(PipelineMetrics.MODEL_LOADED, () -> SharedBatchScorers.serves(modelName, modelVersion) ? 1 : 0);
+                .gauge(
+                        PipelineMetrics.MODEL_LOADED,
+                        () -> SharedBatchScorers.serves(modelName, modelVersion) ? 1 : 0);
     }
 
     @Override
@@ -105,21 +133,43 @@ public final class RoutePredictions extends ProcessFunction<ScoredFrame, Predict
         if (scored.failed()) {
             scoringFailures.inc();
             // Kept apart so an alert on model errors does not fire when the job is merely behind.
-            deadLetter(ctx, scored.failureKind() == ErrorKind.TIMEOUT ? timeouts : modelErrors, new DeadLetterRecord(
-                    UID, scored.failureKind(), scored.failure(), now, scored.id(), scored.original()));
+            deadLetter(
+                    ctx,
+                    scored.failureKind() == ErrorKind.TIMEOUT ? timeouts : modelErrors,
+                    new DeadLetterRecord(
+                            UID,
+                            scored.failureKind(),
+                            scored.failure(),
+                            now,
+                            scored.id(),
+                            scored.original()));
             return;
         }
         if (scored.probabilities().length != labels.size()) {
-            modelError(ctx, scored, now, "the model returned " + scored.probabilities().length + " probabilities for "
-                    + labels.size() + " labels");
+            modelError(
+                    ctx,
+                    scored,
+                    now,
+                    "the model returned "
+                            + scored.probabilities().length
+                            + " probabilities for "
+                            + labels.size()
+                            + " labels");
             return;
         }
         int notANumber = firstNonFinite(scored.probabilities());
         if (notANumber >= 0) {
-            // A NaN would be labelled, pass the confidence test (NaN < threshold is false) and turn its
+            // A NaN would be labelled, pass the confidence test (NaN < threshold is false) and turn
+            // its
             // window's mean score into NaN.
-            modelError(ctx, scored, now, "the model returned " + scored.probabilities()[notANumber] + " for label "
-                    + labels.get(notANumber));
+            modelError(
+                    ctx,
+                    scored,
+                    now,
+                    "the model returned "
+                            + scored.probabilities()[notANumber]
+                            + " for label "
+                            + labels.get(notANumber));
             return;
         }
         int[] top = TopClasses.topIndices(scored.probabilities(), topK);
@@ -129,10 +179,24 @@ public final class RoutePredictions extends ProcessFunction<ScoredFrame, Predict
             topLabels[i] = labels.get(top[i]);
             topScores[i] = scored.probabilities()[top[i]];
         }
-        long endToEndMicros = TimeUnit.MILLISECONDS.toMicros(Math.max(0, now - scored.captureTime()));
-        PredictionRecord prediction = new PredictionRecord(scored.id(), scored.source(), scored.captureTime(), now,
-                modelName, modelVersion, top, topLabels, topScores, scored.groundTruthLabel(), scored.batchSize(),
-                scored.queueWaitMicros(), scored.inferenceMicros(), endToEndMicros);
+        long endToEndMicros =
+                TimeUnit.MILLISECONDS.toMicros(Math.max(0, now - scored.captureTime()));
+        PredictionRecord prediction =
+                new PredictionRecord(
+                        scored.id(),
+                        scored.source(),
+                        scored.captureTime(),
+                        now,
+                        modelName,
+                        modelVersion,
+                        top,
+                        topLabels,
+                        topScores,
+                        scored.groundTruthLabel(),
+                        scored.batchSize(),
+                        scored.queueWaitMicros(),
+                        scored.inferenceMicros(),
+                        endToEndMicros);
         labelled.inc();
         labelTotal.add(1L);
         batchSize.update(scored.batchSize());
@@ -150,32 +214,59 @@ public final class RoutePredictions extends ProcessFunction<ScoredFrame, Predict
             misclassified.inc();
         }
         if (unsure || wrong) {
-            toRetraining(ctx, scored, now, "labelled " + topLabels[0] + " ("
-                    + (unsure ? "under the confidence threshold" : "not its ground truth") + ")");
+            toRetraining(
+                    ctx,
+                    scored,
+                    now,
+                    "labelled "
+                            + topLabels[0]
+                            + " ("
+                            + (unsure ? "under the confidence threshold" : "not its ground truth")
+                            + ")");
         }
     }
 
-    /** The frame as it arrived, for the retraining feed; a dead letter when one record of the feed cannot hold it. */
+    /**
+     * The frame as it arrived, for the retraining feed; a dead letter when one record of the feed
+     * cannot hold it.
+     */
     private void toRetraining(Context ctx, ScoredFrame scored, long now, String why) {
         RawFrame original = scored.original();
         if (OutputRecords.fitsRetrainingFeed(original, maxRecordBytes)) {
             ctx.output(RETRAINING, original);
             return;
         }
-        deadLetter(ctx, tooLargeForRetraining, new DeadLetterRecord(UID, ErrorKind.OTHER, why + ", but too large for the"
-                + " retraining feed: as it arrived (a " + (original.value() == null ? 0 : original.value().length)
-                + "-byte value), it exceeds the " + maxRecordBytes + "-byte record limit of the job's Kafka producers",
-                now, scored.id(), original));
+        deadLetter(
+                ctx,
+                tooLargeForRetraining,
+                new DeadLetterRecord(
+                        UID,
+                        ErrorKind.OTHER,
+                        why
+                                + ", but too large for the"
+                                + " retraining feed: as it arrived (a "
+                                + (original.value() == null ? 0 : original.value().length)
+                                + "-byte value), it exceeds the "
+                                + maxRecordBytes
+                                + "-byte record limit of the job's Kafka producers",
+                        now,
+                        scored.id(),
+                        original));
     }
 
     /** A scored frame whose scores cannot be used: a MODEL_ERROR dead letter. */
     private void modelError(Context ctx, ScoredFrame scored, long now, String message) {
         scoringFailures.inc();
-        deadLetter(ctx, modelErrors, new DeadLetterRecord(UID, ErrorKind.MODEL_ERROR, message, now, scored.id(),
-                scored.original()));
+        deadLetter(
+                ctx,
+                modelErrors,
+                new DeadLetterRecord(
+                        UID, ErrorKind.MODEL_ERROR, message, now, scored.id(), scored.original()));
     }
 
-    /** Every dead letter of this operator leaves here: counted by its kind and in the job's totals. */
+    /**
+     * Every dead letter of this operator leaves here: counted by its kind and in the job's totals.
+     */
     private void deadLetter(Context ctx, Counter ofItsKind, DeadLetterRecord deadLetter) {
         ofItsKind.inc();
         deadLetterTotal.add(1L);

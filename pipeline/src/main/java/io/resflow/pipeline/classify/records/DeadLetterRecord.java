@@ -3,8 +3,8 @@ package io.resflow.pipeline.classify.records;
 import io.resflow.schema.ErrorKind;
 
 /**
- * Why a frame could not be labelled, with its original bytes; becomes an Avro {@code DeadLetter}
- * on the way out.
+ * Why a frame could not be labelled, with its original bytes; becomes an Avro {@code DeadLetter} on
+ * the way out.
  */
 public record DeadLetterRecord(
         String stage,

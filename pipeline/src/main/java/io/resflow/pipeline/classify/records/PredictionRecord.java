@@ -1,8 +1,8 @@
 package io.resflow.pipeline.classify.records;
 
 /**
- * A label for one frame, as it will be written to the labels topic (Avro {@code Prediction}).
- * Top-k as parallel arrays so Flink serializes it as a POJO, not with Kryo.
+ * A label for one frame, as it will be written to the labels topic (Avro {@code Prediction}). Top-k
+ * as parallel arrays so Flink serializes it as a POJO, not with Kryo.
  */
 public record PredictionRecord(
         String imageId,

@@ -19,13 +19,20 @@ class CaptureTimesTest {
     void aFrameTakesItsCaptureTimeAndAnUnreadableRecordMovesNoWatermark() {
         CaptureTimes captureTimes = new CaptureTimes();
         Instant captured = Instant.parse("2026-11-23T10:00:00Z");
-        byte[] record = SingleObjectCodec.of(ImageRecord.class)
-                .encode(new Frame(new byte[1], ImageEncoding.RAW_U8, 1, 1, 1, null).toRecord("f", "camera-0", captured));
+        byte[] record =
+                SingleObjectCodec.of(ImageRecord.class)
+                        .encode(
+                                new Frame(new byte[1], ImageEncoding.RAW_U8, 1, 1, 1, null)
+                                        .toRecord("f", "camera-0", captured));
 
-        assertThat(captureTimes.extractTimestamp(frame(record), KAFKA_TIME)).isEqualTo(captured.toEpochMilli());
-        // Not Kafka's time: one corrupt record among replayed old frames would make its partition's later frames late.
-        assertThat(captureTimes.extractTimestamp(frame(new byte[] {0, 1, 2}), KAFKA_TIME)).isEqualTo(Long.MIN_VALUE);
-        assertThat(captureTimes.extractTimestamp(frame(null), KAFKA_TIME)).isEqualTo(Long.MIN_VALUE);
+        assertThat(captureTimes.extractTimestamp(frame(record), KAFKA_TIME))
+                .isEqualTo(captured.toEpochMilli());
+        // Not Kafka's time: one corrupt record among replayed old frames would make its partition's
+        // later frames late.
+        assertThat(captureTimes.extractTimestamp(frame(new byte[] {0, 1, 2}), KAFKA_TIME))
+                .isEqualTo(Long.MIN_VALUE);
+        assertThat(captureTimes.extractTimestamp(frame(null), KAFKA_TIME))
+                .isEqualTo(Long.MIN_VALUE);
     }
 
     @Test
@@ -33,20 +40,35 @@ class CaptureTimesTest {
         CaptureTimes captureTimes = new CaptureTimes();
         Instant now = Instant.now();
 
-        assertThat(captureTimes.extractTimestamp(frame(recordCapturedAt(Instant.EPOCH)), KAFKA_TIME)).isZero();
+        assertThat(
+                        captureTimes.extractTimestamp(
+                                frame(recordCapturedAt(Instant.EPOCH)), KAFKA_TIME))
+                .isZero();
         Instant threeHoursFast = now.plus(Duration.ofHours(3));
-        assertThat(captureTimes.extractTimestamp(frame(recordCapturedAt(threeHoursFast)), KAFKA_TIME))
+        assertThat(
+                        captureTimes.extractTimestamp(
+                                frame(recordCapturedAt(threeHoursFast)), KAFKA_TIME))
                 .isEqualTo(threeHoursFast.toEpochMilli());
-        for (Instant implausible : new Instant[] {Instant.ofEpochMilli(Long.MIN_VALUE), Instant.ofEpochMilli(-1),
-                now.plus(Duration.ofDays(2)), Instant.parse("2100-01-01T00:00:00Z")}) {
-            assertThat(captureTimes.extractTimestamp(frame(recordCapturedAt(implausible)), KAFKA_TIME))
-                    .as("captured %s", implausible).isEqualTo(Long.MIN_VALUE);
+        for (Instant implausible :
+                new Instant[] {
+                    Instant.ofEpochMilli(Long.MIN_VALUE),
+                    Instant.ofEpochMilli(-1),
+                    now.plus(Duration.ofDays(2)),
+                    Instant.parse("2100-01-01T00:00:00Z")
+                }) {
+            assertThat(
+                            captureTimes.extractTimestamp(
+                                    frame(recordCapturedAt(implausible)), KAFKA_TIME))
+                    .as("captured %s", implausible)
+                    .isEqualTo(Long.MIN_VALUE);
         }
     }
 
     static byte[] recordCapturedAt(Instant captured) {
         return SingleObjectCodec.of(ImageRecord.class)
-                .encode(new Frame(new byte[1], ImageEncoding.RAW_U8, 1, 1, 1, null).toRecord("f", "camera-0", captured));
+                .encode(
+                        new Frame(new byte[1], ImageEncoding.RAW_U8, 1, 1, 1, null)
+                                .toRecord("f", "camera-0", captured));
     }
 
     private static RawFrame frame(byte[] value) {

@@ -56,7 +56,8 @@ class ClockBoundedWatermarksTest {
         clock.set(NOW + 1_000);
         watermarks.onPeriodicEmit(output);
 
-        assertThat(output.watermarks).containsExactly(NOW - 2_001, NOW - 2_001, NOW + 1_000 - 2_001);
+        assertThat(output.watermarks)
+                .containsExactly(NOW - 2_001, NOW - 2_001, NOW + 1_000 - 2_001);
     }
 
     @Test
@@ -67,12 +68,14 @@ class ClockBoundedWatermarksTest {
                 new WatermarksWithIdleness<>(watermarks, Duration.ofSeconds(5), idleClock);
         withIdleness.onEvent("a", NOW - 1_000, output);
         withIdleness.onPeriodicEmit(output);
-        withIdleness.onPeriodicEmit(output); // no frame since the last period: the idle timeout starts
+        withIdleness.onPeriodicEmit(
+                output); // no frame since the last period: the idle timeout starts
         idleClock.advanceTime(6, TimeUnit.SECONDS);
         withIdleness.onPeriodicEmit(output);
         assertThat(output.idle).as("idle after 5 s without frames").isTrue();
 
-        // Older than the newest so far: the watermark does not move, but the partition counts again.
+        // Older than the newest so far: the watermark does not move, but the partition counts
+        // again.
         withIdleness.onEvent("b", NOW - 3_000, output);
         withIdleness.onPeriodicEmit(output);
         assertThat(output.idle).isFalse();

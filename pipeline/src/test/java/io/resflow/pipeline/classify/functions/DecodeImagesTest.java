@@ -15,7 +15,9 @@ import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
 import org.junit.jupiter.api.Test;
 
-/** Records that used to fail the task (and restart the job into them for good) become dead letters. */
+/**
+ * Records that used to fail the task (and restart the job into them for good) become dead letters.
+ */
 class DecodeImagesTest {
 
     @Test
@@ -23,22 +25,33 @@ class DecodeImagesTest {
         byte[] good = CaptureTimesTest.recordCapturedAt(Instant.parse("2026-11-23T10:00:00Z"));
         // Java's usual "unset": event-time windows throw on it.
         byte[] unsetTime = CaptureTimesTest.recordCapturedAt(Instant.ofEpochMilli(Long.MIN_VALUE));
-        // A valid header, then an id declaring 2^31 - 101 bytes (Avro's zig-zag varint): Avro used to allocate them first.
+        // A valid header, then an id declaring 2^31 - 101 bytes (Avro's zig-zag varint): Avro used
+        // to allocate them first.
         byte[] hugeId = Arrays.copyOf(good, 15);
-        System.arraycopy(new byte[] {(byte) 0xB6, (byte) 0xFE, (byte) 0xFF, (byte) 0xFF, (byte) 0x0F}, 0, hugeId, 10, 5);
+        System.arraycopy(
+                new byte[] {(byte) 0xB6, (byte) 0xFE, (byte) 0xFF, (byte) 0xFF, (byte) 0x0F},
+                0,
+                hugeId,
+                10,
+                5);
 
-        try (OneInputStreamOperatorTestHarness<RawFrame, DecodedImage> harness = ProcessFunctionTestHarnesses
-                .forProcessFunction(new DecodeImages())) {
+        try (OneInputStreamOperatorTestHarness<RawFrame, DecodedImage> harness =
+                ProcessFunctionTestHarnesses.forProcessFunction(new DecodeImages())) {
             // Each with the event time the source gives it.
             for (RawFrame frame : List.of(frame(good, 0), frame(unsetTime, 1), frame(hugeId, 2))) {
-                harness.processElement(new StreamRecord<>(frame, new CaptureTimes().extractTimestamp(frame, 0L)));
+                harness.processElement(
+                        new StreamRecord<>(frame, new CaptureTimes().extractTimestamp(frame, 0L)));
             }
 
-            assertThat(harness.extractOutputValues()).extracting(DecodedImage::id).containsExactly("f");
-            ConcurrentLinkedQueue<StreamRecord<DeadLetterRecord>> dead = harness.getSideOutput(DecodeImages.DEAD_LETTERS);
+            assertThat(harness.extractOutputValues())
+                    .extracting(DecodedImage::id)
+                    .containsExactly("f");
+            ConcurrentLinkedQueue<StreamRecord<DeadLetterRecord>> dead =
+                    harness.getSideOutput(DecodeImages.DEAD_LETTERS);
             List<DeadLetterRecord> letters = dead.stream().map(StreamRecord::getValue).toList();
             assertThat(letters).extracting(d -> d.original().offset()).containsExactly(1L, 2L);
-            assertThat(letters).allSatisfy(d -> assertThat(d.errorKind()).isEqualTo(ErrorKind.CORRUPT_RECORD));
+            assertThat(letters)
+                    .allSatisfy(d -> assertThat(d.errorKind()).isEqualTo(ErrorKind.CORRUPT_RECORD));
             assertThat(letters.get(0).message()).contains("capture time " + Long.MIN_VALUE + " ms");
             assertThat(letters.get(1).message()).contains("Corrupt ImageRecord body");
         }
