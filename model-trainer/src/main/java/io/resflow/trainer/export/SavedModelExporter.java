@@ -2,13 +2,13 @@ package io.resflow.trainer.export;
 
 import ai.djl.Model;
 import ai.djl.nn.Block;
+import io.resflow.runtime.files.Folders;
 import io.resflow.runtime.files.SharedFolders;
 import io.resflow.runtime.metadata.InputSpec;
 import io.resflow.runtime.metadata.ModelMetadata;
 import io.resflow.runtime.metadata.SignatureSpec;
 import io.resflow.trainer.resnet.ResNetSpec;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,11 +16,9 @@ import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.UnaryOperator;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -145,7 +143,14 @@ public final class SavedModelExporter {
             return new ExportResult(target, metadata, parity);
         } finally {
             if (!published) {
-                deleteRecursively(staging);
+                try {
+                    Folders.deleteRecursively(staging);
+                } catch (IOException e) {
+                    LOG.warn(
+                            "Could not delete the rejected export in {}: {}",
+                            staging,
+                            e.toString());
+                }
             }
         }
     }
@@ -207,25 +212,6 @@ public final class SavedModelExporter {
                     "export settings do not fit " + spec + ": " + String.join("; ", problems));
         }
         return metadata;
-    }
-
-    private static void deleteRecursively(Path root) {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(root)) {
-            paths.sorted(Comparator.reverseOrder())
-                    .forEach(
-                            path -> {
-                                try {
-                                    Files.delete(path);
-                                } catch (IOException e) {
-                                    throw new UncheckedIOException(e);
-                                }
-                            });
-        } catch (IOException | UncheckedIOException e) {
-            LOG.warn("Could not delete the rejected export in {}: {}", root, e.toString());
-        }
     }
 
     /**
