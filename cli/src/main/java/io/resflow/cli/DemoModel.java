@@ -10,8 +10,7 @@ import io.resflow.trainer.training.TrainingConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
-import java.util.stream.Stream;
+import org.apache.flink.util.FileUtils;
 
 /**
  * The demo's model: the SavedModel at the given path, or, when it is missing, a ResNet-20 trained
@@ -108,7 +107,7 @@ final class DemoModel {
                             + ". Move the folder away, or"
                             + " give a --model in another folder");
         }
-        deleteRecursively(run);
+        FileUtils.deleteDirectory(run.toFile());
     }
 
     private static boolean isQuickRun(Path run) {
@@ -121,16 +120,5 @@ final class DemoModel {
 
     private static boolean isEmptyFolder(Path path) throws IOException {
         return Files.isDirectory(path) && !Folders.hasEntries(path);
-    }
-
-    private static void deleteRecursively(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        }
     }
 }

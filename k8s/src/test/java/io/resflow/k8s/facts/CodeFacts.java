@@ -14,15 +14,14 @@ import java.lang.reflect.Modifier;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.stream.Stream;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.util.FileUtils;
 
 /**
  * What the manifests must agree with, read from the code and the build, never copied by hand: the
@@ -114,7 +113,14 @@ public final class CodeFacts {
             throw new UncheckedIOException(
                     "cannot write a stand-in model for ClassifyJobConfig.from", e);
         } finally {
-            deleteRecursively(standIn);
+            if (standIn != null) {
+                try {
+                    FileUtils.deleteDirectory(standIn.toFile());
+                } catch (IOException e) {
+                    throw new UncheckedIOException(
+                            "cannot delete the stand-in model " + standIn, e);
+                }
+            }
         }
     }
 
@@ -138,19 +144,6 @@ public final class CodeFacts {
                 .setDataset("none")
                 .setCreatedAt(Instant.EPOCH)
                 .build();
-    }
-
-    private static void deleteRecursively(Path directory) {
-        if (directory == null) {
-            return;
-        }
-        try (Stream<Path> files = Files.walk(directory)) {
-            for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(file);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot delete the stand-in model " + directory, e);
-        }
     }
 
     /** The class whose main runs the job on a cluster. */

@@ -2,24 +2,23 @@ package io.resflow.trainer.export;
 
 import ai.djl.Model;
 import ai.djl.nn.Block;
+import io.resflow.runtime.files.Folders;
 import io.resflow.runtime.files.SharedFolders;
 import io.resflow.runtime.metadata.InputSpec;
 import io.resflow.runtime.metadata.ModelMetadata;
 import io.resflow.runtime.metadata.SignatureSpec;
 import io.resflow.trainer.resnet.ResNetSpec;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.UnaryOperator;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,11 +37,12 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>{@code
  * SavedModelExporter exporter = SavedModelExporter.builder()
- *         .setName("fashion-resnet20").setVersion("1")
- *         .setLabels(FashionMnist.CLASS_NAMES)
+ *         .setMetadata(ModelMetadata.builder()
+ *                 .setName("fashion-resnet20").setVersion("1")
+ *                 .setLabels(FashionMnist.CLASS_NAMES)
+ *                 .setDataset("fashion-mnist")
+ *                 .optTestAccuracy(0.921))
  *         .setMean(0.2860f).setStd(0.3530f)
- *         .setDataset("fashion-mnist")
- *         .optTestAccuracy(0.921)
  *         .build();
  * ExportResult result = exporter.export(model, net.spec(), parityImages, Path.of("models/fashion-resnet20/1"));
  * System.out.println(result.parity().describe());
@@ -143,121 +143,101 @@ public final class SavedModelExporter {
             return new ExportResult(target, metadata, parity);
         } finally {
             if (!published) {
-                deleteRecursively(staging);
+                try {
+                    Folders.deleteRecursively(staging);
+                } catch (IOException e) {
+                    LOG.warn(
+                            "Could not delete the rejected export in {}: {}",
+                            staging,
+                            e.toString());
+                }
             }
         }
     }
 
+    /**
+     * Completes the caller's metadata with what the spec and the graph determine, and names every
+     * setting that does not fit the spec or the metadata format.
+     */
     private ModelMetadata metadata(ResNetSpec spec) {
+        int channels = spec.inputChannels();
         List<String> problems = new ArrayList<>();
-        if (settings.labels != null && settings.labels.size() != spec.numClasses()) {
+        if (settings.mean.length != channels) {
             problems.add(
-                    settings.labels.size()
-                            + " labels for a "
-                            + spec.numClasses()
-                            + "-class network");
+                    settings.mean.length + " mean values for " + channels + " input channel(s)");
         }
-        if (settings.mean != null && settings.mean.length != spec.inputChannels()) {
-            problems.add(
-                    settings.mean.length
-                            + " mean values for "
-                            + spec.inputChannels()
-                            + " input channel(s)");
+        if (settings.std.length != channels) {
+            problems.add(settings.std.length + " std values for " + channels + " input channel(s)");
         }
-        if (settings.std != null && settings.std.length != spec.inputChannels()) {
-            problems.add(
-                    settings.std.length
-                            + " std values for "
-                            + spec.inputChannels()
-                            + " input channel(s)");
-        }
-        if (!problems.isEmpty()) {
-            throw new IllegalArgumentException(
-                    "export settings do not fit " + spec + ": " + String.join("; ", problems));
-        }
+        boolean normalizationFits = problems.isEmpty();
+        float[] zeros = new float[channels];
+        float[] ones = new float[channels];
+        Arrays.fill(ones, 1);
         InputSpec input =
                 InputSpec.builder()
-                        .setChannels(spec.inputChannels())
+                        .setChannels(channels)
                         .setHeight(spec.inputHeight())
                         .setWidth(spec.inputWidth())
                         // The graph normalises from 0..1 (ResNetGraph), so callers scale 0..255
                         // pixels by 1/255.
                         .setPixelScale(PIXEL_SCALE)
-                        .setMean(settings.mean)
-                        .setStd(settings.std)
+                        // A stand-in when mean or std do not fit, so that the metadata's own
+                        // problems are named too; nothing is written then.
+                        .setMean(normalizationFits ? settings.mean : zeros)
+                        .setStd(normalizationFits ? settings.std : ones)
                         .build();
-        ModelMetadata.Builder metadata =
-                ModelMetadata.builder()
-                        .setName(settings.name)
-                        .setVersion(settings.version)
-                        .setLabels(settings.labels)
-                        .setInput(input)
-                        .setSignature(SIGNATURE)
-                        .setArchitecture(spec.description())
-                        .setParameterCount(spec.trainableParameterCount())
-                        .setDataset(settings.dataset)
-                        .setCreatedAt(
-                                settings.createdAt != null ? settings.createdAt : Instant.now());
-        if (settings.testAccuracy != null) {
-            metadata.optTestAccuracy(settings.testAccuracy);
+        ModelMetadata metadata = null;
+        try {
+            metadata =
+                    settings.metadata
+                            .setInput(input)
+                            .setSignature(SIGNATURE)
+                            .setArchitecture(spec.description())
+                            .setParameterCount(spec.trainableParameterCount())
+                            .setCreatedAt(Instant.now())
+                            .build();
+        } catch (IllegalArgumentException e) {
+            problems.add(0, "metadata: " + e.getMessage());
         }
-        return metadata.build();
-    }
-
-    private static void deleteRecursively(Path root) {
-        if (!Files.exists(root)) {
-            return;
+        if (metadata != null && metadata.classCount() != spec.numClasses()) {
+            problems.add(
+                    0,
+                    metadata.classCount()
+                            + " labels for a "
+                            + spec.numClasses()
+                            + "-class network");
         }
-        try (Stream<Path> paths = Files.walk(root)) {
-            paths.sorted(Comparator.reverseOrder())
-                    .forEach(
-                            path -> {
-                                try {
-                                    Files.delete(path);
-                                } catch (IOException e) {
-                                    throw new UncheckedIOException(e);
-                                }
-                            });
-        } catch (IOException | UncheckedIOException e) {
-            LOG.warn("Could not delete the rejected export in {}: {}", root, e.toString());
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException(
+                    "export settings do not fit " + spec + ": " + String.join("; ", problems));
         }
+        return metadata;
     }
 
     /**
      * Builds a {@link SavedModelExporter}: {@code setX} are required, {@code optX} optional. The
-     * architecture and parameter count (trainable, the papers' convention) come from the spec.
+     * architecture and parameter count (trainable, the papers' convention) come from the spec; the
+     * metadata's own fields are checked, with the spec, when exporting, before anything is written.
      */
     public static final class Builder {
 
-        private String name;
-        private String version;
-        private List<String> labels;
+        private ModelMetadata.Builder metadata;
         private float[] mean;
         private float[] std;
-        private String dataset;
-        private Double testAccuracy;
-        private Instant createdAt;
         private double tolerance = ParityGate.DEFAULT_TOLERANCE;
         private int parityBatchSize = ParityGate.DEFAULT_BATCH_SIZE;
         private UnaryOperator<TensorFlowWeights> tamper = UnaryOperator.identity();
 
         private Builder() {}
 
-        /** Model name, e.g. {@code fashion-resnet20}. */
-        public Builder setName(String name) {
-            this.name = name;
-            return this;
-        }
-
-        /** Model version, e.g. {@code 1}. */
-        public Builder setVersion(String version) {
-            this.version = version;
-            return this;
-        }
-
-        /** Class names in output order, one per class of the network. */
-        public Builder setLabels(List<String> labels) {
-            this.labels = labels == null ? null : List.copyOf(labels);
+        /**
+         * What the model is: name, version, labels (one per class of the network, in output order),
+         * dataset and optionally test accuracy. The exporter completes this builder at each export
+         * with what the spec and the graph determine (input, signature, architecture, parameter
+         * count) and the export time as creation time, replacing any set there.
+         */
+        public Builder setMetadata(ModelMetadata.Builder metadata) {
+            this.metadata = metadata;
             return this;
         }
 
@@ -273,27 +253,6 @@ public final class SavedModelExporter {
          */
         public Builder setStd(float... std) {
             this.std = std == null ? null : std.clone();
-            return this;
-        }
-
-        /** Dataset the model was trained on, e.g. {@code fashion-mnist}. */
-        public Builder setDataset(String dataset) {
-            this.dataset = dataset;
-            return this;
-        }
-
-        /** Test-split accuracy in [0, 1]. */
-        public Builder optTestAccuracy(double testAccuracy) {
-            this.testAccuracy = testAccuracy;
-            return this;
-        }
-
-        /**
-         * Creation time recorded in the metadata; default: when {@link SavedModelExporter#export}
-         * runs.
-         */
-        public Builder optCreatedAt(Instant createdAt) {
-            this.createdAt = createdAt;
             return this;
         }
 
@@ -323,23 +282,16 @@ public final class SavedModelExporter {
          */
         public SavedModelExporter build() {
             List<String> problems = new ArrayList<>();
-            if (name == null || name.isBlank()) {
-                problems.add("setName is missing (e.g. fashion-resnet20)");
-            }
-            if (version == null || version.isBlank()) {
-                problems.add("setVersion is missing (e.g. 1)");
-            }
-            if (labels == null) {
-                problems.add("setLabels is missing (class names in output order)");
+            if (metadata == null) {
+                problems.add(
+                        "setMetadata is missing (a ModelMetadata.builder() with name, version,"
+                                + " labels and dataset)");
             }
             if (mean == null) {
                 problems.add("setMean is missing (per-channel mean of [0, 1] pixels, e.g. 0.2860)");
             }
             if (std == null) {
                 problems.add("setStd is missing (per-channel std of [0, 1] pixels, e.g. 0.3530)");
-            }
-            if (dataset == null || dataset.isBlank()) {
-                problems.add("setDataset is missing (e.g. fashion-mnist)");
             }
             if (!(tolerance >= 0 && tolerance < 1)) {
                 problems.add("parity tolerance " + tolerance + " must be in [0, 1), e.g. 1e-4");

@@ -4,6 +4,7 @@ import ai.djl.Model;
 import ai.djl.engine.Engine;
 import ai.djl.translate.TranslateException;
 import io.resflow.datasets.LabelledImages;
+import io.resflow.runtime.metadata.ModelMetadata;
 import io.resflow.trainer.evaluation.EvaluationReportWriter;
 import io.resflow.trainer.export.ExportResult;
 import io.resflow.trainer.export.SavedModelExporter;
@@ -121,13 +122,15 @@ public final class TrainingRun {
 
     static SavedModelExporter exporter(RunDescription description, TrainingResult training) {
         return SavedModelExporter.builder()
-                .setName(description.modelName())
-                .setVersion(description.modelVersion())
-                .setLabels(description.classNames())
+                .setMetadata(
+                        ModelMetadata.builder()
+                                .setName(description.modelName())
+                                .setVersion(description.modelVersion())
+                                .setLabels(description.classNames())
+                                .setDataset(description.dataset())
+                                .optTestAccuracy(training.testAccuracy()))
                 .setMean(training.normalization().mean())
                 .setStd(training.normalization().std())
-                .setDataset(description.dataset())
-                .optTestAccuracy(training.testAccuracy())
                 .build();
     }
 

@@ -18,7 +18,6 @@ import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
 import ai.djl.translate.TranslateException;
-import io.prometheus.client.exporter.HTTPServer;
 import io.resflow.datasets.LabelledImages;
 import io.resflow.trainer.data.ChannelStatistics;
 import io.resflow.trainer.data.ImageClassificationDataset;
@@ -30,8 +29,6 @@ import io.resflow.trainer.evaluation.ReportJson;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -52,6 +49,11 @@ import org.slf4j.LoggerFactory;
  * model properties), and the reports of {@link TrainingReportWriter}. While training: a progress
  * bar on the console, Prometheus metrics ({@link TrainingMetrics}) on {@code /metrics} if a port is
  * set, pushed to a Pushgateway at each epoch end and at the end if one is set.
+ *
+ * <p>{@code train} sets up, runs the fit loop and reports; the loop only trains, evaluates and
+ * tells its {@link TrainingListener}s, which keep the history ({@link TrainingHistory}), end an
+ * error-triggered warm-up ({@link WarmupMonitor}), save checkpoints ({@link CheckpointSaver}),
+ * publish metrics ({@link MetricsPublisher}) and draw the console ({@link ConsoleProgress}).
  *
  * <p><b>Resuming</b> ({@code optResume(true)}) continues from the latest complete checkpoint, or
  * starts afresh when there is none. Restored: all parameters including batch-norm running
@@ -104,8 +106,31 @@ public final class ImageClassifierTrainer {
      */
     public TrainingResult train(Model model, LabelledImages trainImages, LabelledImages testImages)
             throws IOException, TranslateException {
-        checkCompatible(trainImages, testImages);
         long callStart = System.nanoTime();
+        Plan plan = setUp(model, trainImages, testImages);
+        try (MetricsPublisher metrics = MetricsPublisher.start(config, plan.console())) {
+            // In this order: the warm-up reads the history's newest window, a checkpoint includes
+            // its epoch's summary, and the console line comes after the metrics are pushed.
+            List<TrainingListener> listeners =
+                    List.of(
+                            plan.history(),
+                            new WarmupMonitor(plan.learningRate(), plan.history(), plan.console()),
+                            plan.checkpoints(),
+                            metrics,
+                            plan.console());
+            ConfusionMatrix testMatrix = fit(model, plan, listeners);
+            return report(model, plan, testMatrix, callStart, listeners);
+        }
+    }
+
+    /**
+     * Everything before the first step: refuses a used run directory unless resuming, seeds the
+     * engine, builds the data, the schedule and the optimizer, restores a checkpoint, and announces
+     * the run.
+     */
+    private Plan setUp(Model model, LabelledImages trainImages, LabelledImages testImages)
+            throws IOException {
+        checkCompatible(trainImages, testImages);
         Path runDirectory = config.runDirectory();
         Files.createDirectories(runDirectory);
         CheckpointStore checkpoints = new CheckpointStore(runDirectory);
@@ -133,16 +158,7 @@ public final class ImageClassifierTrainer {
                                         new ChannelStatistics(
                                                 c.normalizationMean(), c.normalizationStd()))
                         .orElseGet(() -> ChannelStatistics.compute(trainImages));
-
-        ImageClassificationDataset.Builder trainBuilder =
-                ImageClassificationDataset.builder()
-                        .setImages(trainImages)
-                        .setNormalization(normalization)
-                        .setShuffledSampling(config.batchSize(), config.seed(), true);
-        if (config.augmentation()) {
-            trainBuilder.optAugmentation(PadCropFlip.paper(), config.seed());
-        }
-        ImageClassificationDataset trainSet = trainBuilder.build();
+        ImageClassificationDataset trainSet = trainingSet(trainImages, normalization);
         ImageClassificationDataset testSet =
                 ImageClassificationDataset.builder()
                         .setImages(testImages)
@@ -150,20 +166,7 @@ public final class ImageClassifierTrainer {
                         .setSampling(config.batchSize(), false)
                         .build();
 
-        int fullBatches = trainImages.size() / config.batchSize();
-        if (fullBatches == 0) {
-            throw new IllegalArgumentException(
-                    trainImages.name()
-                            + " has "
-                            + trainImages.size()
-                            + " images, fewer than one batch of "
-                            + config.batchSize()
-                            + "; lower the batch size");
-        }
-        int batchesPerEpoch =
-                config.maxBatchesPerEpoch() > 0
-                        ? Math.min(fullBatches, config.maxBatchesPerEpoch())
-                        : fullBatches;
+        int batchesPerEpoch = batchesPerEpoch(trainImages);
         long totalIterations = (long) config.epochs() * batchesPerEpoch;
         LearningRateSchedule schedule =
                 LearningRateSchedule.of(config.decay(), config.learningRate(), totalIterations);
@@ -173,38 +176,24 @@ public final class ImageClassifierTrainer {
         LearningRateTracker learningRate =
                 new LearningRateTracker(schedule, config.warmup(), devices.length);
 
-        RunState state = new RunState();
+        TrainingHistory history = new TrainingHistory(config.historyInterval());
+        Progress progress = new Progress();
         if (checkpoint.isPresent()) {
             Checkpoint c = checkpoint.get();
             checkResumable(c, classNames, inputShape, batchesPerEpoch);
             checkpoints.load(model, c);
-            state.restore(c);
+            progress.iteration = c.iteration();
+            history.restore(c);
             learningRate.restoreWarmupDone(c.warmupDone());
         }
-        int startEpoch = state.completedEpochs();
-
-        Optimizer sgd =
-                sgd(
-                        learningRate,
-                        config.momentum(),
-                        config.weightDecay(),
-                        devices.length,
-                        learningRate.updatesBefore(state.iteration));
+        int startEpoch = history.completedEpochs();
         DefaultTrainingConfig djlConfig =
-                new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
-                        .optOptimizer(sgd)
-                        .optDevices(devices)
-                        // He et al. 2015b ("Delving deep into rectifiers") initialisation, N(0,
-                        // 2/fan_in), as §3.4 says.
-                        .optInitializer(
-                                new XavierInitializer(
-                                        XavierInitializer.RandomType.GAUSSIAN,
-                                        XavierInitializer.FactorType.IN,
-                                        2),
-                                Parameter.Type.WEIGHT);
+                djlConfig(learningRate, devices, learningRate.updatesBefore(progress.iteration));
 
+        ConsoleProgress console =
+                new ConsoleProgress(config.progressBar(), config.epochs(), batchesPerEpoch);
         String deviceText = TrainingDevices.describe(engine, devices, !config.devices().isEmpty());
-        announce(
+        console.announce(
                 String.format(
                         Locale.ROOT,
                         "Training %s on %s: %d images %s, %d classes; %d batches of %d per epoch x"
@@ -229,198 +218,216 @@ public final class ImageClassifierTrainer {
                                 ? "; resuming after epoch "
                                         + startEpoch
                                         + " (iteration "
-                                        + state.iteration
+                                        + progress.iteration
                                         + ")"
                                 : ""));
-
-        TrainingMetrics metrics = new TrainingMetrics();
-        PushgatewayPublisher pushgateway =
-                config.pushgateway()
-                        .map(
-                                address ->
-                                        new PushgatewayPublisher(
-                                                address, config.pushJob(), runName(runDirectory)))
-                        .orElse(null);
-        ConfusionMatrix testMatrix = null;
-        try (HTTPServer server =
-                        config.metricsPort() > 0 ? metrics.serve(config.metricsPort()) : null;
-                Trainer trainer = model.newTrainer(djlConfig)) {
-            if (server != null) {
-                announce("Training metrics on http://localhost:" + server.getPort() + "/metrics");
-            }
-            trainer.initialize(new Shape(1).addAll(inputShape));
-            for (int epoch = startEpoch; epoch < config.epochs(); epoch++) {
-                EpochTraining epochResult =
-                        trainEpoch(
-                                trainer,
-                                trainSet.forEpoch(epoch),
-                                epoch,
-                                batchesPerEpoch,
-                                learningRate,
-                                state,
-                                metrics);
-                testMatrix = ClassifierEvaluation.evaluate(trainer, testSet, classNames);
-                EpochSummary summary = epochResult.summary(testMatrix.accuracy());
-                state.epochHistory.add(summary);
-                checkpoints.save(
+        CheckpointSaver saver =
+                new CheckpointSaver(
+                        checkpoints,
                         model,
-                        new Checkpoint(
-                                Checkpoint.FORMAT_VERSION,
-                                config.modelName(),
-                                epoch + 1,
-                                state.iteration,
-                                learningRate.isWarmupDone(),
-                                normalization.mean(),
-                                normalization.std(),
-                                classNames,
-                                inputShape.getShape(),
-                                CheckpointStore.parametersFile(config.modelName(), epoch + 1),
-                                batchesPerEpoch,
-                                List.copyOf(state.epochHistory),
-                                List.copyOf(state.errorHistory),
-                                config.describe(),
-                                Instant.now().toString()));
-                metrics.recordEpoch(
-                        epoch + 1,
-                        summary.trainLoss(),
-                        summary.trainAccuracy(),
-                        summary.testAccuracy(),
-                        summary.imagesPerSecond());
-                if (pushgateway != null) {
-                    pushgateway.push(metrics.registry());
-                }
-                announce(
-                        String.format(
-                                Locale.ROOT,
-                                "Epoch %d/%d: train loss %.4f, train accuracy %.4f, test accuracy"
-                                        + " %.4f, lr %.4g, %.0f images/s, %.1f s",
-                                epoch + 1,
-                                config.epochs(),
-                                summary.trainLoss(),
-                                summary.trainAccuracy(),
-                                summary.testAccuracy(),
-                                summary.learningRate(),
-                                summary.imagesPerSecond(),
-                                summary.trainSeconds()));
-            }
-            if (testMatrix == null) { // resumed a finished run: evaluate the loaded parameters
-                testMatrix = ClassifierEvaluation.evaluate(trainer, testSet, classNames);
-            }
-        }
-
-        Path finalParameters = saveFinalModel(model, classNames, normalization, inputShape);
-        metrics.recordSuccess();
-        if (pushgateway != null) {
-            pushgateway.push(metrics.registry());
-        }
-        EpochSummary last = state.epochHistory.get(state.epochHistory.size() - 1);
-        TrainingResult result =
-                new TrainingResult(
-                        config.modelName(),
-                        classNames,
+                        config,
+                        learningRate,
                         normalization,
-                        inputShape.getShape(),
-                        Arrays.stream(devices).map(Device::toString).toList(),
-                        last.epoch(),
-                        state.iteration,
-                        last.trainLoss(),
-                        last.trainAccuracy(),
-                        testMatrix.accuracy(),
-                        List.copyOf(state.epochHistory),
-                        List.copyOf(state.errorHistory),
-                        seconds(System.nanoTime() - callStart),
-                        state.imagesPerSecond(),
-                        startEpoch,
-                        runDirectory,
-                        finalParameters,
-                        ClassificationReport.from(testMatrix),
-                        config.describe());
-        TrainingReportWriter.write(result, runDirectory);
-        announce(
-                String.format(
-                        Locale.ROOT,
-                        "Trained %s: test accuracy %.4f after %d iterations, %.0f images/s;"
-                                + " parameters %s",
-                        config.modelName(),
-                        result.testAccuracy(),
-                        state.iteration,
-                        result.imagesPerSecond(),
-                        finalParameters));
-        return result;
+                        classNames,
+                        inputShape,
+                        batchesPerEpoch,
+                        history);
+        return new Plan(
+                classNames,
+                inputShape,
+                normalization,
+                devices,
+                trainSet,
+                testSet,
+                batchesPerEpoch,
+                learningRate,
+                djlConfig,
+                startEpoch,
+                progress,
+                history,
+                saver,
+                console);
     }
 
     /**
-     * One epoch of SGD steps: at most {@code batches} batches of the epoch's order and
-     * augmentations. Records the windowed training-error history, ends an error-triggered warm-up,
-     * feeds the metrics and the progress bar.
+     * The fit loop, as in DJL's {@code EasyTrain.fit}: each epoch trains, evaluates on the test set
+     * and tells the listeners.
+     */
+    private ConfusionMatrix fit(Model model, Plan plan, List<TrainingListener> listeners)
+            throws IOException, TranslateException {
+        ConfusionMatrix testMatrix = null;
+        try (Trainer trainer = model.newTrainer(plan.djlConfig())) {
+            trainer.initialize(new Shape(1).addAll(plan.inputShape()));
+            for (int epoch = plan.startEpoch(); epoch < config.epochs(); epoch++) {
+                EpochTraining trained = trainEpoch(trainer, plan, epoch, listeners);
+                testMatrix =
+                        ClassifierEvaluation.evaluate(trainer, plan.testSet(), plan.classNames());
+                EpochSummary summary = trained.summary(testMatrix.accuracy());
+                for (TrainingListener listener : listeners) {
+                    listener.onEpoch(summary);
+                }
+            }
+            if (testMatrix == null) { // resumed a finished run: evaluate the loaded parameters
+                testMatrix =
+                        ClassifierEvaluation.evaluate(trainer, plan.testSet(), plan.classNames());
+            }
+        }
+        return testMatrix;
+    }
+
+    /**
+     * One epoch of SGD steps: at most {@code batchesPerEpoch} batches of the epoch's order and
+     * augmentations, each step told to the listeners.
      */
     private EpochTraining trainEpoch(
-            Trainer trainer,
-            ImageClassificationDataset epochSet,
-            int epoch,
-            int batches,
-            LearningRateTracker learningRate,
-            RunState state,
-            TrainingMetrics metrics)
+            Trainer trainer, Plan plan, int epoch, List<TrainingListener> listeners)
             throws IOException, TranslateException {
-        ConsoleProgress progress =
-                new ConsoleProgress(config.progressBar(), epoch + 1, config.epochs(), batches);
-        RunningMeans epochMeans = new RunningMeans();
-        RunningMeans window = state.window;
-        double rate = learningRate.valueAt(state.iteration);
+        Progress progress = plan.progress();
+        RunningMeans means = new RunningMeans();
+        double rate = plan.learningRate().valueAt(progress.iteration);
         int done = 0;
         long start = System.nanoTime();
-        for (Batch batch : epochSet.getData(trainer.getManager())) {
+        for (Batch batch : plan.trainSet().forEpoch(epoch).getData(trainer.getManager())) {
             StepResult step;
             try (batch) {
-                rate = learningRate.valueAt(state.iteration);
+                rate = plan.learningRate().valueAt(progress.iteration);
                 step = trainStep(trainer, batch);
             }
-            if (!Double.isFinite(step.meanLoss())) {
-                throw new IllegalStateException(
-                        "training diverged at iteration "
-                                + (state.iteration + 1)
-                                + " (epoch "
-                                + (epoch + 1)
-                                + "): the loss is "
-                                + step.meanLoss()
-                                + " at learning rate "
-                                + rate
-                                + "; lower the learning rate or warm up (Warmup.paper110Layer())");
-            }
-            state.iteration++;
+            checkFinite(step, progress.iteration + 1, epoch + 1, rate);
+            progress.iteration++;
             done++;
-            epochMeans.add(step);
-            window.add(step);
-            if (state.iteration % config.historyInterval() == 0) {
-                double error = 1 - window.accuracy();
-                state.errorHistory.add(
-                        new TrainingErrorPoint(state.iteration, window.loss(), error, rate));
-                if (learningRate.observeTrainingError(error)) {
-                    announce(
-                            (config.progressBar() ? "\n" : "") // end the progress bar's line
-                                    + String.format(
-                                            Locale.ROOT,
-                                            "Warm-up over at iteration %d (training error %.3f);"
-                                                    + " learning rate now %s",
-                                            state.iteration,
-                                            error,
-                                            learningRate.valueAt(state.iteration)));
-                }
-                window.reset();
+            means.add(step.meanLoss(), step.correct(), step.imagesLong());
+            TrainingListener.BatchEnd event =
+                    new TrainingListener.BatchEnd(
+                            epoch + 1,
+                            done,
+                            progress.iteration,
+                            step.meanLoss(),
+                            step.correct(),
+                            step.imagesLong(),
+                            means.loss(),
+                            means.accuracy(),
+                            rate,
+                            means.images() / seconds(System.nanoTime() - start));
+            for (TrainingListener listener : listeners) {
+                listener.onTrainingBatch(event);
             }
-            double throughput = epochMeans.images() / seconds(System.nanoTime() - start);
-            metrics.recordIteration(
-                    step.images(), epochMeans.loss(), epochMeans.accuracy(), rate, throughput);
-            progress.update(done, epochMeans.loss(), epochMeans.accuracy(), throughput, rate);
-            if (done >= batches) {
+            if (done >= plan.batchesPerEpoch()) {
                 break;
             }
         }
         double elapsed = seconds(System.nanoTime() - start);
-        state.trainedImages += epochMeans.images();
-        state.trainedSeconds += elapsed;
-        return new EpochTraining(epoch + 1, state.iteration, epochMeans, rate, elapsed);
+        progress.trainedImages += means.images();
+        progress.trainedSeconds += elapsed;
+        return new EpochTraining(epoch + 1, progress.iteration, means, rate, elapsed);
+    }
+
+    /** After the last epoch: the final parameters, the result and its reports. */
+    private TrainingResult report(
+            Model model,
+            Plan plan,
+            ConfusionMatrix testMatrix,
+            long callStart,
+            List<TrainingListener> listeners)
+            throws IOException {
+        Path finalParameters =
+                saveFinalModel(model, plan.classNames(), plan.normalization(), plan.inputShape());
+        EpochSummary last = plan.history().lastEpoch();
+        TrainingResult result =
+                new TrainingResult(
+                        config.modelName(),
+                        plan.classNames(),
+                        plan.normalization(),
+                        plan.inputShape().getShape(),
+                        Arrays.stream(plan.devices()).map(Device::toString).toList(),
+                        last.epoch(),
+                        plan.progress().iteration,
+                        last.trainLoss(),
+                        last.trainAccuracy(),
+                        testMatrix.accuracy(),
+                        plan.history().epochs(),
+                        plan.history().errors(),
+                        seconds(System.nanoTime() - callStart),
+                        plan.progress().imagesPerSecond(),
+                        plan.startEpoch(),
+                        config.runDirectory(),
+                        finalParameters,
+                        ClassificationReport.from(testMatrix),
+                        config.describe());
+        TrainingReportWriter.write(result, config.runDirectory());
+        for (TrainingListener listener : listeners) {
+            listener.onTrainingEnd(result);
+        }
+        return result;
+    }
+
+    /** The training images in a seeded order, augmented if configured. */
+    private ImageClassificationDataset trainingSet(
+            LabelledImages trainImages, ChannelStatistics normalization) {
+        ImageClassificationDataset.Builder builder =
+                ImageClassificationDataset.builder()
+                        .setImages(trainImages)
+                        .setNormalization(normalization)
+                        .setShuffledSampling(config.batchSize(), config.seed(), true);
+        if (config.augmentation()) {
+            builder.optAugmentation(PadCropFlip.paper(), config.seed());
+        }
+        return builder.build();
+    }
+
+    /** Full batches only, capped by {@code maxBatchesPerEpoch}. */
+    private int batchesPerEpoch(LabelledImages trainImages) {
+        int fullBatches = trainImages.size() / config.batchSize();
+        if (fullBatches == 0) {
+            throw new IllegalArgumentException(
+                    trainImages.name()
+                            + " has "
+                            + trainImages.size()
+                            + " images, fewer than one batch of "
+                            + config.batchSize()
+                            + "; lower the batch size");
+        }
+        return config.maxBatchesPerEpoch() > 0
+                ? Math.min(fullBatches, config.maxBatchesPerEpoch())
+                : fullBatches;
+    }
+
+    /** Softmax cross-entropy, {@link #sgd}, the devices, and He initialisation. */
+    private DefaultTrainingConfig djlConfig(
+            LearningRateTracker learningRate, Device[] devices, int beginUpdates) {
+        Optimizer sgd =
+                sgd(
+                        learningRate,
+                        config.momentum(),
+                        config.weightDecay(),
+                        devices.length,
+                        beginUpdates);
+        return new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
+                .optOptimizer(sgd)
+                .optDevices(devices)
+                // He et al. 2015b ("Delving deep into rectifiers") initialisation, N(0, 2/fan_in),
+                // as §3.4 says.
+                .optInitializer(
+                        new XavierInitializer(
+                                XavierInitializer.RandomType.GAUSSIAN,
+                                XavierInitializer.FactorType.IN,
+                                2),
+                        Parameter.Type.WEIGHT);
+    }
+
+    private static void checkFinite(StepResult step, long iteration, int epoch, double rate) {
+        if (!Double.isFinite(step.meanLoss())) {
+            throw new IllegalStateException(
+                    "training diverged at iteration "
+                            + iteration
+                            + " (epoch "
+                            + epoch
+                            + "): the loss is "
+                            + step.meanLoss()
+                            + " at learning rate "
+                            + rate
+                            + "; lower the learning rate or warm up (Warmup.paper110Layer())");
+        }
     }
 
     /** The final parameters in the run directory, with what serving needs as model properties. */
@@ -437,27 +444,28 @@ public final class ImageClassifierTrainer {
                 .resolve(CheckpointStore.parametersFile(config.modelName(), config.epochs()));
     }
 
-    /** What one call has done so far, including what a checkpoint restored. */
-    private static final class RunState {
+    /** What {@link #setUp} prepared for the loop. */
+    private record Plan(
+            List<String> classNames,
+            Shape inputShape,
+            ChannelStatistics normalization,
+            Device[] devices,
+            ImageClassificationDataset trainSet,
+            ImageClassificationDataset testSet,
+            int batchesPerEpoch,
+            LearningRateTracker learningRate,
+            DefaultTrainingConfig djlConfig,
+            int startEpoch,
+            Progress progress,
+            TrainingHistory history,
+            CheckpointSaver checkpoints,
+            ConsoleProgress console) {}
+
+    /** How far one call has come: the iteration includes what a checkpoint restored. */
+    private static final class Progress {
         long iteration;
-        final List<EpochSummary> epochHistory = new ArrayList<>();
-        final List<TrainingErrorPoint> errorHistory = new ArrayList<>();
-
-        /** The history window in progress; spans epoch boundaries. */
-        final RunningMeans window = new RunningMeans();
-
         long trainedImages;
         double trainedSeconds;
-
-        void restore(Checkpoint c) {
-            iteration = c.iteration();
-            epochHistory.addAll(c.epochHistory());
-            errorHistory.addAll(c.trainingErrorHistory());
-        }
-
-        int completedEpochs() {
-            return epochHistory.size();
-        }
 
         double imagesPerSecond() {
             return trainedSeconds > 0 ? trainedImages / trainedSeconds : 0;
@@ -557,37 +565,6 @@ public final class ImageClassifierTrainer {
         }
     }
 
-    /** Image-weighted means of loss and accuracy over some steps. */
-    private static final class RunningMeans {
-        private double lossSum;
-        private long correct;
-        private long images;
-
-        void add(StepResult step) {
-            lossSum += step.meanLoss() * step.imagesLong();
-            correct += step.correct();
-            images += step.imagesLong();
-        }
-
-        double loss() {
-            return images == 0 ? Double.NaN : lossSum / images;
-        }
-
-        double accuracy() {
-            return images == 0 ? Double.NaN : (double) correct / images;
-        }
-
-        long images() {
-            return images;
-        }
-
-        void reset() {
-            lossSum = 0;
-            correct = 0;
-            images = 0;
-        }
-    }
-
     private static void checkCompatible(LabelledImages train, LabelledImages test) {
         if (train.channels() != test.channels()
                 || train.height() != test.height()
@@ -675,21 +652,7 @@ public final class ImageClassifierTrainer {
                         });
     }
 
-    private static String runName(Path runDirectory) {
-        Path name = runDirectory.toAbsolutePath().normalize().getFileName();
-        return name == null ? "run" : name.toString();
-    }
-
     private static double seconds(long nanos) {
         return nanos / 1e9;
-    }
-
-    /** To the console next to the progress bar, or to the log when the bar is off. */
-    private void announce(String message) {
-        if (config.progressBar()) {
-            System.out.println(message);
-        } else {
-            LOG.info(message);
-        }
     }
 }

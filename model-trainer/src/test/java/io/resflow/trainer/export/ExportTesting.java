@@ -3,6 +3,7 @@ package io.resflow.trainer.export;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Parameter;
+import io.resflow.runtime.metadata.ModelMetadata;
 import io.resflow.trainer.resnet.ResNet;
 import io.resflow.trainer.resnet.ResNetTesting;
 import java.util.ArrayList;
@@ -35,11 +36,17 @@ final class ExportTesting {
             std[c] = 0.35f - 0.02f * c;
         }
         return SavedModelExporter.builder()
+                .setMetadata(metadata(classes))
+                .setMean(mean)
+                .setStd(std);
+    }
+
+    /** The metadata an exporter of {@link #exporter} starts from. */
+    static ModelMetadata.Builder metadata(int classes) {
+        return ModelMetadata.builder()
                 .setName("test-model")
                 .setVersion("1")
                 .setLabels(labels(classes))
-                .setMean(mean)
-                .setStd(std)
                 .setDataset("synthetic");
     }
 

@@ -24,13 +24,36 @@ class SavedModelExporterTest {
     void namesEveryMissingSetting() {
         assertThatThrownBy(() -> SavedModelExporter.builder().optParityBatchSize(0).build())
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("setName is missing")
-                .hasMessageContaining("setVersion is missing")
-                .hasMessageContaining("setLabels is missing")
+                .hasMessageContaining("setMetadata is missing")
                 .hasMessageContaining("setMean is missing")
                 .hasMessageContaining("setStd is missing")
-                .hasMessageContaining("setDataset is missing")
                 .hasMessageContaining("parity batch size 0 must be at least 1");
+    }
+
+    /**
+     * The metadata's own fields are checked at export, with the spec, before anything is written.
+     */
+    @Test
+    void namesEveryMissingMetadataFieldBeforeWriting() throws Exception {
+        ResNet net =
+                ResNet.builder("resnet-8-v1-basic-A")
+                        .setNumClasses(10)
+                        .setInputShape(1, 28, 28)
+                        .build();
+        try (NDManager manager = ResNetTesting.newManager()) {
+            ResNetTesting.initialize(net.block(), net.spec(), manager, 1);
+            SavedModelExporter exporter =
+                    ExportTesting.exporter(1, 10).setMetadata(ModelMetadata.builder()).build();
+            Path target = temp.resolve("models/incomplete");
+            assertThatThrownBy(
+                            () -> exporter.export(net.block(), net.spec(), new float[784], target))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("name is missing")
+                    .hasMessageContaining("version is missing")
+                    .hasMessageContaining("labels is missing")
+                    .hasMessageContaining("dataset is missing");
+            assertThat(target.getParent()).doesNotExist();
+        }
     }
 
     @Test
@@ -43,7 +66,9 @@ class SavedModelExporterTest {
         try (NDManager manager = ResNetTesting.newManager()) {
             ResNetTesting.initialize(net.block(), net.spec(), manager, 1);
             SavedModelExporter exporter =
-                    ExportTesting.exporter(3, 10).setLabels(List.of("a", "b")).build();
+                    ExportTesting.exporter(3, 10)
+                            .setMetadata(ExportTesting.metadata(10).setLabels(List.of("a", "b")))
+                            .build();
             assertThatThrownBy(
                             () ->
                                     exporter.export(
