@@ -11,9 +11,9 @@ import static io.resflow.pipeline.classify.ClassifyJobOptions.RETRAINING_TOPIC;
 import static io.resflow.pipeline.classify.ClassifyJobOptions.TRANSACTIONAL_ID_PREFIX;
 import static io.resflow.pipeline.classify.ClassifyJobOptions.TRANSACTION_TIMEOUT;
 
-import io.resflow.pipeline.classify.records.RawFrame;
 import io.resflow.pipeline.kafka.OutputRecords;
 import io.resflow.pipeline.kafka.RawFrameDeserializer;
+import io.resflow.pipeline.records.RawFrame;
 import java.time.Duration;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;

@@ -1,8 +1,8 @@
 package io.resflow.pipeline.scoring;
 
 import ai.djl.Device;
-import io.resflow.pipeline.classify.records.ModelInput;
-import io.resflow.pipeline.classify.records.ScoredFrame;
+import io.resflow.pipeline.records.ModelInput;
+import io.resflow.pipeline.records.ScoredFrame;
 import io.resflow.runtime.device.Devices;
 import io.resflow.runtime.tensorflow.TensorFlowRuntime;
 import io.resflow.schema.ErrorKind;

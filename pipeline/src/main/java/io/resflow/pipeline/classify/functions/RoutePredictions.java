@@ -1,12 +1,12 @@
 package io.resflow.pipeline.classify.functions;
 
-import io.resflow.pipeline.classify.records.DeadLetterRecord;
-import io.resflow.pipeline.classify.records.PredictionRecord;
-import io.resflow.pipeline.classify.records.RawFrame;
-import io.resflow.pipeline.classify.records.ScoredFrame;
 import io.resflow.pipeline.kafka.OutputRecords;
 import io.resflow.pipeline.metrics.JobTotals;
 import io.resflow.pipeline.metrics.PipelineMetrics;
+import io.resflow.pipeline.records.DeadLetterRecord;
+import io.resflow.pipeline.records.PredictionRecord;
+import io.resflow.pipeline.records.RawFrame;
+import io.resflow.pipeline.records.ScoredFrame;
 import io.resflow.pipeline.scoring.SharedBatchScorers;
 import io.resflow.runtime.scores.TopClasses;
 import io.resflow.schema.ErrorKind;
