@@ -20,6 +20,7 @@ import io.resflow.pipeline.classify.functions.LateForStats;
 import io.resflow.pipeline.classify.functions.PreprocessImages;
 import io.resflow.pipeline.classify.functions.RoutePredictions;
 import io.resflow.pipeline.images.ModelInputConverter;
+import io.resflow.pipeline.kafka.KafkaRecordLimits;
 import io.resflow.pipeline.records.DeadLetterRecord;
 import io.resflow.pipeline.records.DecodedImage;
 import io.resflow.pipeline.records.LabelStatsRecord;
@@ -151,7 +152,7 @@ public final class ClassifyJob {
                                         model.labels(),
                                         config.get(TOP_K),
                                         config.get(CONFIDENCE_THRESHOLD).floatValue(),
-                                        KafkaIo.MAX_RECORD_BYTES))
+                                        KafkaRecordLimits.MAX_RECORD_BYTES))
                         .name("route-predictions")
                         .uid(RoutePredictions.UID);
 

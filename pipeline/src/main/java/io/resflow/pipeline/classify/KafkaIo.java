@@ -10,6 +10,7 @@ import static io.resflow.pipeline.classify.ClassifyJobOptions.LABEL_STATS_TOPIC;
 import static io.resflow.pipeline.classify.ClassifyJobOptions.RETRAINING_TOPIC;
 import static io.resflow.pipeline.classify.ClassifyJobOptions.TRANSACTIONAL_ID_PREFIX;
 import static io.resflow.pipeline.classify.ClassifyJobOptions.TRANSACTION_TIMEOUT;
+import static io.resflow.pipeline.kafka.KafkaRecordLimits.MAX_RECORD_BYTES;
 
 import io.resflow.pipeline.kafka.OutputRecords;
 import io.resflow.pipeline.kafka.RawFrameDeserializer;
@@ -25,12 +26,6 @@ import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 
 /** The production wiring of {@link ClassifyJob}: Kafka in, Kafka out, exactly once. */
 public final class KafkaIo {
-
-    /**
-     * The largest record the sinks write (16 MiB): room for large camera frames in the retraining
-     * feed and dead letters. Topics and brokers need {@code max.message.bytes} at least this big.
-     */
-    public static final int MAX_RECORD_BYTES = 16 * 1024 * 1024;
 
     private KafkaIo() {}
 
