@@ -137,7 +137,7 @@ public final class ClassifyJob {
                 AsyncDataStream.unorderedWait(
                                 inputs,
                                 new BatchScoringFunction(
-                                        config.modelPath(), config.scorerSettings()),
+                                        config.modelPath(), model, config.scorerSettings()),
                                 config.get(ASYNC_TIMEOUT).toMillis(),
                                 TimeUnit.MILLISECONDS,
                                 config.get(ASYNC_CAPACITY))

@@ -1,9 +1,11 @@
 package io.resflow.pipeline.scoring;
 
 import ai.djl.Device;
+import io.resflow.pipeline.metrics.PipelineMetrics;
 import io.resflow.pipeline.records.ModelInput;
 import io.resflow.pipeline.records.ScoredFrame;
 import io.resflow.runtime.device.Devices;
+import io.resflow.runtime.metadata.ModelMetadata;
 import io.resflow.runtime.tensorflow.TensorFlowRuntime;
 import io.resflow.schema.ErrorKind;
 import java.io.IOException;
@@ -31,6 +33,8 @@ public final class BatchScoringFunction extends RichAsyncFunction<ModelInput, Sc
     private static final long serialVersionUID = 1L;
 
     private final String modelDirectory;
+    private final String modelName;
+    private final String modelVersion;
     private final ScorerSettings settings;
 
     private transient SharedBatchScorers.Lease lease;
@@ -38,13 +42,29 @@ public final class BatchScoringFunction extends RichAsyncFunction<ModelInput, Sc
     /** Each waiting input's request, by identity: Flink hands {@link #timeout} the same object. */
     private transient Map<ModelInput, CompletableFuture<BatchScorer.Scores>> waiting;
 
-    public BatchScoringFunction(Path modelDirectory, ScorerSettings settings) {
+    /**
+     * @param model the metadata read from {@code modelDirectory}: its name and version label the
+     *     {@link PipelineMetrics#MODEL_LOADED} gauge
+     */
+    public BatchScoringFunction(Path modelDirectory, ModelMetadata model, ScorerSettings settings) {
         this.modelDirectory = modelDirectory.toAbsolutePath().toString();
+        this.modelName = model.name();
+        this.modelVersion = model.version();
         this.settings = settings;
     }
 
     @Override
     public void open(OpenContext openContext) {
+        // The model version as labels ({model_name=..., model_version=...} in Prometheus). 1 once
+        // this TaskManager's scorer has loaded and warmed it up, 0 before: registered before the
+        // scorer is acquired, so a model that is loading, or fails to load, does not look served.
+        getRuntimeContext()
+                .getMetricGroup()
+                .addGroup(PipelineMetrics.MODEL_NAME_GROUP, modelName)
+                .addGroup(PipelineMetrics.MODEL_VERSION_GROUP, modelVersion)
+                .gauge(
+                        PipelineMetrics.MODEL_LOADED,
+                        () -> SharedBatchScorers.serves(modelName, modelVersion) ? 1 : 0);
         int slot = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask();
         Device device =
                 switch (settings.device()) {
