@@ -1,4 +1,4 @@
-package io.resflow.pipeline.classify.functions;
+package io.resflow.pipeline.labelling;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

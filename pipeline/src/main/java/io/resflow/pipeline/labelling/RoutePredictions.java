@@ -1,7 +1,5 @@
-package io.resflow.pipeline.classify.functions;
+package io.resflow.pipeline.labelling;
 
-import io.resflow.pipeline.labelling.LabelOutcome;
-import io.resflow.pipeline.labelling.Labeller;
 import io.resflow.pipeline.metrics.JobTotals;
 import io.resflow.pipeline.metrics.PipelineMetrics;
 import io.resflow.pipeline.records.DeadLetterRecord;
