@@ -137,7 +137,10 @@ public final class ClassifyJob {
                 AsyncDataStream.unorderedWait(
                                 inputs,
                                 new BatchScoringFunction(
-                                        config.modelPath(), model, config.scorerSettings()),
+                                        config.modelPath(),
+                                        model.name(),
+                                        model.version(),
+                                        config.scorerSettings()),
                                 config.get(ASYNC_TIMEOUT).toMillis(),
                                 TimeUnit.MILLISECONDS,
                                 config.get(ASYNC_CAPACITY))

@@ -5,7 +5,6 @@ import io.resflow.pipeline.metrics.PipelineMetrics;
 import io.resflow.pipeline.records.ModelInput;
 import io.resflow.pipeline.records.ScoredFrame;
 import io.resflow.runtime.device.Devices;
-import io.resflow.runtime.metadata.ModelMetadata;
 import io.resflow.runtime.tensorflow.TensorFlowRuntime;
 import io.resflow.schema.ErrorKind;
 import java.io.IOException;
@@ -19,6 +18,7 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.streaming.api.functions.async.ResultFuture;
 import org.apache.flink.streaming.api.functions.async.RichAsyncFunction;
 
@@ -43,28 +43,21 @@ public final class BatchScoringFunction extends RichAsyncFunction<ModelInput, Sc
     private transient Map<ModelInput, CompletableFuture<BatchScorer.Scores>> waiting;
 
     /**
-     * @param model the metadata read from {@code modelDirectory}: its name and version label the
-     *     {@link PipelineMetrics#MODEL_LOADED} gauge
+     * @param modelName the name in the model's metadata, a label of the {@link
+     *     PipelineMetrics#MODEL_LOADED} gauge
+     * @param modelVersion the version in the model's metadata, the gauge's other label
      */
-    public BatchScoringFunction(Path modelDirectory, ModelMetadata model, ScorerSettings settings) {
+    public BatchScoringFunction(
+            Path modelDirectory, String modelName, String modelVersion, ScorerSettings settings) {
         this.modelDirectory = modelDirectory.toAbsolutePath().toString();
-        this.modelName = model.name();
-        this.modelVersion = model.version();
+        this.modelName = modelName;
+        this.modelVersion = modelVersion;
         this.settings = settings;
     }
 
     @Override
     public void open(OpenContext openContext) {
-        // The model version as labels ({model_name=..., model_version=...} in Prometheus). 1 once
-        // this TaskManager's scorer has loaded and warmed it up, 0 before: registered before the
-        // scorer is acquired, so a model that is loading, or fails to load, does not look served.
-        getRuntimeContext()
-                .getMetricGroup()
-                .addGroup(PipelineMetrics.MODEL_NAME_GROUP, modelName)
-                .addGroup(PipelineMetrics.MODEL_VERSION_GROUP, modelVersion)
-                .gauge(
-                        PipelineMetrics.MODEL_LOADED,
-                        () -> SharedBatchScorers.serves(modelName, modelVersion) ? 1 : 0);
+        registerMetrics(getRuntimeContext().getMetricGroup());
         int slot = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask();
         Device device =
                 switch (settings.device()) {
@@ -111,6 +104,20 @@ public final class BatchScoringFunction extends RichAsyncFunction<ModelInput, Sc
                                 throw e;
                             }
                         });
+    }
+
+    /**
+     * The model version as labels ({model_name=..., model_version=...} in Prometheus). 1 once this
+     * TaskManager's scorer has loaded and warmed it up, 0 before: {@link #open} registers it before
+     * it acquires the scorer, so a model that is loading, or fails to load, does not look served.
+     * Apart from {@link #open} so the metric catalogue (k8s tests) can read it without a model.
+     */
+    void registerMetrics(MetricGroup metrics) {
+        metrics.addGroup(PipelineMetrics.MODEL_NAME_GROUP, modelName)
+                .addGroup(PipelineMetrics.MODEL_VERSION_GROUP, modelVersion)
+                .gauge(
+                        PipelineMetrics.MODEL_LOADED,
+                        () -> SharedBatchScorers.serves(modelName, modelVersion) ? 1 : 0);
     }
 
     @Override
