@@ -4,7 +4,7 @@ import io.resflow.bench.Benchmarks;
 import io.resflow.datasets.FashionMnist;
 import io.resflow.datasets.LabelledImages;
 import io.resflow.pipeline.classify.ClassifyJobOptions;
-import io.resflow.pipeline.scoring.BatchScoringFunction.DeviceChoice;
+import io.resflow.pipeline.scoring.DeviceChoice;
 import io.resflow.pipeline.scoring.ScorerSettings;
 import java.nio.file.Path;
 import java.time.Duration;

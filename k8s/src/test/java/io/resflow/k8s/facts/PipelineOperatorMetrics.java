@@ -105,8 +105,16 @@ public final class PipelineOperatorMetrics {
                 recording(OperatorMetricGroup.class, operatorGroup, type, registrations);
         function.setRuntimeContext(runtimeContext(recording, type));
         try {
-            function.open(DefaultOpenContext.INSTANCE);
-        } catch (Exception e) {
+            Method registerMetrics = registerMetrics(type);
+            if (registerMetrics != null) {
+                // Its open() starts more than metrics (score-images loads a model): it registers
+                // them in registerMetrics(MetricGroup), which open() calls first.
+                registerMetrics.setAccessible(true);
+                invoke(registerMetrics, function, new Object[] {recording});
+            } else {
+                function.open(DefaultOpenContext.INSTANCE);
+            }
+        } catch (Throwable e) {
             throw new IllegalStateException(
                     "opening " + type.getName() + " to read its metrics failed: " + e, e);
         } finally {
@@ -117,6 +125,15 @@ public final class PipelineOperatorMetrics {
             }
         }
         return registrations;
+    }
+
+    /** The function's own {@code registerMetrics(MetricGroup)}, or null when it has none. */
+    private static Method registerMetrics(Class<?> type) {
+        try {
+            return type.getDeclaredMethod("registerMetrics", MetricGroup.class);
+        } catch (NoSuchMethodException e) {
+            return null;
+        }
     }
 
     /** Through its shortest constructor, with plain values for its parameters. */

@@ -18,15 +18,16 @@ import io.resflow.pipeline.classify.functions.DecodeImages;
 import io.resflow.pipeline.classify.functions.LabelCounts;
 import io.resflow.pipeline.classify.functions.LateForStats;
 import io.resflow.pipeline.classify.functions.PreprocessImages;
-import io.resflow.pipeline.classify.functions.RoutePredictions;
-import io.resflow.pipeline.classify.records.DeadLetterRecord;
-import io.resflow.pipeline.classify.records.DecodedImage;
-import io.resflow.pipeline.classify.records.LabelStatsRecord;
-import io.resflow.pipeline.classify.records.ModelInput;
-import io.resflow.pipeline.classify.records.PredictionRecord;
-import io.resflow.pipeline.classify.records.RawFrame;
-import io.resflow.pipeline.classify.records.ScoredFrame;
 import io.resflow.pipeline.images.ModelInputConverter;
+import io.resflow.pipeline.kafka.KafkaRecordLimits;
+import io.resflow.pipeline.labelling.RoutePredictions;
+import io.resflow.pipeline.records.DeadLetterRecord;
+import io.resflow.pipeline.records.DecodedImage;
+import io.resflow.pipeline.records.LabelStatsRecord;
+import io.resflow.pipeline.records.ModelInput;
+import io.resflow.pipeline.records.PredictionRecord;
+import io.resflow.pipeline.records.RawFrame;
+import io.resflow.pipeline.records.ScoredFrame;
 import io.resflow.pipeline.scoring.BatchScoringFunction;
 import io.resflow.runtime.metadata.InputSpec;
 import io.resflow.runtime.metadata.ModelMetadata;
@@ -136,7 +137,10 @@ public final class ClassifyJob {
                 AsyncDataStream.unorderedWait(
                                 inputs,
                                 new BatchScoringFunction(
-                                        config.modelPath(), config.scorerSettings()),
+                                        config.modelPath(),
+                                        model.name(),
+                                        model.version(),
+                                        config.scorerSettings()),
                                 config.get(ASYNC_TIMEOUT).toMillis(),
                                 TimeUnit.MILLISECONDS,
                                 config.get(ASYNC_CAPACITY))
@@ -151,7 +155,7 @@ public final class ClassifyJob {
                                         model.labels(),
                                         config.get(TOP_K),
                                         config.get(CONFIDENCE_THRESHOLD).floatValue(),
-                                        KafkaIo.MAX_RECORD_BYTES))
+                                        KafkaRecordLimits.MAX_RECORD_BYTES))
                         .name("route-predictions")
                         .uid(RoutePredictions.UID);
 

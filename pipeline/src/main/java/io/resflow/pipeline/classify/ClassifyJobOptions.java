@@ -1,7 +1,7 @@
 package io.resflow.pipeline.classify;
 
 import io.resflow.pipeline.kafka.Topics;
-import io.resflow.pipeline.scoring.BatchScoringFunction.DeviceChoice;
+import io.resflow.pipeline.scoring.DeviceChoice;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import java.time.Duration;

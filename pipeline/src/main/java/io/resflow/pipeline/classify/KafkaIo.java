@@ -10,27 +10,29 @@ import static io.resflow.pipeline.classify.ClassifyJobOptions.LABEL_STATS_TOPIC;
 import static io.resflow.pipeline.classify.ClassifyJobOptions.RETRAINING_TOPIC;
 import static io.resflow.pipeline.classify.ClassifyJobOptions.TRANSACTIONAL_ID_PREFIX;
 import static io.resflow.pipeline.classify.ClassifyJobOptions.TRANSACTION_TIMEOUT;
+import static io.resflow.pipeline.kafka.KafkaRecordLimits.MAX_RECORD_BYTES;
 
-import io.resflow.pipeline.classify.records.RawFrame;
 import io.resflow.pipeline.kafka.OutputRecords;
 import io.resflow.pipeline.kafka.RawFrameDeserializer;
+import io.resflow.pipeline.records.RawFrame;
 import java.time.Duration;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
+import org.apache.flink.connector.kafka.source.KafkaSourceOptions;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.IsolationLevel;
 
 /** The production wiring of {@link ClassifyJob}: Kafka in, Kafka out, exactly once. */
 public final class KafkaIo {
 
-    /**
-     * The largest record the sinks write (16 MiB): room for large camera frames in the retraining
-     * feed and dead letters. Topics and brokers need {@code max.message.bytes} at least this big.
-     */
-    public static final int MAX_RECORD_BYTES = 16 * 1024 * 1024;
+    /** How often the source looks for new partitions of the images topic. */
+    private static final Duration PARTITION_DISCOVERY_INTERVAL = Duration.ofSeconds(10);
 
     private KafkaIo() {}
 
@@ -47,8 +49,12 @@ public final class KafkaIo {
                         .setStartingOffsets(
                                 OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
                         .setDeserializer(new RawFrameDeserializer())
-                        .setProperty("isolation.level", "read_committed")
-                        .setProperty("partition.discovery.interval.ms", "10000");
+                        .setProperty(
+                                ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                                IsolationLevel.READ_COMMITTED.toString())
+                        .setProperty(
+                                KafkaSourceOptions.PARTITION_DISCOVERY_INTERVAL_MS.key(),
+                                Long.toString(PARTITION_DISCOVERY_INTERVAL.toMillis()));
         if (config.get(BOUNDED)) {
             builder.setBounded(OffsetsInitializer.latest());
         }
@@ -78,8 +84,11 @@ public final class KafkaIo {
                 .setRecordSerializer(serializer)
                 .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
                 .setTransactionalIdPrefix(config.get(TRANSACTIONAL_ID_PREFIX) + "-" + name)
-                .setProperty("transaction.timeout.ms", Long.toString(transactionTimeout.toMillis()))
-                .setProperty("max.request.size", Integer.toString(MAX_RECORD_BYTES))
+                .setProperty(
+                        ProducerConfig.TRANSACTION_TIMEOUT_CONFIG,
+                        Long.toString(transactionTimeout.toMillis()))
+                .setProperty(
+                        ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Integer.toString(MAX_RECORD_BYTES))
                 .build();
     }
 }

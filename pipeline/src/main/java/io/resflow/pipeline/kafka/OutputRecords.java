@@ -1,9 +1,9 @@
 package io.resflow.pipeline.kafka;
 
-import io.resflow.pipeline.classify.records.DeadLetterRecord;
-import io.resflow.pipeline.classify.records.LabelStatsRecord;
-import io.resflow.pipeline.classify.records.PredictionRecord;
-import io.resflow.pipeline.classify.records.RawFrame;
+import io.resflow.pipeline.records.DeadLetterRecord;
+import io.resflow.pipeline.records.LabelStatsRecord;
+import io.resflow.pipeline.records.PredictionRecord;
+import io.resflow.pipeline.records.RawFrame;
 import io.resflow.schema.ClassScore;
 import io.resflow.schema.DeadLetter;
 import io.resflow.schema.LabelStats;

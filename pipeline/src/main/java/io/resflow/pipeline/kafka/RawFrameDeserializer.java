@@ -1,6 +1,6 @@
 package io.resflow.pipeline.kafka;
 
-import io.resflow.pipeline.classify.records.RawFrame;
+import io.resflow.pipeline.records.RawFrame;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
 import org.apache.flink.util.Collector;

@@ -1,6 +1,6 @@
 package io.resflow.pipeline.replay;
 
-import io.resflow.pipeline.classify.KafkaIo;
+import io.resflow.pipeline.kafka.KafkaRecordLimits;
 import io.resflow.pipeline.kafka.Topics;
 import io.resflow.schema.ImageEncoding;
 import io.resflow.schema.ImageRecord;
@@ -218,7 +218,7 @@ public final class CameraFeedReplay {
         props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) TimeUnit.SECONDS.toMillis(60));
         // Kafka's 1 MiB default would refuse a camera's JPEG; the topics and the job take this
         // much.
-        props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, KafkaIo.MAX_RECORD_BYTES);
+        props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, KafkaRecordLimits.MAX_RECORD_BYTES);
         props.putAll(producerOverrides);
         return props;
     }

@@ -1,8 +1,9 @@
 package io.resflow.pipeline.scoring;
 
 import ai.djl.Device;
-import io.resflow.pipeline.classify.records.ModelInput;
-import io.resflow.pipeline.classify.records.ScoredFrame;
+import io.resflow.pipeline.metrics.PipelineMetrics;
+import io.resflow.pipeline.records.ModelInput;
+import io.resflow.pipeline.records.ScoredFrame;
 import io.resflow.runtime.device.Devices;
 import io.resflow.runtime.tensorflow.TensorFlowRuntime;
 import io.resflow.schema.ErrorKind;
@@ -17,6 +18,7 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.streaming.api.functions.async.ResultFuture;
 import org.apache.flink.streaming.api.functions.async.RichAsyncFunction;
 
@@ -30,24 +32,9 @@ public final class BatchScoringFunction extends RichAsyncFunction<ModelInput, Sc
 
     private static final long serialVersionUID = 1L;
 
-    /** Where the model runs. */
-    public enum DeviceChoice {
-        /**
-         * A GPU when the engine sees GPUs (subtasks take them in turn; TensorFlow places the graph
-         * on the first visible GPU, so one GPU per TaskManager), else the CPU.
-         */
-        AUTO,
-        /** Always the CPU. */
-        CPU,
-        /**
-         * A GPU, required: the scorer does not start on a TaskManager whose engine sees none (a
-         * driver not mounted, a CUDA library missing), instead of scoring on its CPU while holding
-         * a GPU.
-         */
-        GPU
-    }
-
     private final String modelDirectory;
+    private final String modelName;
+    private final String modelVersion;
     private final ScorerSettings settings;
 
     private transient SharedBatchScorers.Lease lease;
@@ -55,13 +42,22 @@ public final class BatchScoringFunction extends RichAsyncFunction<ModelInput, Sc
     /** Each waiting input's request, by identity: Flink hands {@link #timeout} the same object. */
     private transient Map<ModelInput, CompletableFuture<BatchScorer.Scores>> waiting;
 
-    public BatchScoringFunction(Path modelDirectory, ScorerSettings settings) {
+    /**
+     * @param modelName the name in the model's metadata, a label of the {@link
+     *     PipelineMetrics#MODEL_LOADED} gauge
+     * @param modelVersion the version in the model's metadata, the gauge's other label
+     */
+    public BatchScoringFunction(
+            Path modelDirectory, String modelName, String modelVersion, ScorerSettings settings) {
         this.modelDirectory = modelDirectory.toAbsolutePath().toString();
+        this.modelName = modelName;
+        this.modelVersion = modelVersion;
         this.settings = settings;
     }
 
     @Override
     public void open(OpenContext openContext) {
+        registerMetrics(getRuntimeContext().getMetricGroup());
         int slot = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask();
         Device device =
                 switch (settings.device()) {
@@ -108,6 +104,20 @@ public final class BatchScoringFunction extends RichAsyncFunction<ModelInput, Sc
                                 throw e;
                             }
                         });
+    }
+
+    /**
+     * The model version as labels ({model_name=..., model_version=...} in Prometheus). 1 once this
+     * TaskManager's scorer has loaded and warmed it up, 0 before: {@link #open} registers it before
+     * it acquires the scorer, so a model that is loading, or fails to load, does not look served.
+     * Apart from {@link #open} so the metric catalogue (k8s tests) can read it without a model.
+     */
+    void registerMetrics(MetricGroup metrics) {
+        metrics.addGroup(PipelineMetrics.MODEL_NAME_GROUP, modelName)
+                .addGroup(PipelineMetrics.MODEL_VERSION_GROUP, modelVersion)
+                .gauge(
+                        PipelineMetrics.MODEL_LOADED,
+                        () -> SharedBatchScorers.serves(modelName, modelVersion) ? 1 : 0);
     }
 
     @Override

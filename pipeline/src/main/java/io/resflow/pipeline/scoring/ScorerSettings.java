@@ -1,6 +1,5 @@
 package io.resflow.pipeline.scoring;
 
-import io.resflow.pipeline.scoring.BatchScoringFunction.DeviceChoice;
 import io.resflow.runtime.savedmodel.SessionThreads;
 import java.io.Serializable;
 import java.time.Duration;

@@ -24,6 +24,7 @@ import java.util.Properties;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Gauge;
 import org.apache.flink.runtime.testutils.InMemoryReporter;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -112,6 +113,24 @@ class EventTimeITCase {
                 send(producer, 0, "ahead", i, frames.frame(n++), ahead.plusMillis(100L * i));
             }
             labels.awaitCount(AHEAD, Duration.ofMinutes(2));
+            // Frames are labelled, so the scorer has loaded the model: score-images, which owns
+            // the scorer, reports modelLoaded 1 under the model's name and version.
+            assertThat(METRICS.findMetrics(job.getJobID(), PipelineMetrics.MODEL_LOADED).entrySet())
+                    .singleElement()
+                    .satisfies(
+                            loaded -> {
+                                assertThat(loaded.getKey())
+                                        .contains("score-images")
+                                        .contains(
+                                                PipelineMetrics.MODEL_NAME_GROUP
+                                                        + "."
+                                                        + config.metadata().name()
+                                                        + "."
+                                                        + PipelineMetrics.MODEL_VERSION_GROUP
+                                                        + "."
+                                                        + config.metadata().version());
+                                assertThat(((Gauge<?>) loaded.getValue()).getValue()).isEqualTo(1);
+                            });
             // Partition 1 has had no frames for longer than the idle timeout: partition 0 alone
             // sets the watermark.
             Thread.sleep(3 * IDLENESS.toMillis());

@@ -2,8 +2,8 @@ package io.resflow.pipeline.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.resflow.pipeline.classify.records.DeadLetterRecord;
-import io.resflow.pipeline.classify.records.RawFrame;
+import io.resflow.pipeline.records.DeadLetterRecord;
+import io.resflow.pipeline.records.RawFrame;
 import io.resflow.schema.DeadLetter;
 import io.resflow.schema.ErrorKind;
 import io.resflow.schema.wire.SingleObjectCodec;

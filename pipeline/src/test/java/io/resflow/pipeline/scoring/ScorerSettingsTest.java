@@ -2,7 +2,6 @@ package io.resflow.pipeline.scoring;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.resflow.pipeline.scoring.BatchScoringFunction.DeviceChoice;
 import io.resflow.runtime.savedmodel.SessionThreads;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;

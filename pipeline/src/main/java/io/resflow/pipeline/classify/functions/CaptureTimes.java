@@ -1,6 +1,6 @@
 package io.resflow.pipeline.classify.functions;
 
-import io.resflow.pipeline.classify.records.RawFrame;
+import io.resflow.pipeline.records.RawFrame;
 import io.resflow.schema.ImageRecord;
 import io.resflow.schema.wire.SingleObjectCodec;
 import io.resflow.schema.wire.SingleObjectProjection;

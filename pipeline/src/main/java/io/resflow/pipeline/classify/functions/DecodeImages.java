@@ -1,13 +1,13 @@
 package io.resflow.pipeline.classify.functions;
 
-import io.resflow.pipeline.classify.records.DeadLetterRecord;
-import io.resflow.pipeline.classify.records.DecodedImage;
-import io.resflow.pipeline.classify.records.RawFrame;
 import io.resflow.pipeline.images.ImageCodec;
 import io.resflow.pipeline.images.ImageSizeException;
 import io.resflow.pipeline.images.UndecodableImageException;
 import io.resflow.pipeline.metrics.JobTotals;
 import io.resflow.pipeline.metrics.PipelineMetrics;
+import io.resflow.pipeline.records.DeadLetterRecord;
+import io.resflow.pipeline.records.DecodedImage;
+import io.resflow.pipeline.records.RawFrame;
 import io.resflow.schema.ErrorKind;
 import io.resflow.schema.ImageEncoding;
 import io.resflow.schema.ImageRecord;

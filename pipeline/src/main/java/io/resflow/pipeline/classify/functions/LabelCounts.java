@@ -1,7 +1,7 @@
 package io.resflow.pipeline.classify.functions;
 
-import io.resflow.pipeline.classify.records.LabelStatsRecord;
-import io.resflow.pipeline.classify.records.PredictionRecord;
+import io.resflow.pipeline.records.LabelStatsRecord;
+import io.resflow.pipeline.records.PredictionRecord;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.flink.api.common.functions.AggregateFunction;

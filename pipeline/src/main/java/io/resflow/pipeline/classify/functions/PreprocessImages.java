@@ -1,11 +1,11 @@
 package io.resflow.pipeline.classify.functions;
 
-import io.resflow.pipeline.classify.records.DeadLetterRecord;
-import io.resflow.pipeline.classify.records.DecodedImage;
-import io.resflow.pipeline.classify.records.ModelInput;
 import io.resflow.pipeline.images.ModelInputConverter;
 import io.resflow.pipeline.metrics.JobTotals;
 import io.resflow.pipeline.metrics.PipelineMetrics;
+import io.resflow.pipeline.records.DeadLetterRecord;
+import io.resflow.pipeline.records.DecodedImage;
+import io.resflow.pipeline.records.ModelInput;
 import io.resflow.schema.ErrorKind;
 import org.apache.flink.api.common.accumulators.LongCounter;
 import org.apache.flink.api.common.functions.OpenContext;

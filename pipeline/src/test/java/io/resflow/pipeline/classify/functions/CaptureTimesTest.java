@@ -2,7 +2,7 @@ package io.resflow.pipeline.classify.functions;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.resflow.pipeline.classify.records.RawFrame;
+import io.resflow.pipeline.records.RawFrame;
 import io.resflow.pipeline.replay.Frame;
 import io.resflow.schema.ImageEncoding;
 import io.resflow.schema.ImageRecord;

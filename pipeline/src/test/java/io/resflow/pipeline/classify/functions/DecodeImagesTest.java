@@ -2,9 +2,9 @@ package io.resflow.pipeline.classify.functions;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.resflow.pipeline.classify.records.DeadLetterRecord;
-import io.resflow.pipeline.classify.records.DecodedImage;
-import io.resflow.pipeline.classify.records.RawFrame;
+import io.resflow.pipeline.records.DeadLetterRecord;
+import io.resflow.pipeline.records.DecodedImage;
+import io.resflow.pipeline.records.RawFrame;
 import io.resflow.schema.ErrorKind;
 import java.time.Instant;
 import java.util.Arrays;

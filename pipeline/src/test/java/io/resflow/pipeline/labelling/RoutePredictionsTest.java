@@ -1,11 +1,11 @@
-package io.resflow.pipeline.classify.functions;
+package io.resflow.pipeline.labelling;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.resflow.pipeline.classify.records.DeadLetterRecord;
-import io.resflow.pipeline.classify.records.PredictionRecord;
-import io.resflow.pipeline.classify.records.RawFrame;
-import io.resflow.pipeline.classify.records.ScoredFrame;
+import io.resflow.pipeline.records.DeadLetterRecord;
+import io.resflow.pipeline.records.PredictionRecord;
+import io.resflow.pipeline.records.RawFrame;
+import io.resflow.pipeline.records.ScoredFrame;
 import io.resflow.schema.ErrorKind;
 import java.nio.charset.StandardCharsets;
 import java.util.List;

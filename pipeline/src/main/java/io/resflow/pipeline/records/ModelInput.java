@@ -1,4 +1,4 @@
-package io.resflow.pipeline.classify.records;
+package io.resflow.pipeline.records;
 
 /**
  * One image converted to the model's input: size, channels and layout from the model's metadata,

@@ -1,4 +1,4 @@
-package io.resflow.pipeline.classify.records;
+package io.resflow.pipeline.records;
 
 /**
  * A frame whose Avro record and image both decoded and whose pixels match the shape it claims.

@@ -1,4 +1,4 @@
-package io.resflow.pipeline.classify.records;
+package io.resflow.pipeline.records;
 
 import io.resflow.schema.ErrorKind;
 

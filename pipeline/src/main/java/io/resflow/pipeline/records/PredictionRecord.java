@@ -1,4 +1,4 @@
-package io.resflow.pipeline.classify.records;
+package io.resflow.pipeline.records;
 
 /**
  * A label for one frame, as it will be written to the labels topic (Avro {@code Prediction}). Top-k

@@ -1,4 +1,4 @@
-package io.resflow.pipeline.classify.records;
+package io.resflow.pipeline.records;
 
 /**
  * A Kafka record exactly as it arrived, before anything can fail: whatever happens later, these
