@@ -26,8 +26,8 @@ import io.resflow.pipeline.classify.records.ModelInput;
 import io.resflow.pipeline.classify.records.PredictionRecord;
 import io.resflow.pipeline.classify.records.RawFrame;
 import io.resflow.pipeline.classify.records.ScoredFrame;
-import io.resflow.pipeline.images.ModelInputConverter;
 import io.resflow.pipeline.scoring.BatchScoringFunction;
+import io.resflow.runtime.images.ImagePreprocessor;
 import io.resflow.runtime.metadata.InputSpec;
 import io.resflow.runtime.metadata.ModelMetadata;
 import java.time.Duration;
@@ -123,12 +123,7 @@ public final class ClassifyJob {
         SingleOutputStreamOperator<ModelInput> inputs =
                 decoded.process(
                                 new PreprocessImages(
-                                        new ModelInputConverter(
-                                                input.height(),
-                                                input.width(),
-                                                input.channels(),
-                                                input.pixelScale()),
-                                        config.get(RESIZE)))
+                                        ImagePreprocessor.forInput(input), config.get(RESIZE)))
                         .name("preprocess-images")
                         .uid(PreprocessImages.UID);
 
