@@ -12,9 +12,7 @@ import java.util.Objects;
 public final class LabelledImages {
 
     private final String name;
-    private final int height;
-    private final int width;
-    private final int channels;
+    private final ImageShape shape;
     private final byte[] pixels;
     private final int[] labels;
     private final List<String> classNames;
@@ -27,12 +25,17 @@ public final class LabelledImages {
             byte[] pixels,
             int[] labels,
             List<String> classNames) {
+        this(name, new ImageShape(height, width, channels), pixels, labels, classNames);
+    }
+
+    /**
+     * @param pixels {@code labels.length} images of {@code shape}, row-major HWC, one after another
+     */
+    public LabelledImages(
+            String name, ImageShape shape, byte[] pixels, int[] labels, List<String> classNames) {
         this.name = Objects.requireNonNull(name, "name");
-        if (height <= 0 || width <= 0 || channels <= 0) {
-            throw new IllegalArgumentException(
-                    "image shape must be positive, got " + height + "x" + width + "x" + channels);
-        }
-        int imageSize = height * width * channels;
+        this.shape = Objects.requireNonNull(shape, "shape");
+        int imageSize = shape.values();
         if (pixels.length != (long) labels.length * imageSize) {
             throw new IllegalArgumentException(
                     name
@@ -55,9 +58,6 @@ public final class LabelledImages {
                                 + (classNames.size() - 1));
             }
         }
-        this.height = height;
-        this.width = width;
-        this.channels = channels;
         this.pixels = pixels;
         this.labels = labels;
         this.classNames = List.copyOf(classNames);
@@ -71,20 +71,29 @@ public final class LabelledImages {
         return labels.length;
     }
 
+    /** The shape every image of the set has. */
+    public ImageShape shape() {
+        return shape;
+    }
+
+    /** {@code shape().height()}. */
     public int height() {
-        return height;
+        return shape.height();
     }
 
+    /** {@code shape().width()}. */
     public int width() {
-        return width;
+        return shape.width();
     }
 
+    /** {@code shape().channels()}. */
     public int channels() {
-        return channels;
+        return shape.channels();
     }
 
+    /** Bytes of one image: {@code shape().values()}. */
     public int imageSize() {
-        return height * width * channels;
+        return shape.values();
     }
 
     public List<String> classNames() {
@@ -114,16 +123,10 @@ public final class LabelledImages {
      */
     public float[] toNchw(int first, int count, float scale) {
         Objects.checkFromIndexSize(first, count, labels.length);
-        int plane = height * width;
-        float[] values = new float[count * imageSize()];
+        int imageSize = imageSize();
+        float[] values = new float[count * imageSize];
         for (int i = 0; i < count; i++) {
-            int image = (first + i) * imageSize();
-            for (int p = 0; p < plane; p++) {
-                for (int c = 0; c < channels; c++) {
-                    values[i * imageSize() + c * plane + p] =
-                            (pixels[image + p * channels + c] & 0xFF) * scale;
-                }
-            }
+            shape.hwcToChw(pixels, (first + i) * imageSize, scale, values, i * imageSize);
         }
         return values;
     }
@@ -135,7 +138,6 @@ public final class LabelledImages {
         System.arraycopy(pixels, 0, headPixels, 0, headPixels.length);
         int[] headLabels = new int[count];
         System.arraycopy(labels, 0, headLabels, 0, count);
-        return new LabelledImages(
-                name, height, width, channels, headPixels, headLabels, classNames);
+        return new LabelledImages(name, shape, headPixels, headLabels, classNames);
     }
 }

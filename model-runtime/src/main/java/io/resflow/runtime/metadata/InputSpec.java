@@ -1,5 +1,6 @@
 package io.resflow.runtime.metadata;
 
+import io.resflow.datasets.ImageShape;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -30,9 +31,7 @@ public final class InputSpec implements Serializable {
 
     private static final long serialVersionUID = 1L;
 
-    private final int height;
-    private final int width;
-    private final int channels;
+    private final ImageShape shape;
     private final String layout;
     private final String dtype;
     private final float pixelScale;
@@ -40,9 +39,7 @@ public final class InputSpec implements Serializable {
     private final float[] std;
 
     private InputSpec(Builder builder) {
-        this.height = builder.height;
-        this.width = builder.width;
-        this.channels = builder.channels;
+        this.shape = builder.shape;
         this.layout = builder.layout;
         this.dtype = builder.dtype;
         this.pixelScale = builder.pixelScale;
@@ -54,16 +51,24 @@ public final class InputSpec implements Serializable {
         return new Builder();
     }
 
+    /** The height, width and channels of one input image. */
+    public ImageShape shape() {
+        return shape;
+    }
+
+    /** {@code shape().height()}. */
     public int height() {
-        return height;
+        return shape.height();
     }
 
+    /** {@code shape().width()}. */
     public int width() {
-        return width;
+        return shape.width();
     }
 
+    /** {@code shape().channels()}. */
     public int channels() {
-        return channels;
+        return shape.channels();
     }
 
     /** Always {@value #LAYOUT_NCHW}. */
@@ -99,20 +104,18 @@ public final class InputSpec implements Serializable {
 
     /** channels x height x width: how many floats one image takes. */
     public int valuesPerImage() {
-        return channels * height * width;
+        return shape.values();
     }
 
     /** e.g. "1x28x28 NCHW float32". */
     public String describeShape() {
-        return channels + "x" + height + "x" + width + " " + layout + " " + dtype;
+        return channels() + "x" + height() + "x" + width() + " " + layout + " " + dtype;
     }
 
     @Override
     public boolean equals(Object other) {
         return other instanceof InputSpec that
-                && height == that.height
-                && width == that.width
-                && channels == that.channels
+                && shape.equals(that.shape)
                 && layout.equals(that.layout)
                 && dtype.equals(that.dtype)
                 && Float.compare(pixelScale, that.pixelScale) == 0
@@ -123,14 +126,7 @@ public final class InputSpec implements Serializable {
     @Override
     public int hashCode() {
         return Objects.hash(
-                height,
-                width,
-                channels,
-                layout,
-                dtype,
-                pixelScale,
-                Arrays.hashCode(mean),
-                Arrays.hashCode(std));
+                shape, layout, dtype, pixelScale, Arrays.hashCode(mean), Arrays.hashCode(std));
     }
 
     @Override
@@ -155,14 +151,17 @@ public final class InputSpec implements Serializable {
         private String layout = LAYOUT_NCHW;
         private String dtype = DTYPE_FLOAT32;
         // filled by build() after validation
-        private int height;
-        private int width;
-        private int channels;
+        private ImageShape shape;
         private float pixelScale;
         private float[] mean;
         private float[] std;
 
         private Builder() {}
+
+        /** Height, width and channels at once. */
+        public Builder setShape(ImageShape shape) {
+            return setHeight(shape.height()).setWidth(shape.width()).setChannels(shape.channels());
+        }
 
         public Builder setHeight(int height) {
             this.heightOrNull = height;
@@ -214,9 +213,16 @@ public final class InputSpec implements Serializable {
          */
         public InputSpec build() {
             List<String> problems = new ArrayList<>();
-            height = positive(problems, "input.height", heightOrNull);
-            width = positive(problems, "input.width", widthOrNull);
-            channels = positive(problems, "input.channels", channelsOrNull);
+            int height = positive(problems, "input.height", heightOrNull);
+            int width = positive(problems, "input.width", widthOrNull);
+            int channels = positive(problems, "input.channels", channelsOrNull);
+            if (height > 0 && width > 0 && channels > 0) {
+                try {
+                    shape = new ImageShape(height, width, channels);
+                } catch (IllegalArgumentException e) {
+                    problems.add("input: " + e.getMessage());
+                }
+            }
             if (!LAYOUT_NCHW.equals(layout)) {
                 problems.add(
                         "input.layout is '"

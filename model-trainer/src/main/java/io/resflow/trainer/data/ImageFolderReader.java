@@ -1,8 +1,13 @@
 package io.resflow.trainer.data;
 
 import io.resflow.datasets.ImageFolderLayout;
+import io.resflow.datasets.ImageShape;
 import io.resflow.datasets.LabelledImages;
-import java.awt.image.BufferedImage;
+import io.resflow.runtime.images.ImageCodec;
+import io.resflow.runtime.images.ImageFormat;
+import io.resflow.runtime.images.ImagePreprocessor;
+import io.resflow.runtime.images.Pixels;
+import io.resflow.runtime.images.UndecodableImageException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -22,9 +27,11 @@ import java.util.List;
  *
  * <p>Class names are the sorted sub-folder names and labels their positions, unless {@link
  * Builder#optClassNames} fixes them (do that for a test folder, so a class missing there does not
- * shift the labels of the others). Every image is decoded and converted to the configured size and
- * channel count ({@link ImageDecoding}). Files whose names do not end in {@code .png}, {@code .jpg}
- * or {@code .jpeg} and hidden entries are ignored; sub-folders of class folders are not searched.
+ * shift the labels of the others). Every image is decoded ({@link ImageCodec}, the format told by
+ * its first bytes) and converted to the configured size and channel count with the job's own
+ * preprocessing ({@link ImagePreprocessor#toShape}), so a model trains on what it is served. Files
+ * whose names do not end in {@code .png}, {@code .jpg} or {@code .jpeg} and hidden entries are
+ * ignored; sub-folders of class folders are not searched.
  *
  * <p>Errors name the file and the problem: unreadable image, empty class folder, no class folders,
  * a folder not among the fixed class names.
@@ -39,15 +46,11 @@ import java.util.List;
  */
 public final class ImageFolderReader {
 
-    private final int height;
-    private final int width;
-    private final int channels;
+    private final ImageShape shape;
     private final List<String> classNames;
 
     private ImageFolderReader(Builder builder) {
-        this.height = builder.height;
-        this.width = builder.width;
-        this.channels = builder.channels;
+        this.shape = new ImageShape(builder.height, builder.width, builder.channels);
         this.classNames = builder.classNames;
     }
 
@@ -97,22 +100,32 @@ public final class ImageFolderReader {
         }
         return new LabelledImages(
                 root.getFileName() == null ? root.toString() : root.getFileName().toString(),
-                height,
-                width,
-                channels,
+                shape,
                 pixels.toByteArray(),
                 labels.stream().mapToInt(Integer::intValue).toArray(),
                 names);
     }
 
     private byte[] readImage(Path file) throws IOException {
-        BufferedImage image;
+        byte[] bytes = Files.readAllBytes(file);
+        ImageFormat format =
+                ImageFormat.detect(bytes)
+                        .orElseThrow(
+                                () ->
+                                        new InvalidImageDataException(
+                                                file,
+                                                "unreadable image (no JPEG or PNG decoder"
+                                                        + " recognises the "
+                                                        + bytes.length
+                                                        + " bytes)"));
+        Pixels image;
         try {
-            image = ImageDecoding.decode(Files.readAllBytes(file));
-        } catch (IOException e) {
-            throw new InvalidImageDataException(file, e.getMessage(), e);
+            image = ImageCodec.decode(bytes, format);
+        } catch (UndecodableImageException e) {
+            throw new InvalidImageDataException(
+                    file, "unreadable image (" + e.getMessage() + ")", e);
         }
-        return ImageDecoding.toHwc(image, height, width, channels);
+        return ImagePreprocessor.toShape(image, shape).data();
     }
 
     /** {@code setX} are required, {@code optX} optional. */

@@ -1,10 +1,16 @@
 package io.resflow.trainer.data;
 
+import io.resflow.datasets.ImageShape;
 import io.resflow.datasets.LabelledImages;
+import io.resflow.runtime.images.ImageCodec;
+import io.resflow.runtime.images.ImageFormat;
+import io.resflow.runtime.images.ImagePreprocessor;
+import io.resflow.runtime.images.ImageSizeException;
+import io.resflow.runtime.images.Pixels;
+import io.resflow.runtime.images.UndecodableImageException;
 import io.resflow.schema.ImageEncoding;
 import io.resflow.schema.ImageRecord;
 import io.resflow.schema.wire.AvroLimits;
-import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -23,8 +29,9 @@ import org.apache.avro.specific.SpecificDatumReader;
  *
  * <p>JPEG and PNG records are decoded and must match the width, height and channels they claim;
  * RAW_U8 records must hold exactly {@code height x width x channels} bytes. Every image is then
- * converted to the configured size and channel count ({@link ImageDecoding}). Labels must lie in
- * {@code 0 .. classNames.size()-1}. Records without {@code groundTruthLabel} are refused by default
+ * converted to the configured size and channel count with the job's own preprocessing ({@link
+ * ImagePreprocessor#toShape}), so a model retrains on what it was served. Labels must lie in {@code
+ * 0 .. classNames.size()-1}. Records without {@code groundTruthLabel} are refused by default
  * ({@link UnlabelledRecords#REFUSE}); with {@link UnlabelledRecords#SKIP} they are left out and
  * counted in {@link Result#skippedUnlabelled()}. Errors name the file, the record's position and
  * id, and the problem.
@@ -65,16 +72,12 @@ public final class ImageRecordFileReader {
     public record Result(LabelledImages images, long skippedUnlabelled, List<Path> files) {}
 
     private final List<String> classNames;
-    private final int height;
-    private final int width;
-    private final int channels;
+    private final ImageShape shape;
     private final UnlabelledRecords unlabelled;
 
     private ImageRecordFileReader(Builder builder) {
         this.classNames = builder.classNames;
-        this.height = builder.height;
-        this.width = builder.width;
-        this.channels = builder.channels;
+        this.shape = new ImageShape(builder.height, builder.width, builder.channels);
         this.unlabelled = builder.unlabelled;
     }
 
@@ -125,9 +128,7 @@ public final class ImageRecordFileReader {
         LabelledImages images =
                 new LabelledImages(
                         name,
-                        height,
-                        width,
-                        channels,
+                        shape,
                         pixels.toByteArray(),
                         labels.stream().mapToInt(Integer::intValue).toArray(),
                         classNames);
@@ -243,25 +244,25 @@ public final class ImageRecordFileReader {
                                 + bytes.length
                                 + " (wrong size or channel count)");
             }
-            return ImageDecoding.resizeAndConvert(
-                    bytes,
-                    record.getHeight(),
-                    record.getWidth(),
-                    claimedChannels,
-                    height,
-                    width,
-                    channels);
+            return ImagePreprocessor.toShape(
+                            new Pixels(
+                                    new ImageShape(
+                                            record.getHeight(), record.getWidth(), claimedChannels),
+                                    bytes),
+                            shape)
+                    .data();
         }
-        BufferedImage image;
+        Pixels image;
         try {
-            image = ImageDecoding.decode(bytes);
-        } catch (IOException e) {
-            throw new InvalidImageDataException(
-                    file,
-                    describe(position, record) + ": " + record.getEncoding() + " " + e.getMessage(),
-                    e);
-        }
-        if (image.getWidth() != record.getWidth() || image.getHeight() != record.getHeight()) {
+            // The header's size is checked before decoding: a retraining feed holds what cameras
+            // sent, and a few bytes can declare an image that fills the heap.
+            image =
+                    ImageCodec.decode(
+                            bytes,
+                            ImageFormat.valueOf(record.getEncoding().name()),
+                            record.getHeight(),
+                            record.getWidth());
+        } catch (ImageSizeException e) {
             throw new InvalidImageDataException(
                     file,
                     describe(position, record)
@@ -270,11 +271,21 @@ public final class ImageRecordFileReader {
                             + "x"
                             + record.getHeight()
                             + " but decodes to "
-                            + image.getWidth()
+                            + e.declaredWidth()
                             + "x"
-                            + image.getHeight());
+                            + e.declaredHeight());
+        } catch (UndecodableImageException e) {
+            throw new InvalidImageDataException(
+                    file,
+                    describe(position, record)
+                            + ": "
+                            + record.getEncoding()
+                            + " unreadable image ("
+                            + e.getMessage()
+                            + ")",
+                    e);
         }
-        int decodedChannels = ImageDecoding.channelsOf(image);
+        int decodedChannels = image.shape().channels();
         if (decodedChannels != claimedChannels) {
             throw new InvalidImageDataException(
                     file,
@@ -287,7 +298,7 @@ public final class ImageRecordFileReader {
                             + " has "
                             + decodedChannels);
         }
-        return ImageDecoding.toHwc(image, height, width, channels);
+        return ImagePreprocessor.toShape(image, shape).data();
     }
 
     private static String describe(long position, ImageRecord record) {

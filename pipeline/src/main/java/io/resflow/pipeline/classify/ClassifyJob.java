@@ -18,7 +18,6 @@ import io.resflow.pipeline.classify.functions.DecodeImages;
 import io.resflow.pipeline.classify.functions.LabelCounts;
 import io.resflow.pipeline.classify.functions.LateForStats;
 import io.resflow.pipeline.classify.functions.PreprocessImages;
-import io.resflow.pipeline.images.ModelInputConverter;
 import io.resflow.pipeline.kafka.KafkaRecordLimits;
 import io.resflow.pipeline.labelling.RoutePredictions;
 import io.resflow.pipeline.records.DeadLetterRecord;
@@ -29,6 +28,7 @@ import io.resflow.pipeline.records.PredictionRecord;
 import io.resflow.pipeline.records.RawFrame;
 import io.resflow.pipeline.records.ScoredFrame;
 import io.resflow.pipeline.scoring.BatchScoringFunction;
+import io.resflow.runtime.images.ImagePreprocessor;
 import io.resflow.runtime.metadata.InputSpec;
 import io.resflow.runtime.metadata.ModelMetadata;
 import java.time.Duration;
@@ -124,12 +124,7 @@ public final class ClassifyJob {
         SingleOutputStreamOperator<ModelInput> inputs =
                 decoded.process(
                                 new PreprocessImages(
-                                        new ModelInputConverter(
-                                                input.height(),
-                                                input.width(),
-                                                input.channels(),
-                                                input.pixelScale()),
-                                        config.get(RESIZE)))
+                                        ImagePreprocessor.forInput(input), config.get(RESIZE)))
                         .name("preprocess-images")
                         .uid(PreprocessImages.UID);
 

@@ -1,7 +1,9 @@
 package io.resflow.pipeline.replay;
 
 import io.resflow.datasets.LabelledImages;
-import io.resflow.pipeline.images.ImageCodec;
+import io.resflow.runtime.images.ImageCodec;
+import io.resflow.runtime.images.ImageFormat;
+import io.resflow.runtime.images.Pixels;
 import io.resflow.schema.ImageEncoding;
 
 /** Frames from an in-memory labelled dataset (e.g. Fashion-MNIST), encoded as the caller asks. */
@@ -24,14 +26,14 @@ public final class DatasetFrames implements FrameSource {
 
     @Override
     public Frame frame(int index) {
+        byte[] pixels = images.image(index);
         byte[] encoded =
-                ImageCodec.encode(
-                        images.image(index),
-                        images.height(),
-                        images.width(),
-                        images.channels(),
-                        encoding,
-                        JPEG_QUALITY);
+                encoding == ImageEncoding.RAW_U8
+                        ? pixels
+                        : ImageCodec.encode(
+                                new Pixels(images.shape(), pixels),
+                                ImageFormat.valueOf(encoding.name()),
+                                JPEG_QUALITY);
         return new Frame(
                 encoded,
                 encoding,

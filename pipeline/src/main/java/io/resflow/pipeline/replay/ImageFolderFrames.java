@@ -128,7 +128,8 @@ public final class ImageFolderFrames implements FrameSource {
                         reader.getRawImageType(0) == null
                                 ? 3
                                 : reader.getRawImageType(0).getColorModel().getNumComponents();
-                // Grey with alpha decodes to RGBA (ImageCodec), and 2 channels is no shape the
+                // Grey with alpha decodes to RGBA (runtime ImageCodec), and 2 channels is no shape
+                // the
                 // pipeline takes.
                 return new int[] {
                     reader.getWidth(0), reader.getHeight(0), components == 2 ? 4 : components

@@ -3,8 +3,11 @@ package io.resflow.pipeline.replay;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.resflow.datasets.ImageShape;
 import io.resflow.datasets.LabelledImages;
-import io.resflow.pipeline.images.ImageCodec;
+import io.resflow.runtime.images.ImageCodec;
+import io.resflow.runtime.images.ImageFormat;
+import io.resflow.runtime.images.Pixels;
 import io.resflow.schema.ImageEncoding;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -55,7 +58,11 @@ class CameraFeedReplayTest {
 
     @Test
     void anOversizedPngDeclaresItsSizeWithAValidChecksum() throws Exception {
-        byte[] png = ImageCodec.encode(new byte[28 * 28], 28, 28, 1, ImageEncoding.PNG, 0.9f);
+        byte[] png =
+                ImageCodec.encode(
+                        new Pixels(new ImageShape(28, 28, 1), new byte[28 * 28]),
+                        ImageFormat.PNG,
+                        0.9f);
         byte[] bomb = CorruptFrames.declaringSize(png, 20_000, 30_000);
         java.util.zip.CRC32 crc = new java.util.zip.CRC32();
         crc.update(bomb, 12, 17); // IHDR's type and data

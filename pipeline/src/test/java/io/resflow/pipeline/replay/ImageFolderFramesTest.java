@@ -3,7 +3,9 @@ package io.resflow.pipeline.replay;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.resflow.pipeline.images.ImageCodec;
+import io.resflow.runtime.images.ImageCodec;
+import io.resflow.runtime.images.ImageFormat;
+import io.resflow.runtime.images.Pixels;
 import java.awt.Transparency;
 import java.awt.color.ColorSpace;
 import java.awt.image.BufferedImage;
@@ -39,10 +41,11 @@ class ImageFolderFramesTest {
         assertThat(frames.size()).isEqualTo(3);
         for (int i = 0; i < frames.size(); i++) {
             Frame frame = frames.frame(i);
-            ImageCodec.Pixels decoded = ImageCodec.decode(frame.bytes(), frame.encoding());
+            Pixels decoded =
+                    ImageCodec.decode(frame.bytes(), ImageFormat.valueOf(frame.encoding().name()));
             assertThat(frame.channels())
                     .as("frame %d", i)
-                    .isEqualTo(decoded.channels())
+                    .isEqualTo(decoded.shape().channels())
                     .isIn(1, 3, 4);
             assertThat(frame.height()).isEqualTo(5);
             assertThat(frame.width()).isEqualTo(6);

@@ -6,8 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.resflow.datasets.FashionMnist;
 import io.resflow.datasets.LabelledImages;
 import io.resflow.kafka.embedded.EmbeddedKafkaExtension;
-import io.resflow.pipeline.images.ImageCodec;
 import io.resflow.pipeline.kafka.AvroSerde;
+import io.resflow.runtime.images.ImageCodec;
+import io.resflow.runtime.images.ImageFormat;
+import io.resflow.runtime.images.Pixels;
 import io.resflow.schema.ImageEncoding;
 import io.resflow.schema.ImageRecord;
 import io.resflow.schema.wire.SchemaReleases;
@@ -144,8 +146,8 @@ class ImageRecordRoundTripITCase {
             int index = Integer.parseInt(parts[3]) * cameras + camera;
             byte[] png = new byte[record.getImageBytes().remaining()];
             record.getImageBytes().duplicate().get(png);
-            ImageCodec.Pixels pixels = decode(png);
-            assertThat(pixels.channels()).isEqualTo(1);
+            Pixels pixels = decode(png);
+            assertThat(pixels.shape().channels()).isEqualTo(1);
             assertThat(pixels.data())
                     .as("pixels of frame %d", index)
                     .isEqualTo(testImages.image(index));
@@ -250,9 +252,9 @@ class ImageRecordRoundTripITCase {
                 .hasMessageContaining("Not an Avro single-object encoded ImageRecord");
     }
 
-    private static ImageCodec.Pixels decode(byte[] png) {
+    private static Pixels decode(byte[] png) {
         try {
-            return ImageCodec.decode(png, ImageEncoding.PNG);
+            return ImageCodec.decode(png, ImageFormat.PNG);
         } catch (Exception e) {
             throw new AssertionError(e);
         }

@@ -1,13 +1,15 @@
 package io.resflow.pipeline.classify.functions;
 
-import io.resflow.pipeline.images.ImageCodec;
-import io.resflow.pipeline.images.ImageSizeException;
-import io.resflow.pipeline.images.UndecodableImageException;
 import io.resflow.pipeline.metrics.JobTotals;
 import io.resflow.pipeline.metrics.PipelineMetrics;
 import io.resflow.pipeline.records.DeadLetterRecord;
 import io.resflow.pipeline.records.DecodedImage;
 import io.resflow.pipeline.records.RawFrame;
+import io.resflow.runtime.images.ImageCodec;
+import io.resflow.runtime.images.ImageFormat;
+import io.resflow.runtime.images.ImageSizeException;
+import io.resflow.runtime.images.Pixels;
+import io.resflow.runtime.images.UndecodableImageException;
 import io.resflow.schema.ErrorKind;
 import io.resflow.schema.ImageEncoding;
 import io.resflow.schema.ImageRecord;
@@ -178,17 +180,32 @@ public final class DecodeImages extends ProcessFunction<RawFrame, DecodedImage> 
             pixels = bytes;
             decodedChannels = channels;
         } else {
-            ImageCodec.Pixels decoded;
+            Pixels decoded;
             try {
                 decoded =
                         ImageCodec.decode(
-                                bytes, record.getEncoding(), new ImageCodec.Size(height, width));
+                                bytes,
+                                ImageFormat.valueOf(record.getEncoding().name()),
+                                height,
+                                width);
             } catch (ImageSizeException e) {
-                throw new Rejected(ErrorKind.WRONG_SHAPE, record.getId(), e.getMessage());
+                throw new Rejected(
+                        ErrorKind.WRONG_SHAPE,
+                        record.getId(),
+                        "the record claims "
+                                + height
+                                + "x"
+                                + width
+                                + " but its "
+                                + record.getEncoding()
+                                + " header says "
+                                + e.declaredHeight()
+                                + "x"
+                                + e.declaredWidth());
             } catch (UndecodableImageException e) {
                 throw new Rejected(ErrorKind.UNDECODABLE_IMAGE, record.getId(), e.getMessage());
             }
-            if (decoded.height() != height || decoded.width() != width) {
+            if (decoded.shape().height() != height || decoded.shape().width() != width) {
                 throw new Rejected(
                         ErrorKind.WRONG_SHAPE,
                         record.getId(),
@@ -199,12 +216,12 @@ public final class DecodeImages extends ProcessFunction<RawFrame, DecodedImage> 
                                 + " but its "
                                 + record.getEncoding()
                                 + " is "
-                                + decoded.height()
+                                + decoded.shape().height()
                                 + "x"
-                                + decoded.width());
+                                + decoded.shape().width());
             }
             pixels = decoded.data();
-            decodedChannels = decoded.channels();
+            decodedChannels = decoded.shape().channels();
         }
         return new DecodedImage(
                 record.getId(),

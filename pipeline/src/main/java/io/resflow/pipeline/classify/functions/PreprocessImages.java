@@ -1,11 +1,13 @@
 package io.resflow.pipeline.classify.functions;
 
-import io.resflow.pipeline.images.ModelInputConverter;
+import io.resflow.datasets.ImageShape;
 import io.resflow.pipeline.metrics.JobTotals;
 import io.resflow.pipeline.metrics.PipelineMetrics;
 import io.resflow.pipeline.records.DeadLetterRecord;
 import io.resflow.pipeline.records.DecodedImage;
 import io.resflow.pipeline.records.ModelInput;
+import io.resflow.runtime.images.ImagePreprocessor;
+import io.resflow.runtime.images.Pixels;
 import io.resflow.schema.ErrorKind;
 import org.apache.flink.api.common.accumulators.LongCounter;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -16,7 +18,8 @@ import org.apache.flink.util.OutputTag;
 
 /**
  * Converts decoded pixels to the model's input (size, channels, layout, scale from the model's
- * metadata). Images of another size are resized, or, when resizing is off, sent to dead letters.
+ * metadata) with the trainer's own preprocessing ({@link ImagePreprocessor}). Images of another
+ * size are resized, or, when resizing is off, sent to dead letters.
  */
 public final class PreprocessImages extends ProcessFunction<DecodedImage, ModelInput> {
 
@@ -27,14 +30,14 @@ public final class PreprocessImages extends ProcessFunction<DecodedImage, ModelI
     public static final OutputTag<DeadLetterRecord> DEAD_LETTERS =
             new OutputTag<>("preprocess-dead-letters") {};
 
-    private final ModelInputConverter converter;
+    private final ImagePreprocessor preprocessor;
     private final boolean resize;
 
     private transient Counter wrongShapes;
     private transient LongCounter deadLetterTotal;
 
-    public PreprocessImages(ModelInputConverter converter, boolean resize) {
-        this.converter = converter;
+    public PreprocessImages(ImagePreprocessor preprocessor, boolean resize) {
+        this.preprocessor = preprocessor;
         this.resize = resize;
     }
 
@@ -50,7 +53,8 @@ public final class PreprocessImages extends ProcessFunction<DecodedImage, ModelI
 
     @Override
     public void processElement(DecodedImage image, Context ctx, Collector<ModelInput> out) {
-        if (!resize && !converter.matchesSize(image.height(), image.width())) {
+        ImageShape shape = new ImageShape(image.height(), image.width(), image.channels());
+        if (!resize && !preprocessor.matchesSize(shape)) {
             wrongShapes.inc();
             deadLetterTotal.add(1L);
             ctx.output(
@@ -68,9 +72,7 @@ public final class PreprocessImages extends ProcessFunction<DecodedImage, ModelI
                             image.original()));
             return;
         }
-        float[] values =
-                converter.toModelInput(
-                        image.pixels(), image.height(), image.width(), image.channels());
+        float[] values = preprocessor.toModelInput(new Pixels(shape, image.pixels()));
         out.collect(
                 new ModelInput(
                         image.id(),

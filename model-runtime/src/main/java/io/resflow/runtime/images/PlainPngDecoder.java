@@ -1,5 +1,6 @@
-package io.resflow.pipeline.images;
+package io.resflow.runtime.images;
 
+import io.resflow.datasets.ImageShape;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import java.util.zip.DataFormatException;
@@ -44,7 +45,7 @@ final class PlainPngDecoder {
      * @throws UndecodableImageException the file is plain but broken (truncated, bad filter, bad
      *     zlib data)
      */
-    static Optional<ImageCodec.Pixels> decode(byte[] png) throws UndecodableImageException {
+    static Optional<Pixels> decode(byte[] png) throws UndecodableImageException {
         if (png.length < SIGNATURE.length + 25 || !startsWithSignature(png)) {
             return Optional.empty();
         }
@@ -156,8 +157,9 @@ final class PlainPngDecoder {
                     e);
         }
         return Optional.of(
-                new ImageCodec.Pixels(
-                        height, width, channels, unfilter(filtered, height, stride, channels)));
+                new Pixels(
+                        new ImageShape(height, width, channels),
+                        unfilter(filtered, height, stride, channels)));
     }
 
     /**
@@ -205,12 +207,7 @@ final class PlainPngDecoder {
     }
 
     private static boolean startsWithSignature(byte[] png) {
-        for (int i = 0; i < SIGNATURE.length; i++) {
-            if (png[i] != SIGNATURE[i]) {
-                return false;
-            }
-        }
-        return true;
+        return ImageFormat.startsWith(png, SIGNATURE);
     }
 
     private static int readInt(byte[] b, int at) {

@@ -1,6 +1,6 @@
-package io.resflow.pipeline.images;
+package io.resflow.runtime.images;
 
-/** The bytes of an image record are not a readable image of the encoding it claims. */
+/** The bytes are not a readable image of the format they were said to be. */
 public final class UndecodableImageException extends Exception {
 
     private static final long serialVersionUID = 1L;

@@ -1,11 +1,11 @@
-package io.resflow.pipeline.images;
+package io.resflow.runtime.images;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.resflow.datasets.FashionMnist;
+import io.resflow.datasets.ImageShape;
 import io.resflow.datasets.LabelledImages;
-import io.resflow.schema.ImageEncoding;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -30,12 +30,16 @@ class PlainPngDecoderTest {
     void everyFashionMnistTestFrameDecodesExactlyAsImageIoDoes() throws Exception {
         LabelledImages test = FashionMnist.atDefaultLocation().load(FashionMnist.Split.TEST);
         for (int i = 0; i < test.size(); i++) {
-            byte[] png = ImageCodec.encode(test.image(i), 28, 28, 1, ImageEncoding.PNG, 0.9f);
-            ImageCodec.Pixels plain = PlainPngDecoder.decode(png).orElseThrow();
+            byte[] png =
+                    ImageCodec.encode(
+                            new Pixels(new ImageShape(28, 28, 1), test.image(i)),
+                            ImageFormat.PNG,
+                            0.9f);
+            Pixels plain = PlainPngDecoder.decode(png).orElseThrow();
             assertThat(plain)
                     .as("frame %d", i)
                     .usingRecursiveComparison()
-                    .isEqualTo(ImageCodec.decodeWithImageIo(png, ImageEncoding.PNG, null));
+                    .isEqualTo(ImageCodec.decodeWithImageIo(png, ImageFormat.PNG, null));
         }
     }
 
@@ -51,12 +55,16 @@ class PlainPngDecoderTest {
                 for (int p = 0; p < pixels.length; p++) {
                     pixels[p] = (byte) (p < pixels.length / 2 ? random.nextInt(256) : p / 5);
                 }
-                byte[] png = ImageCodec.encode(pixels, h, w, channels, ImageEncoding.PNG, 0.9f);
-                ImageCodec.Pixels plain = PlainPngDecoder.decode(png).orElseThrow();
+                byte[] png =
+                        ImageCodec.encode(
+                                new Pixels(new ImageShape(h, w, channels), pixels),
+                                ImageFormat.PNG,
+                                0.9f);
+                Pixels plain = PlainPngDecoder.decode(png).orElseThrow();
                 assertThat(plain.data()).as("%dx%dx%d", h, w, channels).isEqualTo(pixels);
                 assertThat(plain)
                         .usingRecursiveComparison()
-                        .isEqualTo(ImageCodec.decodeWithImageIo(png, ImageEncoding.PNG, null));
+                        .isEqualTo(ImageCodec.decodeWithImageIo(png, ImageFormat.PNG, null));
             }
         }
     }
@@ -80,7 +88,7 @@ class PlainPngDecoderTest {
                 assertThat(PlainPngDecoder.decode(png).orElseThrow().data())
                         .as("filter %d, %d channel(s)", filter, channels)
                         .isEqualTo(pixels);
-                assertThat(ImageCodec.decodeWithImageIo(png, ImageEncoding.PNG, null).data())
+                assertThat(ImageCodec.decodeWithImageIo(png, ImageFormat.PNG, null).data())
                         .isEqualTo(pixels);
             }
         }
@@ -96,13 +104,13 @@ class PlainPngDecoderTest {
                 }) {
             byte[] png = imageIoPng(new BufferedImage(7, 5, type), false);
             assertThat(PlainPngDecoder.decode(png)).as("image type %d", type).isEmpty();
-            assertThat(ImageCodec.decode(png, ImageEncoding.PNG).height()).isEqualTo(5);
+            assertThat(ImageCodec.decode(png, ImageFormat.PNG).shape().height()).isEqualTo(5);
         }
         BufferedImage grey = new BufferedImage(8, 8, BufferedImage.TYPE_BYTE_GRAY);
         grey.getRaster().setSample(3, 4, 0, 200);
         byte[] interlaced = imageIoPng(grey, true);
         assertThat(PlainPngDecoder.decode(interlaced)).isEmpty();
-        assertThat(ImageCodec.decode(interlaced, ImageEncoding.PNG).data()[4 * 8 + 3] & 0xFF)
+        assertThat(ImageCodec.decode(interlaced, ImageFormat.PNG).data()[4 * 8 + 3] & 0xFF)
                 .isEqualTo(200);
     }
 
@@ -111,7 +119,7 @@ class PlainPngDecoderTest {
         byte[] rows = new byte[2 * (1 + 3)];
         rows[4] = 9;
         byte[] png = png(2, 3, 0, 0, rows);
-        assertThatThrownBy(() -> ImageCodec.decode(png, ImageEncoding.PNG))
+        assertThatThrownBy(() -> ImageCodec.decode(png, ImageFormat.PNG))
                 .isInstanceOf(UndecodableImageException.class)
                 .hasMessageContaining("row 1 has unknown filter type 9");
     }
@@ -119,7 +127,7 @@ class PlainPngDecoderTest {
     @Test
     void shortOrCorruptImageDataIsUndecodable() {
         byte[] tooShort = png(4, 4, 0, 0, new byte[3 * 5]);
-        assertThatThrownBy(() -> ImageCodec.decode(tooShort, ImageEncoding.PNG))
+        assertThatThrownBy(() -> ImageCodec.decode(tooShort, ImageFormat.PNG))
                 .isInstanceOf(UndecodableImageException.class)
                 .hasMessageContaining("ends after 15 of 20 bytes");
         byte[] corrupt =
@@ -129,7 +137,7 @@ class PlainPngDecoderTest {
                         0,
                         0,
                         new byte[] {0x78, (byte) 0x9c, (byte) 0xff, (byte) 0xff, 0x12, 0x34});
-        assertThatThrownBy(() -> ImageCodec.decode(corrupt, ImageEncoding.PNG))
+        assertThatThrownBy(() -> ImageCodec.decode(corrupt, ImageFormat.PNG))
                 .isInstanceOf(UndecodableImageException.class)
                 .hasMessageContaining("corrupt compressed data");
     }

@@ -1,8 +1,11 @@
-package io.resflow.pipeline.images;
+package io.resflow.runtime.images;
 
-import io.resflow.schema.ImageEncoding;
+import io.resflow.datasets.ImageShape;
 import java.awt.image.BufferedImage;
+import java.awt.image.ColorModel;
 import java.awt.image.DataBufferByte;
+import java.awt.image.IndexColorModel;
+import java.awt.image.Raster;
 import java.awt.image.WritableRaster;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -21,9 +24,16 @@ import javax.imageio.stream.ImageOutputStream;
 import javax.imageio.stream.MemoryCacheImageInputStream;
 
 /**
- * Converts between 8-bit pixels (row-major HWC, the layout of {@code RAW_U8}) and the encodings an
- * {@code ImageRecord} may carry, using the JDK's ImageIO codecs for PNG and JPEG (plain 8-bit PNGs,
- * the common case for camera frames, take a shorter path: {@link PlainPngDecoder}).
+ * The one codec of PNG and JPEG images for training and serving (issue 15): decodes to 8-bit {@link
+ * Pixels} with the image's own channels (grey 1, RGB 3, RGBA 4), encodes grey or RGB pixels. Uses
+ * the JDK's ImageIO codecs; plain 8-bit PNGs, the common case for camera frames, take a shorter
+ * path ({@link PlainPngDecoder}) that gives the same pixels.
+ *
+ * <p>Pixels are read without colour-space conversion where Java2D would change them: grey images (8
+ * or 16 bits, with or without alpha) give their samples (16-bit ones their high byte), because Java
+ * treats grey as linear and its sRGB conversion changes every value; colour and palette images give
+ * their sRGB values. Grey with alpha decodes to RGBA (the grey repeated), since 2 channels is no
+ * shape the preprocessing takes.
  */
 public final class ImageCodec {
 
@@ -35,111 +45,77 @@ public final class ImageCodec {
 
     private ImageCodec() {}
 
-    /** Encodes HWC pixels (1 or 3 channels) as PNG, JPEG (quality 0..1) or RAW_U8. */
-    public static byte[] encode(
-            byte[] pixels,
-            int height,
-            int width,
-            int channels,
-            ImageEncoding encoding,
-            float jpegQuality) {
-        if (pixels.length != height * width * channels) {
-            throw new IllegalArgumentException(
-                    height
-                            + "x"
-                            + width
-                            + "x"
-                            + channels
-                            + " needs "
-                            + height * width * channels
-                            + " bytes, got "
-                            + pixels.length);
-        }
-        if (encoding == ImageEncoding.RAW_U8) {
-            return pixels.clone();
-        }
-        BufferedImage image = toBufferedImage(pixels, height, width, channels);
+    /** Encodes grey or RGB pixels as PNG or JPEG ({@code jpegQuality} 0..1, unused for PNG). */
+    public static byte[] encode(Pixels pixels, ImageFormat format, float jpegQuality) {
+        BufferedImage image = toBufferedImage(pixels);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try {
-            if (encoding == ImageEncoding.PNG) {
+            if (format == ImageFormat.PNG) {
                 ImageIO.write(image, "png", out);
             } else {
                 writeJpeg(image, jpegQuality, out);
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("Could not encode " + encoding, e);
+            throw new UncheckedIOException("Could not encode " + format, e);
         }
         return out.toByteArray();
     }
 
-    /** A decoded image: pixels row-major HWC with the image's own channel count (1, 3 or 4). */
-    public record Pixels(int height, int width, int channels, byte[] data) {}
-
-    /** An image's height and width in pixels. */
-    public record Size(int height, int width) {
-        @Override
-        public String toString() {
-            return height + "x" + width;
-        }
-    }
+    /** An image's height and width in pixels, as its header declares them. */
+    record Size(int height, int width) {}
 
     /**
      * Decodes PNG or JPEG bytes of any size, for images from a trusted place (a local folder).
-     * Throws {@link UndecodableImageException} naming the problem when the bytes are not a readable
-     * image.
+     *
+     * @throws UndecodableImageException the bytes are not a readable image, with the problem
      */
-    public static Pixels decode(byte[] bytes, ImageEncoding encoding)
-            throws UndecodableImageException {
+    public static Pixels decode(byte[] bytes, ImageFormat format) throws UndecodableImageException {
         try {
-            return decodeAnySize(bytes, encoding, null);
+            return decodeAnySize(bytes, format, null);
         } catch (ImageSizeException e) {
             throw new IllegalStateException("no size was expected", e);
         }
     }
 
     /**
-     * Decodes PNG or JPEG bytes that must hold an image of {@code expected} size, checked in the
+     * Decodes PNG or JPEG bytes that must hold an image of {@code height x width}, checked in the
      * image's header before any pixel is decoded: a stream of a few kilobytes can declare a
      * 20000x20000 image, and decoding it would take the heap of the job that reads it.
      *
      * @throws ImageSizeException the header declares another size
      * @throws UndecodableImageException the bytes are not a readable image
      */
-    public static Pixels decode(byte[] bytes, ImageEncoding encoding, Size expected)
+    public static Pixels decode(byte[] bytes, ImageFormat format, int height, int width)
             throws UndecodableImageException, ImageSizeException {
-        return decodeAnySize(bytes, encoding, Objects.requireNonNull(expected, "expected size"));
+        return decodeAnySize(bytes, format, new Size(height, width));
     }
 
     /** {@code expected} null: any size. */
-    private static Pixels decodeAnySize(byte[] bytes, ImageEncoding encoding, Size expected)
+    private static Pixels decodeAnySize(byte[] bytes, ImageFormat format, Size expected)
             throws UndecodableImageException, ImageSizeException {
-        if (encoding == ImageEncoding.RAW_U8) {
-            throw new IllegalArgumentException(
-                    "RAW_U8 has no header to decode; its shape comes from the record");
-        }
-        if (encoding == ImageEncoding.PNG) {
+        Objects.requireNonNull(format, "format");
+        if (format == ImageFormat.PNG) {
             Optional<Size> declared = PlainPngDecoder.headerSize(bytes);
             if (declared.isPresent()) {
-                checkSize(declared.get(), expected, encoding);
+                checkSize(declared.get(), expected, format);
                 Optional<Pixels> plain = PlainPngDecoder.decode(bytes);
                 if (plain.isPresent()) {
                     return plain.get();
                 }
             }
         }
-        return decodeWithImageIo(bytes, encoding, expected);
+        return decodeWithImageIo(bytes, format, expected);
     }
 
-    private static void checkSize(Size declared, Size expected, ImageEncoding encoding)
+    private static void checkSize(Size declared, Size expected, ImageFormat format)
             throws ImageSizeException {
         if (expected != null && !declared.equals(expected)) {
             throw new ImageSizeException(
-                    "the record claims "
-                            + expected
-                            + " but its "
-                            + encoding
-                            + " header says "
-                            + declared);
+                    format,
+                    expected.height(),
+                    expected.width(),
+                    declared.height(),
+                    declared.width());
         }
     }
 
@@ -147,21 +123,21 @@ public final class ImageCodec {
      * Decodes with the JDK's ImageIO reader for the format, whatever the file's features; {@code
      * expected} null: any size.
      */
-    static Pixels decodeWithImageIo(byte[] bytes, ImageEncoding encoding, Size expected)
+    static Pixels decodeWithImageIo(byte[] bytes, ImageFormat format, Size expected)
             throws UndecodableImageException, ImageSizeException {
-        ImageReader reader = (encoding == ImageEncoding.PNG ? PNG_READERS : JPEG_READERS).get();
+        ImageReader reader = (format == ImageFormat.PNG ? PNG_READERS : JPEG_READERS).get();
         BufferedImage image;
         try (ImageInputStream in =
                 new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
             reader.setInput(in, true, true);
             // Reads the header only (PNG's IHDR, JPEG's frame header).
-            checkSize(new Size(reader.getHeight(0), reader.getWidth(0)), expected, encoding);
+            checkSize(new Size(reader.getHeight(0), reader.getWidth(0)), expected, format);
             image = reader.read(0);
         } catch (IOException | RuntimeException e) {
             // ImageIO's decoders throw IIOException, but also IndexOutOfBounds and friends on
             // corrupt streams: every one of them means the same thing to the caller.
             throw new UndecodableImageException(
-                    encoding
+                    format
                             + " data could not be decoded ("
                             + bytes.length
                             + " bytes): "
@@ -172,7 +148,7 @@ public final class ImageCodec {
         }
         if (image == null) {
             throw new UndecodableImageException(
-                    "No image reader recognises these " + bytes.length + " bytes as " + encoding);
+                    "No image reader recognises these " + bytes.length + " bytes as " + format);
         }
         return toPixels(image);
     }
@@ -182,34 +158,65 @@ public final class ImageCodec {
      * reader whether it recognises the stream, which costs more than decoding a small frame.
      */
     private static final ThreadLocal<ImageReader> PNG_READERS =
-            ThreadLocal.withInitial(() -> reader("png"));
+            ThreadLocal.withInitial(() -> reader(ImageFormat.PNG));
 
     private static final ThreadLocal<ImageReader> JPEG_READERS =
-            ThreadLocal.withInitial(() -> reader("jpeg"));
+            ThreadLocal.withInitial(() -> reader(ImageFormat.JPEG));
 
-    private static ImageReader reader(String format) {
-        Iterator<ImageReader> readers = ImageIO.getImageReadersByFormatName(format);
+    private static ImageReader reader(ImageFormat format) {
+        Iterator<ImageReader> readers = ImageIO.getImageReadersByFormatName(format.imageIoName());
         if (!readers.hasNext()) {
             throw new IllegalStateException("This JVM has no " + format + " reader");
         }
         return readers.next();
     }
 
+    /** The decoded image's pixels, read as the class comment says. */
     private static Pixels toPixels(BufferedImage image) {
         int height = image.getHeight();
         int width = image.getWidth();
-        if (image.getType() == BufferedImage.TYPE_BYTE_GRAY) {
-            byte[] data = new byte[height * width];
-            image.getRaster().getDataElements(0, 0, width, height, data);
-            return new Pixels(height, width, 1, data);
+        ColorModel model = image.getColorModel();
+        Raster raster = image.getRaster();
+        boolean greySamples =
+                !(model instanceof IndexColorModel)
+                        && model.getNumComponents() <= 2
+                        && raster.getNumBands() == model.getNumComponents();
+        if (greySamples) {
+            boolean alpha = raster.getNumBands() == 2;
+            int channels = alpha ? 4 : 1;
+            int greyBits = model.getComponentSize(0);
+            int alphaBits = alpha ? model.getComponentSize(1) : 8;
+            byte[] data = new byte[height * width * channels];
+            int[] grey = new int[width];
+            int[] alphas = new int[width];
+            int i = 0;
+            for (int y = 0; y < height; y++) {
+                raster.getSamples(0, y, width, 1, 0, grey);
+                if (alpha) {
+                    raster.getSamples(0, y, width, 1, 1, alphas);
+                }
+                for (int x = 0; x < width; x++) {
+                    byte g = to8Bits(grey[x], greyBits);
+                    data[i++] = g;
+                    if (alpha) {
+                        data[i++] = g;
+                        data[i++] = g;
+                        data[i++] = to8Bits(alphas[x], alphaBits);
+                    }
+                }
+            }
+            return new Pixels(new ImageShape(height, width, channels), data);
         }
-        boolean alpha = image.getColorModel().hasAlpha();
+        // Colour and palette images: getRGB gives their exact sRGB values.
+        boolean alpha = model.hasAlpha();
         int channels = alpha ? 4 : 3;
         byte[] data = new byte[height * width * channels];
+        int[] row = new int[width];
         int i = 0;
         for (int y = 0; y < height; y++) {
+            image.getRGB(0, y, width, 1, row, 0, width);
             for (int x = 0; x < width; x++) {
-                int argb = image.getRGB(x, y);
+                int argb = row[x];
                 data[i++] = (byte) (argb >> 16);
                 data[i++] = (byte) (argb >> 8);
                 data[i++] = (byte) argb;
@@ -218,17 +225,34 @@ public final class ImageCodec {
                 }
             }
         }
-        return new Pixels(height, width, channels, data);
+        return new Pixels(new ImageShape(height, width, channels), data);
     }
 
-    private static BufferedImage toBufferedImage(
-            byte[] pixels, int height, int width, int channels) {
-        switch (channels) {
+    /**
+     * A sample of {@code bits} bits as 8 bits: 16-bit samples keep their high byte, 1-, 2- and
+     * 4-bit ones are stretched to 0..255 (exactly: 255 is a multiple of 1, 3 and 15).
+     */
+    private static byte to8Bits(int sample, int bits) {
+        if (bits == 8) {
+            return (byte) sample;
+        }
+        if (bits > 8) {
+            return (byte) (sample >>> (bits - 8));
+        }
+        return (byte) (sample * 255 / ((1 << bits) - 1));
+    }
+
+    private static BufferedImage toBufferedImage(Pixels pixels) {
+        ImageShape shape = pixels.shape();
+        int height = shape.height();
+        int width = shape.width();
+        byte[] data = pixels.data();
+        switch (shape.channels()) {
             case 1 -> {
                 BufferedImage image =
                         new BufferedImage(width, height, BufferedImage.TYPE_BYTE_GRAY);
                 byte[] target = ((DataBufferByte) image.getRaster().getDataBuffer()).getData();
-                System.arraycopy(pixels, 0, target, 0, pixels.length);
+                System.arraycopy(data, 0, target, 0, data.length);
                 return image;
             }
             case 3 -> {
@@ -239,9 +263,9 @@ public final class ImageCodec {
                 for (int y = 0; y < height; y++) {
                     for (int x = 0; x < width; x++) {
                         int o = (y * width + x) * 3;
-                        rgb[0] = pixels[o] & 0xFF;
-                        rgb[1] = pixels[o + 1] & 0xFF;
-                        rgb[2] = pixels[o + 2] & 0xFF;
+                        rgb[0] = data[o] & 0xFF;
+                        rgb[1] = data[o + 1] & 0xFF;
+                        rgb[2] = data[o + 2] & 0xFF;
                         raster.setPixel(x, y, rgb);
                     }
                 }
@@ -249,7 +273,7 @@ public final class ImageCodec {
             }
             default ->
                     throw new IllegalArgumentException(
-                            "Only 1 or 3 channels can be encoded, got " + channels);
+                            "Only 1 or 3 channels can be encoded, got " + shape.channels());
         }
     }
 
