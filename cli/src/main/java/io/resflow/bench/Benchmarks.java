@@ -2,8 +2,7 @@ package io.resflow.bench;
 
 import ai.djl.Device;
 import io.resflow.datasets.LabelledImages;
-import io.resflow.kafka.embedded.EmbeddedKafka;
-import io.resflow.localflink.LocalFlink;
+import io.resflow.localstack.LocalStack;
 import io.resflow.pipeline.scoring.ScorerSettings;
 import io.resflow.runtime.savedmodel.SavedModelClassifier;
 import io.resflow.runtime.savedmodel.SessionThreads;
@@ -12,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 
@@ -76,9 +76,13 @@ public final class Benchmarks {
                 !plan.scorer().sessionThreads().equals(SessionThreads.tensorFlowDefaults())
                         || plan.scorer().concurrentBatches() > 1;
         try (JitMonitor jit = JitMonitor.start();
-                EmbeddedKafka kafka = EmbeddedKafka.builder().build().start();
-                LocalFlink flink =
-                        LocalFlink.start(2 * plan.parallelism(), "9260-9270", "8092-8102");
+                LocalStack stack =
+                        LocalStack.builder()
+                                .optKafka(Map.of())
+                                .setSlots(2 * plan.parallelism())
+                                .optMetricsPorts("9260-9270")
+                                .optWebPorts("8092-8102")
+                                .start();
                 SavedModelClassifier defaultsModel =
                         SavedModelClassifier.open(plan.model(), Device.cpu());
                 SavedModelClassifier pipelineModel =
@@ -129,8 +133,7 @@ public final class Benchmarks {
 
             PipelineBenchmark pipeline =
                     new PipelineBenchmark(
-                            kafka,
-                            flink,
+                            stack,
                             jit,
                             plan.model(),
                             plan.images(),

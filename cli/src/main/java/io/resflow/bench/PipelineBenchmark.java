@@ -1,14 +1,13 @@
 package io.resflow.bench;
 
 import io.resflow.datasets.LabelledImages;
-import io.resflow.kafka.embedded.EmbeddedKafka;
-import io.resflow.localflink.JobEnds;
-import io.resflow.localflink.LocalFlink;
+import io.resflow.localstack.JobEnds;
+import io.resflow.localstack.LocalStack;
 import io.resflow.pipeline.classify.ClassifyJob;
 import io.resflow.pipeline.classify.ClassifyJobConfig;
 import io.resflow.pipeline.classify.ClassifyJobOptions;
-import io.resflow.pipeline.classify.KafkaIo;
 import io.resflow.pipeline.kafka.CommittedTopicReader;
+import io.resflow.pipeline.kafka.Topics.JobTopics;
 import io.resflow.pipeline.replay.CameraFeedReplay;
 import io.resflow.pipeline.replay.DatasetFrames;
 import io.resflow.pipeline.replay.PreEncodedFrames;
@@ -25,7 +24,6 @@ import java.util.concurrent.Callable;
 import java.util.function.ToDoubleFunction;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
  * The whole classify job measured from the outside: frames in Kafka, a local Flink cluster, labels
@@ -135,8 +133,7 @@ final class PipelineBenchmark {
     /** Warm-up ends after this many times the minimum warm-up, quiet compiler or not. */
     static final int WARM_UP_LIMIT = 3;
 
-    private final EmbeddedKafka kafka;
-    private final LocalFlink flink;
+    private final LocalStack stack;
     private final JitMonitor jit;
     private final Path model;
     private final LabelledImages images;
@@ -147,15 +144,13 @@ final class PipelineBenchmark {
             new EnumMap<>(ImageEncoding.class);
 
     PipelineBenchmark(
-            EmbeddedKafka kafka,
-            LocalFlink flink,
+            LocalStack stack,
             JitMonitor jit,
             Path model,
             LabelledImages images,
             int parallelism,
             Duration checkpointInterval) {
-        this.kafka = kafka;
-        this.flink = flink;
+        this.stack = stack;
         this.jit = jit;
         this.model = model;
         this.images = images;
@@ -189,9 +184,9 @@ final class PipelineBenchmark {
         Exception failure = null;
         try {
             for (RunSetup setup : setups) {
-                String topic = nextTopic();
-                JobClient job = startJob(topic, setup.scorer());
-                jobs.add(new RunningJob(setup, topic, job, labelReader(topic + "-labels")));
+                JobTopics topics = nextTopics();
+                JobClient job = startJob(topics, setup.scorer());
+                jobs.add(new RunningJob(setup, topics.images(), job, labelReader(topics.labels())));
             }
             long start = System.nanoTime();
             boolean warming = true;
@@ -334,9 +329,10 @@ final class PipelineBenchmark {
      * sending.
      */
     Latency latency(ScorerSettings scorer, double rate, Duration duration) throws Exception {
-        String topic = nextTopic();
-        JobClient job = startJob(topic, scorer);
-        try (CommittedTopicReader<Prediction> reader = labelReader(topic + "-labels")) {
+        JobTopics topics = nextTopics();
+        String topic = topics.images();
+        JobClient job = startJob(topics, scorer);
+        try (CommittedTopicReader<Prediction> reader = labelReader(topics.labels())) {
             // Warm up until labels flow, so start-up is not measured.
             int warmUp = 100;
             replay(topic, topic + "-warmup", ImageEncoding.PNG, warmUp, 0);
@@ -403,7 +399,7 @@ final class PipelineBenchmark {
             String topic, String runId, ImageEncoding encoding, int count, double rate) {
         int cameras = 4;
         CameraFeedReplay.builder()
-                .setBootstrapServers(kafka.bootstrapServers())
+                .setBootstrapServers(stack.bootstrapServers())
                 .setFrames(frames(encoding))
                 .optLimit(count)
                 .optTopic(topic)
@@ -436,34 +432,27 @@ final class PipelineBenchmark {
         return last.jitLoad() > QUIET_JIT && elapsedNanos < WARM_UP_LIMIT * warmUp.toNanos();
     }
 
-    private String nextTopic() {
-        String topic = "bench" + (++run);
-        kafka.createTopic(topic, Math.max(2, parallelism));
-        for (String suffix : List.of("-labels", "-dead-letters", "-retraining", "-label-stats")) {
-            kafka.createTopic(topic + suffix, 1);
-        }
-        return topic;
+    /** A topic set of the next run's own, images partitioned for the job's parallelism. */
+    private JobTopics nextTopics() {
+        JobTopics topics = JobTopics.after("bench" + (++run));
+        stack.createTopics(topics.partitions(Math.max(2, parallelism), 1));
+        return topics;
     }
 
     /** The classify job on this cluster, unbounded: every run publishes while it runs. */
-    private JobClient startJob(String topic, ScorerSettings scorer) throws Exception {
-        ClassifyJobConfig config = ClassifyJobConfig.from(settings(topic, scorer));
-        StreamExecutionEnvironment env = flink.environment();
-        new ClassifyJob(config).build(env, KafkaIo.source(config), KafkaIo.sinks(config));
-        return env.executeAsync(ClassifyJob.JOB_NAME + "-bench-" + topic);
+    private JobClient startJob(JobTopics topics, ScorerSettings scorer) throws Exception {
+        return stack.submit(
+                ClassifyJobConfig.from(settings(topics, scorer)),
+                ClassifyJob.JOB_NAME + "-bench-" + topics.images());
     }
 
-    private Configuration settings(String topic, ScorerSettings scorer) {
+    private Configuration settings(JobTopics topics, ScorerSettings scorer) {
         Configuration conf = new Configuration();
-        conf.set(ClassifyJobOptions.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
+        conf.set(ClassifyJobOptions.BOOTSTRAP_SERVERS, stack.bootstrapServers());
         conf.set(ClassifyJobOptions.MODEL_PATH, model.toAbsolutePath().toString());
-        conf.set(ClassifyJobOptions.IMAGES_TOPIC, topic);
-        conf.set(ClassifyJobOptions.LABELS_TOPIC, topic + "-labels");
-        conf.set(ClassifyJobOptions.DEAD_LETTERS_TOPIC, topic + "-dead-letters");
-        conf.set(ClassifyJobOptions.RETRAINING_TOPIC, topic + "-retraining");
-        conf.set(ClassifyJobOptions.LABEL_STATS_TOPIC, topic + "-label-stats");
-        conf.set(ClassifyJobOptions.GROUP_ID, topic);
-        conf.set(ClassifyJobOptions.TRANSACTIONAL_ID_PREFIX, topic);
+        ClassifyJobOptions.setTopics(conf, topics);
+        conf.set(ClassifyJobOptions.GROUP_ID, topics.images());
+        conf.set(ClassifyJobOptions.TRANSACTIONAL_ID_PREFIX, topics.images());
         conf.set(ClassifyJobOptions.BOUNDED, false);
         conf.set(ClassifyJobOptions.PARALLELISM, parallelism);
         conf.set(ClassifyJobOptions.MAX_BATCH_SIZE, scorer.maxBatchSize());
@@ -478,7 +467,7 @@ final class PipelineBenchmark {
     }
 
     private CommittedTopicReader<Prediction> labelReader(String topic) {
-        return CommittedTopicReader.open(kafka.bootstrapServers(), topic, Prediction.class);
+        return CommittedTopicReader.open(stack.bootstrapServers(), topic, Prediction.class);
     }
 
     private static double meanBatch(List<Prediction> labels) {

@@ -1,10 +1,9 @@
 package io.resflow.cli;
 
-import io.resflow.localflink.LocalFlink;
+import io.resflow.localstack.LocalStack;
 import io.resflow.pipeline.classify.ClassifyJob;
 import io.resflow.pipeline.classify.ClassifyJobConfig;
 import io.resflow.pipeline.classify.ClassifyJobOptions;
-import io.resflow.pipeline.classify.KafkaIo;
 import io.resflow.pipeline.kafka.KafkaPreflight;
 import io.resflow.pipeline.metrics.JobTotals;
 import java.net.URISyntaxException;
@@ -76,15 +75,18 @@ final class ClassifyCommand implements Callable<Integer> {
         ClassifyJobConfig config = ClassifyJobConfig.from(settings);
         checkKafka(config, jobManager == null);
         if (jobManager == null) {
-            try (LocalFlink flink =
-                    LocalFlink.start(
-                            config.get(ClassifyJobOptions.PARALLELISM), metricsPorts, webPorts)) {
+            try (LocalStack stack =
+                    LocalStack.builder()
+                            .setSlots(config.get(ClassifyJobOptions.PARALLELISM))
+                            .optMetricsPorts(metricsPorts)
+                            .optWebPorts(webPorts)
+                            .start()) {
                 System.out.printf(
                         "Local Flink cluster: web UI on %s, Prometheus metrics: %s%n",
-                        flink.webUrl(),
-                        flink.metricsUrl()
+                        stack.webUrl(),
+                        stack.metricsUrl()
                                 .orElse("none (every port of " + metricsPorts + " is taken)"));
-                awaitEnd(submit(config, flink.environment()));
+                awaitEnd(serving(config, stack.submit(config)));
             }
         } else {
             // The web UI's address works too: http://host:8081/ is host:8081.
@@ -96,11 +98,10 @@ final class ClassifyCommand implements Callable<Integer> {
                                 + " got "
                                 + jobManager);
             }
-            awaitEnd(
-                    submit(
-                            config,
-                            StreamExecutionEnvironment.createRemoteEnvironment(
-                                    hostPort[0], Integer.parseInt(hostPort[1]), jobJars())));
+            StreamExecutionEnvironment cluster =
+                    StreamExecutionEnvironment.createRemoteEnvironment(
+                            hostPort[0], Integer.parseInt(hostPort[1]), jobJars());
+            awaitEnd(serving(config, ClassifyJob.onKafka(config).executeAsync(cluster)));
         }
         return 0;
     }
@@ -113,16 +114,9 @@ final class ClassifyCommand implements Callable<Integer> {
      */
     private static void checkKafka(ClassifyJobConfig config, boolean jobRunsHere)
             throws InterruptedException {
-        List<String> topics =
-                List.of(
-                        config.get(ClassifyJobOptions.IMAGES_TOPIC),
-                        config.get(ClassifyJobOptions.LABELS_TOPIC),
-                        config.get(ClassifyJobOptions.DEAD_LETTERS_TOPIC),
-                        config.get(ClassifyJobOptions.RETRAINING_TOPIC),
-                        config.get(ClassifyJobOptions.LABEL_STATS_TOPIC));
         kafkaNote(
                         config.get(ClassifyJobOptions.BOOTSTRAP_SERVERS),
-                        topics,
+                        config.topics().names(),
                         jobRunsHere,
                         KafkaPreflight.DEFAULT_TIMEOUT)
                 .ifPresent(System.out::println);
@@ -159,18 +153,16 @@ final class ClassifyCommand implements Callable<Integer> {
                         servers, String.join(", ", missing)));
     }
 
-    private static JobClient submit(ClassifyJobConfig config, StreamExecutionEnvironment env)
-            throws Exception {
-        new ClassifyJob(config).build(env, KafkaIo.source(config), KafkaIo.sinks(config));
-        JobClient job = env.executeAsync(ClassifyJob.JOB_NAME);
+    /** Says what the submitted job serves, from where to where; returns the job. */
+    private static JobClient serving(ClassifyJobConfig config, JobClient job) {
         System.out.printf(
                 "Serving %s %s (%s) from %s: %s -> %s (job %s)%n",
                 config.metadata().name(),
                 config.metadata().version(),
                 config.metadata().architecture(),
                 config.modelPath(),
-                config.get(ClassifyJobOptions.IMAGES_TOPIC),
-                config.get(ClassifyJobOptions.LABELS_TOPIC),
+                config.topics().images(),
+                config.topics().labels(),
                 job.getJobID());
         return job;
     }

@@ -2,13 +2,10 @@ package io.resflow.cli;
 
 import io.resflow.datasets.FashionMnist;
 import io.resflow.datasets.LabelledImages;
-import io.resflow.kafka.embedded.EmbeddedKafka;
-import io.resflow.localflink.JobEnds;
-import io.resflow.localflink.LocalFlink;
-import io.resflow.pipeline.classify.ClassifyJob;
+import io.resflow.localstack.JobEnds;
+import io.resflow.localstack.LocalStack;
 import io.resflow.pipeline.classify.ClassifyJobConfig;
 import io.resflow.pipeline.classify.ClassifyJobOptions;
-import io.resflow.pipeline.classify.KafkaIo;
 import io.resflow.pipeline.kafka.Topics;
 import io.resflow.pipeline.metrics.PipelineMetrics;
 import io.resflow.pipeline.replay.CameraFeedReplay;
@@ -26,7 +23,6 @@ import java.util.concurrent.Callable;
 import me.tongfei.progressbar.ProgressBar;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -142,26 +138,21 @@ final class DemoCommand implements Callable<Integer> {
                         : "",
                 model);
 
-        try (EmbeddedKafka kafka =
-                        EmbeddedKafka.builder()
-                                .optTopic(Topics.IMAGES, 4)
-                                .optTopic(Topics.LABELS, 4)
-                                .optTopic(Topics.DEAD_LETTERS, 1)
-                                .optTopic(Topics.RETRAINING, 1)
-                                .optTopic(Topics.LABEL_STATS, 1)
-                                .build()
-                                .start();
-                LocalFlink flink = LocalFlink.start(parallelism, metricsPorts, webPorts)) {
+        try (LocalStack stack =
+                LocalStack.builder()
+                        .optKafka(Topics.DEFAULTS.partitions(4, 4))
+                        .setSlots(parallelism)
+                        .optMetricsPorts(metricsPorts)
+                        .optWebPorts(webPorts)
+                        .start()) {
             ClassifyJobConfig config =
-                    ClassifyJobConfig.from(jobSettings(kafka.bootstrapServers()));
-            StreamExecutionEnvironment env = flink.environment();
-            new ClassifyJob(config).build(env, KafkaIo.source(config), KafkaIo.sinks(config));
-            JobClient job = env.executeAsync(ClassifyJob.JOB_NAME);
+                    ClassifyJobConfig.from(jobSettings(stack.bootstrapServers()));
+            JobClient job = stack.submit(config);
             System.out.printf(
                     "[3/4] Running: Kafka at %s, Flink job %s (parallelism %d)%n",
-                    kafka.bootstrapServers(), job.getJobID(), parallelism);
+                    stack.bootstrapServers(), job.getJobID(), parallelism);
             FlinkRest rest = new FlinkRest();
-            String webUrl = flink.webUrl();
+            String webUrl = stack.webUrl();
             if (!rest.awaitAllTasksRunning(webUrl, job.getJobID(), Duration.ofMinutes(2))) {
                 throw new IllegalStateException(
                         JobEnds.hasEnded(job)
@@ -182,12 +173,12 @@ final class DemoCommand implements Callable<Integer> {
             System.out.println("      All operators running, model loaded and warmed up.");
             try (LiveView view =
                     new LiveView(
-                                    kafka.bootstrapServers(),
-                                    Topics.LABELS,
-                                    Topics.DEAD_LETTERS,
+                                    stack.bootstrapServers(),
+                                    config.topics().labels(),
+                                    config.topics().deadLetters(),
                                     test.classNames())
                             .start()) {
-                ReplayReport sent = replay(kafka, test);
+                ReplayReport sent = replay(stack.bootstrapServers(), test);
                 System.out.printf(
                         "[4/4] Sent %d frames (%d corrupt on purpose) in %.1f s; waiting for every"
                                 + " label ...%n",
@@ -250,10 +241,10 @@ final class DemoCommand implements Callable<Integer> {
         return conf;
     }
 
-    private ReplayReport replay(EmbeddedKafka kafka, LabelledImages test) {
+    private ReplayReport replay(String bootstrapServers, LabelledImages test) {
         CameraFeedReplay.Builder replay =
                 cameraFeed()
-                        .setBootstrapServers(kafka.bootstrapServers())
+                        .setBootstrapServers(bootstrapServers)
                         .setFrames(new DatasetFrames(test, ImageEncoding.PNG));
         try (ProgressBar bar = Progress.bar("cameras -> kafka", test.size(), "frames")) {
             return replay.optProgress(Progress.stepTo(bar)).build().run();

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.resflow.datasets.FashionMnist;
 import io.resflow.kafka.embedded.EmbeddedKafkaExtension;
 import io.resflow.pipeline.classify.CentroidSavedModel;
-import io.resflow.pipeline.classify.ClassifyTopics;
 import io.resflow.pipeline.kafka.CommittedTopicReader;
 import io.resflow.pipeline.kafka.Topics;
 import io.resflow.pipeline.replay.CameraFeedReplay;
@@ -32,7 +31,7 @@ class ClassifyCommandITCase {
 
     @RegisterExtension
     static final EmbeddedKafkaExtension KAFKA =
-            new EmbeddedKafkaExtension(ClassifyTopics.withPartitions(2, 1));
+            new EmbeddedKafkaExtension(b -> b.optTopics(Topics.DEFAULTS.partitions(2, 1)));
 
     @TempDir static Path model;
 

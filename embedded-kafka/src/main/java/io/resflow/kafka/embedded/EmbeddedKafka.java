@@ -196,7 +196,8 @@ public final class EmbeddedKafka implements AutoCloseable {
         stopQuietly();
     }
 
-    private void createTopics(Map<String, Integer> wanted) {
+    /** Creates topics, name to partitions; existing topics are left as they are. */
+    public void createTopics(Map<String, Integer> wanted) {
         if (wanted.isEmpty()) {
             return;
         }
@@ -378,6 +379,12 @@ public final class EmbeddedKafka implements AutoCloseable {
         /** A topic to create at start. */
         public Builder optTopic(String name, int partitions) {
             topics.put(name, partitions);
+            return this;
+        }
+
+        /** Topics to create at start, name to partitions (e.g. a job's whole topic set). */
+        public Builder optTopics(Map<String, Integer> partitionsByName) {
+            partitionsByName.forEach(this::optTopic);
             return this;
         }
 

@@ -33,10 +33,12 @@ import io.resflow.runtime.metadata.InputSpec;
 import io.resflow.runtime.metadata.ModelMetadata;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.core.execution.CheckpointingMode;
+import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.datastream.AsyncDataStream;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
@@ -55,8 +57,9 @@ import org.apache.flink.streaming.api.windowing.assigners.TumblingEventTimeWindo
  *           └──────────────────┴─────────── dead-letters ─────────────┘           └─ label-stats (windows)
  * </pre>
  *
- * Sources and sinks are passed in: production wiring is {@link KafkaIo}; every operator has a
- * stable uid so savepoints survive upgrades.
+ * The source and sinks are passed in ({@link #onKafka} wires production's, {@link KafkaIo}); this
+ * class is the one place the graph is assembled, for the cluster ({@link #main}), the launcher's
+ * commands and the tests alike. Every operator has a stable uid so savepoints survive upgrades.
  */
 public final class ClassifyJob {
 
@@ -70,9 +73,19 @@ public final class ClassifyJob {
             Sink<LabelStatsRecord> labelStats) {}
 
     private final ClassifyJobConfig config;
+    private final Source<RawFrame, ?, ?> source;
+    private final Sinks sinks;
 
-    public ClassifyJob(ClassifyJobConfig config) {
+    /** The job reading {@code source} and writing {@code sinks}, e.g. bounded ones in a test. */
+    public ClassifyJob(ClassifyJobConfig config, Source<RawFrame, ?, ?> source, Sinks sinks) {
         this.config = config;
+        this.source = source;
+        this.sinks = sinks;
+    }
+
+    /** The job as it runs in production: Kafka in and out through {@link KafkaIo}. */
+    public static ClassifyJob onKafka(ClassifyJobConfig config) {
+        return new ClassifyJob(config, KafkaIo.source(config), KafkaIo.sinks(config));
     }
 
     /**
@@ -81,16 +94,28 @@ public final class ClassifyJob {
      */
     public static void main(String[] args) throws Exception {
         ClassifyJobConfig config = ClassifyJobConfig.from(ClassifyJobConfig.parseArgs(args));
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        new ClassifyJob(config).build(env, KafkaIo.source(config), KafkaIo.sinks(config));
-        env.execute(JOB_NAME);
+        onKafka(config).execute(StreamExecutionEnvironment.getExecutionEnvironment());
     }
 
-    /**
-     * Adds the job's graph to {@code env} (checkpointing included); call {@code execute} on it
-     * after.
-     */
-    public void build(StreamExecutionEnvironment env, Source<RawFrame, ?, ?> source, Sinks sinks) {
+    /** Builds the graph on {@code env} and runs it until it ends (bounded, cancelled or failed). */
+    public JobExecutionResult execute(StreamExecutionEnvironment env) throws Exception {
+        build(env);
+        return env.execute(JOB_NAME);
+    }
+
+    /** Builds the graph on {@code env} and submits it; returns once the cluster has it. */
+    public JobClient executeAsync(StreamExecutionEnvironment env) throws Exception {
+        return executeAsync(env, JOB_NAME);
+    }
+
+    /** As {@link #executeAsync(StreamExecutionEnvironment)}, under another name in the web UI. */
+    public JobClient executeAsync(StreamExecutionEnvironment env, String jobName) throws Exception {
+        build(env);
+        return env.executeAsync(jobName);
+    }
+
+    /** The job's graph on {@code env}, checkpointing included. */
+    private void build(StreamExecutionEnvironment env) {
         ModelMetadata model = config.metadata();
         InputSpec input = model.input();
         env.setParallelism(config.get(PARALLELISM));

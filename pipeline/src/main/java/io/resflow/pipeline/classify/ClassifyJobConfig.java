@@ -1,5 +1,6 @@
 package io.resflow.pipeline.classify;
 
+import io.resflow.pipeline.kafka.Topics;
 import io.resflow.pipeline.scoring.ScorerSettings;
 import io.resflow.runtime.metadata.ModelMetadata;
 import java.io.IOException;
@@ -219,6 +220,11 @@ public final class ClassifyJobConfig {
 
     public <T> T get(ConfigOption<T> option) {
         return configuration.get(option);
+    }
+
+    /** The topics the job reads and writes. */
+    public Topics.JobTopics topics() {
+        return ClassifyJobOptions.topics(configuration);
     }
 
     public Path modelPath() {

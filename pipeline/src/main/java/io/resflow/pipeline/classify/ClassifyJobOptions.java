@@ -9,6 +9,8 @@ import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.ReadableConfig;
 
 /**
  * Every setting of {@link ClassifyJob}, typed, with its default and description in one place. The
@@ -240,6 +242,25 @@ public final class ClassifyJobOptions {
                                 + " transaction.max.timeout.ms (15 minutes by default).");
 
     private ClassifyJobOptions() {}
+
+    /** The five topic options as {@code settings} has them (their defaults when not set). */
+    public static Topics.JobTopics topics(ReadableConfig settings) {
+        return new Topics.JobTopics(
+                settings.get(IMAGES_TOPIC),
+                settings.get(LABELS_TOPIC),
+                settings.get(DEAD_LETTERS_TOPIC),
+                settings.get(RETRAINING_TOPIC),
+                settings.get(LABEL_STATS_TOPIC));
+    }
+
+    /** Sets the five topic options to {@code topics}. */
+    public static void setTopics(Configuration settings, Topics.JobTopics topics) {
+        settings.set(IMAGES_TOPIC, topics.images());
+        settings.set(LABELS_TOPIC, topics.labels());
+        settings.set(DEAD_LETTERS_TOPIC, topics.deadLetters());
+        settings.set(RETRAINING_TOPIC, topics.retraining());
+        settings.set(LABEL_STATS_TOPIC, topics.labelStats());
+    }
 
     /** Every option above, in declaration order. */
     public static List<ConfigOption<?>> all() {

@@ -52,7 +52,7 @@ class ClassifyJobITCase {
     @Order(1)
     @RegisterExtension
     static final EmbeddedKafkaExtension KAFKA =
-            new EmbeddedKafkaExtension(ClassifyTopics.withPartitions(2, 2));
+            new EmbeddedKafkaExtension(b -> b.optTopics(Topics.DEFAULTS.partitions(2, 2)));
 
     @Order(2)
     @RegisterExtension
@@ -106,8 +106,7 @@ class ClassifyJobITCase {
     void labelsEveryGoodFrameOnceAndDeadLettersEveryBadOneWhileRunning() throws Exception {
         ClassifyJobConfig config = ClassifyJobConfig.from(settings());
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        new ClassifyJob(config).build(env, KafkaIo.source(config), KafkaIo.sinks(config));
-        env.execute(ClassifyJob.JOB_NAME);
+        ClassifyJob.onKafka(config).execute(env);
 
         int corrupt = FRAMES / CORRUPT_EVERY;
         int good = FRAMES - corrupt;

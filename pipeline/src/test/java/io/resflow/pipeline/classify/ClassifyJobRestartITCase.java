@@ -40,7 +40,7 @@ class ClassifyJobRestartITCase {
     @Order(1)
     @RegisterExtension
     static final EmbeddedKafkaExtension KAFKA =
-            new EmbeddedKafkaExtension(ClassifyTopics.withPartitions(2, 2));
+            new EmbeddedKafkaExtension(b -> b.optTopics(Topics.DEFAULTS.partitions(2, 2)));
 
     @Order(2)
     @RegisterExtension
@@ -127,8 +127,7 @@ class ClassifyJobRestartITCase {
         }
         StreamExecutionEnvironment env =
                 StreamExecutionEnvironment.getExecutionEnvironment(cluster);
-        new ClassifyJob(config).build(env, KafkaIo.source(config), KafkaIo.sinks(config));
-        return env.executeAsync(ClassifyJob.JOB_NAME);
+        return ClassifyJob.onKafka(config).executeAsync(env);
     }
 
     private static List<Prediction> awaitLabels(int atLeast, Duration timeout) {

@@ -61,7 +61,7 @@ class EventTimeITCase {
     @Order(1)
     @RegisterExtension
     static final EmbeddedKafkaExtension KAFKA =
-            new EmbeddedKafkaExtension(ClassifyTopics.withPartitions(2, 1));
+            new EmbeddedKafkaExtension(b -> b.optTopics(Topics.DEFAULTS.partitions(2, 1)));
 
     private static final InMemoryReporter METRICS = InMemoryReporter.createWithRetainedMetrics();
 
@@ -95,8 +95,7 @@ class EventTimeITCase {
         conf.set(ClassifyJobOptions.STATS_WINDOW, Duration.ofSeconds(5));
         ClassifyJobConfig config = ClassifyJobConfig.from(conf);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        new ClassifyJob(config).build(env, KafkaIo.source(config), KafkaIo.sinks(config));
-        JobClient job = env.executeAsync(ClassifyJob.JOB_NAME);
+        JobClient job = ClassifyJob.onKafka(config).executeAsync(env);
 
         try (KafkaProducer<byte[], byte[]> producer = producer();
                 CommittedTopicReader<Prediction> labels =

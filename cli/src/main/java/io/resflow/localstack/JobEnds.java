@@ -1,4 +1,4 @@
-package io.resflow.localflink;
+package io.resflow.localstack;
 
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;

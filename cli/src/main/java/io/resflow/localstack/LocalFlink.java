@@ -1,8 +1,9 @@
-package io.resflow.localflink;
+package io.resflow.localstack;
 
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -10,8 +11,12 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.ConfigOptions;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.MetricOptions;
 import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.core.plugin.PluginUtils;
 import org.apache.flink.runtime.minicluster.MiniCluster;
@@ -30,6 +35,26 @@ import org.apache.flink.util.NetUtils;
  * real cluster) instead of clashing with the trainer's client on the class path.
  */
 public final class LocalFlink implements AutoCloseable {
+
+    /** The reporter's name: its settings are {@code metrics.reporter.prom.*}. */
+    private static final String PROMETHEUS_REPORTER = "prom";
+
+    /**
+     * Flink's Prometheus reporter; a plugin, so not on this class path (see the class comment), and
+     * named rather than referenced.
+     */
+    private static final String PROMETHEUS_FACTORY =
+            "org.apache.flink.metrics.prometheus.PrometheusReporterFactory";
+
+    /**
+     * The reporter's port or ports ({@code PrometheusReporterFactory.ARG_PORT}): the plugin
+     * declares no option for it that this class path could see.
+     */
+    private static final ConfigOption<String> PROMETHEUS_PORT =
+            ConfigOptions.key("port")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription("Port, ports or port range of Prometheus' /metrics.");
 
     private final MiniCluster cluster;
     private final URI restAddress;
@@ -50,30 +75,22 @@ public final class LocalFlink implements AutoCloseable {
      */
     public static LocalFlink start(int slots, String metricsPorts, String webPorts)
             throws Exception {
-        Configuration conf = new Configuration();
-        conf.set(TaskManagerOptions.NUM_TASK_SLOTS, slots);
-        conf.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
-        conf.set(RestOptions.ADDRESS, "127.0.0.1");
-        conf.set(RestOptions.BIND_PORT, webPorts);
-        conf.setString(
-                "metrics.reporter.prom.factory.class",
-                "org.apache.flink.metrics.prometheus.PrometheusReporterFactory");
         // The reporter takes the first free port of a range without saying which; picked here, the
         // port is known (another process may hold the first one). The reporter still gets the rest
-        // of
-        // the range, in case another process takes the picked port before the reporter binds it.
+        // of the range, in case another process takes the picked port before the reporter binds
+        // it.
         List<Integer> freeFirst = freeFirst(metricsPorts);
         OptionalInt metricsPort =
                 freeFirst.isEmpty() ? OptionalInt.empty() : OptionalInt.of(freeFirst.get(0));
-        conf.setString(
-                "metrics.reporter.prom.port",
-                freeFirst.isEmpty()
-                        ? metricsPorts
-                        : freeFirst.stream().map(String::valueOf).collect(Collectors.joining(",")));
-        // A failing job is retried a few times, then stops with its error: never a restart loop.
-        conf.setString("restart-strategy.type", "fixed-delay");
-        conf.setString("restart-strategy.fixed-delay.attempts", "3");
-        conf.setString("restart-strategy.fixed-delay.delay", "2 s");
+        Configuration conf =
+                configuration(
+                        slots,
+                        freeFirst.isEmpty()
+                                ? metricsPorts
+                                : freeFirst.stream()
+                                        .map(String::valueOf)
+                                        .collect(Collectors.joining(",")),
+                        webPorts);
         MiniCluster cluster =
                 new MiniCluster(
                         new MiniClusterConfiguration.Builder()
@@ -84,8 +101,8 @@ public final class LocalFlink implements AutoCloseable {
                                         PluginUtils.createPluginManagerFromRootFolder(conf))
                                 .build());
         // Ctrl-C ends the JVM without closing what try-with-resources holds: the cluster would
-        // leave its
-        // RPC system's jar (21 MB) and upload folder in the temp directory every time.
+        // leave
+        // its RPC system's jar (21 MB) and upload folder in the temp directory every time.
         Thread closeOnExit =
                 new Thread(
                         () -> {
@@ -106,6 +123,23 @@ public final class LocalFlink implements AutoCloseable {
             cluster.close();
             throw e;
         }
+    }
+
+    /** The cluster's settings: loopback web UI, the Prometheus reporter, a bounded restart. */
+    static Configuration configuration(int slots, String reporterPorts, String webPorts) {
+        Configuration conf = new Configuration();
+        conf.set(TaskManagerOptions.NUM_TASK_SLOTS, slots);
+        conf.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
+        conf.set(RestOptions.ADDRESS, "127.0.0.1");
+        conf.set(RestOptions.BIND_PORT, webPorts);
+        Configuration prometheus = MetricOptions.forReporter(conf, PROMETHEUS_REPORTER);
+        prometheus.set(MetricOptions.REPORTER_FACTORY_CLASS, PROMETHEUS_FACTORY);
+        prometheus.set(PROMETHEUS_PORT, reporterPorts);
+        // A failing job is retried a few times, then stops with its error: never a restart loop.
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 3);
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofSeconds(2));
+        return conf;
     }
 
     /**
