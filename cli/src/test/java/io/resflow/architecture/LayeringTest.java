@@ -119,13 +119,13 @@ class LayeringTest {
                 noClasses()
                         .that()
                         .resideOutsideOfPackages(
-                                "io.resflow.cli..", "io.resflow.bench..", "io.resflow.localflink..")
+                                "io.resflow.cli..", "io.resflow.bench..", "io.resflow.localstack..")
                         .should()
                         .dependOnClassesThat()
                         .resideInAnyPackage(
                                 "io.resflow.cli..",
                                 "io.resflow.bench..",
-                                "io.resflow.localflink.."));
+                                "io.resflow.localstack.."));
     }
 
     private static final String RECORDS = "io.resflow.pipeline.records..";
