@@ -24,7 +24,7 @@ final class RawEngineBenchmark {
     RawEngineBenchmark(SavedModelClassifier model, float[] images, long millisPerPoint) {
         this.model = model;
         this.images = images;
-        this.valuesPerImage = model.metadata().input().valuesPerImage();
+        this.valuesPerImage = model.metadata().input().shape().values();
         this.nanosPerPoint = millisPerPoint * 1_000_000L;
     }
 

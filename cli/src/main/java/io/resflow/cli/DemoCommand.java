@@ -123,7 +123,7 @@ final class DemoCommand implements Callable<Integer> {
         LabelledImages test = mnist.load(FashionMnist.Split.TEST).head(images);
         System.out.printf(
                 "[1/4] Data: Fashion-MNIST test set from %s, %d images of %dx%d%n",
-                mnist.directory(), test.size(), test.height(), test.width());
+                mnist.directory(), test.size(), test.shape().height(), test.shape().width());
 
         ModelMetadata metadata = DemoModel.ensure(model, mnist);
         System.out.printf(

@@ -80,9 +80,9 @@ final class EvaluateCommand implements Callable<Integer> {
             LabelledImages images =
                     TrainingData.heldOut(
                             data,
-                            input.height(),
-                            input.width(),
-                            input.channels(),
+                            input.shape().height(),
+                            input.shape().width(),
+                            input.shape().channels(),
                             classes == null ? labels : classes,
                             holdOut,
                             seed);

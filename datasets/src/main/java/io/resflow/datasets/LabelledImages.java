@@ -76,26 +76,6 @@ public final class LabelledImages {
         return shape;
     }
 
-    /** {@code shape().height()}. */
-    public int height() {
-        return shape.height();
-    }
-
-    /** {@code shape().width()}. */
-    public int width() {
-        return shape.width();
-    }
-
-    /** {@code shape().channels()}. */
-    public int channels() {
-        return shape.channels();
-    }
-
-    /** Bytes of one image: {@code shape().values()}. */
-    public int imageSize() {
-        return shape.values();
-    }
-
     public List<String> classNames() {
         return classNames;
     }
@@ -107,14 +87,14 @@ public final class LabelledImages {
     /** A copy of one image's pixels, row-major HWC. */
     public byte[] image(int index) {
         Objects.checkIndex(index, labels.length);
-        byte[] image = new byte[imageSize()];
-        System.arraycopy(pixels, index * imageSize(), image, 0, imageSize());
+        byte[] image = new byte[shape().values()];
+        System.arraycopy(pixels, index * shape().values(), image, 0, shape().values());
         return image;
     }
 
     /** Reads one pixel without copying, for bulk conversions; values are 0..255. */
     public int pixel(int index, int offsetInImage) {
-        return pixels[index * imageSize() + offsetInImage] & 0xFF;
+        return pixels[index * shape().values() + offsetInImage] & 0xFF;
     }
 
     /**
@@ -123,7 +103,7 @@ public final class LabelledImages {
      */
     public float[] toNchw(int first, int count, float scale) {
         Objects.checkFromIndexSize(first, count, labels.length);
-        int imageSize = imageSize();
+        int imageSize = shape().values();
         float[] values = new float[count * imageSize];
         for (int i = 0; i < count; i++) {
             shape.hwcToChw(pixels, (first + i) * imageSize, scale, values, i * imageSize);
@@ -134,7 +114,7 @@ public final class LabelledImages {
     /** The first {@code n} images (or all, when there are fewer), sharing nothing with this set. */
     public LabelledImages head(int n) {
         int count = Math.min(Math.max(n, 0), size());
-        byte[] headPixels = new byte[count * imageSize()];
+        byte[] headPixels = new byte[count * shape().values()];
         System.arraycopy(pixels, 0, headPixels, 0, headPixels.length);
         int[] headLabels = new int[count];
         System.arraycopy(labels, 0, headLabels, 0, count);

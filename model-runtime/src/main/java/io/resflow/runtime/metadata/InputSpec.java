@@ -56,21 +56,6 @@ public final class InputSpec implements Serializable {
         return shape;
     }
 
-    /** {@code shape().height()}. */
-    public int height() {
-        return shape.height();
-    }
-
-    /** {@code shape().width()}. */
-    public int width() {
-        return shape.width();
-    }
-
-    /** {@code shape().channels()}. */
-    public int channels() {
-        return shape.channels();
-    }
-
     /** Always {@value #LAYOUT_NCHW}. */
     public String layout() {
         return layout;
@@ -102,14 +87,17 @@ public final class InputSpec implements Serializable {
         return std.clone();
     }
 
-    /** channels x height x width: how many floats one image takes. */
-    public int valuesPerImage() {
-        return shape.values();
-    }
-
     /** e.g. "1x28x28 NCHW float32". */
     public String describeShape() {
-        return channels() + "x" + height() + "x" + width() + " " + layout + " " + dtype;
+        return shape().channels()
+                + "x"
+                + shape().height()
+                + "x"
+                + shape().width()
+                + " "
+                + layout
+                + " "
+                + dtype;
     }
 
     @Override

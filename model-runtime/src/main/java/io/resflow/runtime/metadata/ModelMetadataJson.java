@@ -63,9 +63,9 @@ final class ModelMetadataJson {
         document.labels = metadata.labels();
         document.input = new Input();
         InputSpec input = metadata.input();
-        document.input.height = input.height();
-        document.input.width = input.width();
-        document.input.channels = input.channels();
+        document.input.height = input.shape().height();
+        document.input.width = input.shape().width();
+        document.input.channels = input.shape().channels();
         document.input.layout = input.layout();
         document.input.dtype = input.dtype();
         document.input.pixelScale = input.pixelScale();

@@ -41,9 +41,9 @@ final class ProbabilitiesTranslator
                                 batch.values(),
                                 new Shape(
                                         batch.count(),
-                                        input.channels(),
-                                        input.height(),
-                                        input.width()));
+                                        input.shape().channels(),
+                                        input.shape().height(),
+                                        input.shape().width()));
         // DJL matches inputs to the signature by name when given one.
         array.setName(inputName);
         return new NDList(array);

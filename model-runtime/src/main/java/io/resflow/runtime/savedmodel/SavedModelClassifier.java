@@ -142,7 +142,7 @@ public final class SavedModelClassifier implements AutoCloseable {
     public float[][] predict(float[] nchw) {
         Objects.requireNonNull(nchw, "nchw");
         InputSpec input = metadata.input();
-        int perImage = input.valuesPerImage();
+        int perImage = input.shape().values();
         if (nchw.length == 0 || nchw.length % perImage != 0) {
             throw new IllegalArgumentException(
                     "Input has "
@@ -169,7 +169,7 @@ public final class SavedModelClassifier implements AutoCloseable {
         if (imageCount < 1) {
             throw new IllegalArgumentException("imageCount must be 1 or more, got " + imageCount);
         }
-        long expected = (long) imageCount * input.valuesPerImage();
+        long expected = (long) imageCount * input.shape().values();
         if (nchw.length != expected) {
             throw new IllegalArgumentException(
                     "Input has "
@@ -181,11 +181,11 @@ public final class SavedModelClassifier implements AutoCloseable {
                             + " need "
                             + imageCount
                             + " x "
-                            + input.channels()
+                            + input.shape().channels()
                             + " x "
-                            + input.height()
+                            + input.shape().height()
                             + " x "
-                            + input.width()
+                            + input.shape().width()
                             + " = "
                             + expected
                             + " for model "

@@ -107,13 +107,15 @@ final class SignatureCheck {
                 problems,
                 "input '" + expected.inputName() + "'",
                 input.getTensorShape(),
-                new long[] {-1, spec.channels(), spec.height(), spec.width()},
+                new long[] {
+                    -1, spec.shape().channels(), spec.shape().height(), spec.shape().width()
+                },
                 "[batch, channels, height, width] = [-1, "
-                        + spec.channels()
+                        + spec.shape().channels()
                         + ", "
-                        + spec.height()
+                        + spec.shape().height()
                         + ", "
-                        + spec.width()
+                        + spec.shape().width()
                         + "] ("
                         + spec.layout()
                         + ")");

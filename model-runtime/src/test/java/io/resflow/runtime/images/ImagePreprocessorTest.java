@@ -128,7 +128,7 @@ class ImagePreprocessorTest {
         ImagePreprocessor preprocessor = ImagePreprocessor.forInput(input);
         assertThat(preprocessor.shape()).isEqualTo(input.shape());
         assertThat(preprocessor.toModelInput(new Pixels(input.shape(), new byte[784])))
-                .hasSize(input.valuesPerImage());
+                .hasSize(input.shape().values());
     }
 
     @Test

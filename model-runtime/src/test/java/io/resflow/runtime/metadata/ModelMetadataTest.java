@@ -63,7 +63,7 @@ class ModelMetadataTest {
                 .isEqualTo(savedModel.resolve("assets/resflow-model.json"));
         assertThat(read).isEqualTo(metadata);
         assertThat(read.classCount()).isEqualTo(10);
-        assertThat(read.input().valuesPerImage()).isEqualTo(784);
+        assertThat(read.input().shape().values()).isEqualTo(784);
         assertThat(read.input().pixelScale()).isEqualTo(1f / 255);
         assertThat(read.testAccuracy()).hasValue(0.9213);
         assertThat(read.formatVersion()).isEqualTo(1);

@@ -41,10 +41,10 @@ public final class ChannelStatistics {
             throw new IllegalArgumentException(
                     images.name() + ": no images to compute statistics from");
         }
-        int channels = images.channels();
+        int channels = images.shape().channels();
         double[] sum = new double[channels];
         double[] sumOfSquares = new double[channels];
-        int imageSize = images.imageSize();
+        int imageSize = images.shape().values();
         // Integer sums per image are exact; doubles over up to 10^9 pixels keep ~7 digits.
         for (int i = 0; i < images.size(); i++) {
             long[] s = new long[channels];
@@ -60,7 +60,7 @@ public final class ChannelStatistics {
                 sumOfSquares[c] += sq[c];
             }
         }
-        double count = (double) images.size() * images.height() * images.width();
+        double count = (double) images.size() * images.shape().height() * images.shape().width();
         float[] mean = new float[channels];
         float[] std = new float[channels];
         for (int c = 0; c < channels; c++) {

@@ -59,7 +59,7 @@ public final class DataSplits {
 
     /** The images at the given indices, in that order. */
     public static LabelledImages subset(LabelledImages images, int[] indices, String name) {
-        int size = images.imageSize();
+        int size = images.shape().values();
         byte[] pixels = new byte[indices.length * size];
         int[] labels = new int[indices.length];
         for (int i = 0; i < indices.length; i++) {
@@ -68,9 +68,9 @@ public final class DataSplits {
         }
         return new LabelledImages(
                 name,
-                images.height(),
-                images.width(),
-                images.channels(),
+                images.shape().height(),
+                images.shape().width(),
+                images.shape().channels(),
                 pixels,
                 labels,
                 images.classNames());

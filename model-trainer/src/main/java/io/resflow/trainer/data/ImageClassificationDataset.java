@@ -100,14 +100,15 @@ public final class ImageClassificationDataset extends RandomAccessDataset {
     public Record get(NDManager manager, long index) {
         int i = Math.toIntExact(index);
         float[] chw =
-                normalization.normalizeToChw(images.image(i), images.height(), images.width());
+                normalization.normalizeToChw(
+                        images.image(i), images.shape().height(), images.shape().width());
         if (augmentation != null) {
             chw =
                     augmentation.apply(
                             chw,
-                            images.channels(),
-                            images.height(),
-                            images.width(),
+                            images.shape().channels(),
+                            images.shape().height(),
+                            images.shape().width(),
                             new SplittableRandom(SeededShuffle.mix(augmentationSeed, epoch, i)));
         }
         NDArray data = manager.create(chw, inputShape());
@@ -127,7 +128,8 @@ public final class ImageClassificationDataset extends RandomAccessDataset {
 
     /** One image's shape: channels, height, width. */
     public Shape inputShape() {
-        return new Shape(images.channels(), images.height(), images.width());
+        return new Shape(
+                images.shape().channels(), images.shape().height(), images.shape().width());
     }
 
     public LabelledImages images() {
@@ -215,11 +217,11 @@ public final class ImageClassificationDataset extends RandomAccessDataset {
                         "normalization must be set with setNormalization"
                                 + " (ChannelStatistics.compute(trainingImages))");
             }
-            if (normalization.channels() != images.channels()) {
+            if (normalization.channels() != images.shape().channels()) {
                 throw new IllegalArgumentException(
                         images.name()
                                 + " has "
-                                + images.channels()
+                                + images.shape().channels()
                                 + " channels but the normalization has "
                                 + normalization.channels());
             }

@@ -104,7 +104,7 @@ public final class ParityGate {
         try (SavedModelClassifier classifier =
                 SavedModelClassifier.open(savedModelDir, Device.cpu())) {
             InputSpec input = classifier.metadata().input();
-            int perImage = input.valuesPerImage();
+            int perImage = input.shape().values();
             if (images.length == 0 || images.length % perImage != 0) {
                 throw new IllegalArgumentException(
                         "parity images hold "
@@ -223,9 +223,11 @@ public final class ParityGate {
 
     private static float[][] referenceProbabilities(
             Block block, InputSpec input, float[] batch, int n) {
-        int c = input.channels();
+        int c = input.shape().channels();
         try (NDManager manager = Engine.getEngine(engineOf(block)).newBaseManager(Device.cpu())) {
-            NDArray x = manager.create(batch, new Shape(n, c, input.height(), input.width()));
+            NDArray x =
+                    manager.create(
+                            batch, new Shape(n, c, input.shape().height(), input.shape().width()));
             NDArray mean = manager.create(input.mean(), new Shape(1, c, 1, 1));
             NDArray std = manager.create(input.std(), new Shape(1, c, 1, 1));
             NDArray normalised = x.sub(mean).div(std);

@@ -38,16 +38,16 @@ public final class RunExport {
         }
         TrainingResult training = TrainingResult.read(resultJson);
         long[] shape = description.inputShape();
-        if (parityData.channels() != shape[0]
-                || parityData.height() != shape[1]
-                || parityData.width() != shape[2]) {
+        if (parityData.shape().channels() != shape[0]
+                || parityData.shape().height() != shape[1]
+                || parityData.shape().width() != shape[2]) {
             throw new IllegalArgumentException(
                     "parity images are "
-                            + parityData.channels()
+                            + parityData.shape().channels()
                             + "x"
-                            + parityData.height()
+                            + parityData.shape().height()
                             + "x"
-                            + parityData.width()
+                            + parityData.shape().width()
                             + ", the run's model takes "
                             + shape[0]
                             + "x"

@@ -80,7 +80,10 @@ public final class TrainingRun {
     public RunResult run() throws IOException, TranslateException {
         ResNet network =
                 ResNet.builder(architecture)
-                        .setInputShape(train.channels(), train.height(), train.width())
+                        .setInputShape(
+                                train.shape().channels(),
+                                train.shape().height(),
+                                train.shape().width())
                         .setNumClasses(train.classNames().size())
                         .build();
         RunDescription description =
@@ -90,7 +93,9 @@ public final class TrainingRun {
                         network.description(),
                         dataset,
                         train.classNames(),
-                        new long[] {train.channels(), train.height(), train.width()},
+                        new long[] {
+                            train.shape().channels(), train.shape().height(), train.shape().width()
+                        },
                         network.trainableParameterCount(),
                         Instant.now());
         description.write(config.runDirectory());

@@ -150,7 +150,10 @@ public final class ImageClassifierTrainer {
 
         List<String> classNames = trainImages.classNames();
         Shape inputShape =
-                new Shape(trainImages.channels(), trainImages.height(), trainImages.width());
+                new Shape(
+                        trainImages.shape().channels(),
+                        trainImages.shape().height(),
+                        trainImages.shape().width());
         ChannelStatistics normalization =
                 checkpoint
                         .map(
@@ -566,22 +569,22 @@ public final class ImageClassifierTrainer {
     }
 
     private static void checkCompatible(LabelledImages train, LabelledImages test) {
-        if (train.channels() != test.channels()
-                || train.height() != test.height()
-                || train.width() != test.width()) {
+        if (train.shape().channels() != test.shape().channels()
+                || train.shape().height() != test.shape().height()
+                || train.shape().width() != test.shape().width()) {
             throw new IllegalArgumentException(
                     "training images are "
-                            + train.height()
+                            + train.shape().height()
                             + "x"
-                            + train.width()
+                            + train.shape().width()
                             + "x"
-                            + train.channels()
+                            + train.shape().channels()
                             + " but test images are "
-                            + test.height()
+                            + test.shape().height()
                             + "x"
-                            + test.width()
+                            + test.shape().width()
                             + "x"
-                            + test.channels()
+                            + test.shape().channels()
                             + "; read both at the same size and channel count");
         }
         if (!train.classNames().equals(test.classNames())) {

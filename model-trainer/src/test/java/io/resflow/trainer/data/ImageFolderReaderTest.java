@@ -30,9 +30,9 @@ class ImageFolderReaderTest {
 
         assertThat(images.classNames()).containsExactly("cat", "dog");
         assertThat(images.size()).isEqualTo(3);
-        assertThat(images.height()).isEqualTo(8);
-        assertThat(images.width()).isEqualTo(8);
-        assertThat(images.channels()).isEqualTo(3);
+        assertThat(images.shape().height()).isEqualTo(8);
+        assertThat(images.shape().width()).isEqualTo(8);
+        assertThat(images.shape().channels()).isEqualTo(3);
         assertThat(List.of(images.label(0), images.label(1), images.label(2)))
                 .containsExactly(0, 1, 1);
         // grey 77 upscaled and repeated into R, G and B

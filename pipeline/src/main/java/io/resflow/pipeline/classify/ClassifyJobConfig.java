@@ -113,7 +113,7 @@ public final class ClassifyJobConfig {
         }
         if (metadata != null
                 && (long) configuration.get(ClassifyJobOptions.MAX_BATCH_SIZE)
-                                * metadata.input().valuesPerImage()
+                                * metadata.input().shape().values()
                         > MAX_BATCH_VALUES) {
             problems.add(
                     "--max-batch-size "
@@ -121,7 +121,7 @@ public final class ClassifyJobConfig {
                             + " of "
                             + metadata.input().describeShape()
                             + " images is more than one Java array holds; at most "
-                            + MAX_BATCH_VALUES / metadata.input().valuesPerImage());
+                            + MAX_BATCH_VALUES / metadata.input().shape().values());
         }
         Duration batchDelay = configuration.get(ClassifyJobOptions.MAX_BATCH_DELAY);
         if (batchDelay.isNegative()) {

@@ -37,9 +37,9 @@ public final class DatasetFrames implements FrameSource {
         return new Frame(
                 encoded,
                 encoding,
-                images.width(),
-                images.height(),
-                images.channels(),
+                images.shape().width(),
+                images.shape().height(),
+                images.shape().channels(),
                 images.label(index));
     }
 

@@ -68,7 +68,7 @@ public final class BatchScorer implements AutoCloseable {
         this.model = model;
         this.maxBatchSize = maxBatchSize;
         this.maxBatchDelayNanos = maxBatchDelay.toNanos();
-        this.valuesPerImage = model.metadata().input().valuesPerImage();
+        this.valuesPerImage = model.metadata().input().shape().values();
         List<Thread> threads = new ArrayList<>();
         for (int i = 0; i < concurrentBatches; i++) {
             Thread worker =

@@ -36,7 +36,7 @@ public final class CentroidSavedModel {
     private CentroidSavedModel() {}
 
     public static Path export(LabelledImages train, Path directory) throws IOException {
-        int pixels = train.imageSize();
+        int pixels = train.shape().values();
         int classes = train.classNames().size();
         float[][] weights = new float[pixels][classes];
         float[] bias = new float[classes];
@@ -68,7 +68,11 @@ public final class CentroidSavedModel {
                             .placeholder(
                                     TFloat32.class,
                                     Placeholder.shape(
-                                            Shape.of(-1, 1, train.height(), train.width())));
+                                            Shape.of(
+                                                    -1,
+                                                    1,
+                                                    train.shape().height(),
+                                                    train.shape().width())));
             Operand<TFloat32> normalised =
                     tf.math.div(tf.math.sub(input, tf.constant(MEAN)), tf.constant(STD));
             Operand<TFloat32> flat = tf.reshape(normalised, tf.constant(new long[] {-1, pixels}));
@@ -91,8 +95,8 @@ public final class CentroidSavedModel {
                 .setLabels(train.classNames())
                 .setInput(
                         InputSpec.builder()
-                                .setHeight(train.height())
-                                .setWidth(train.width())
+                                .setHeight(train.shape().height())
+                                .setWidth(train.shape().width())
                                 .setChannels(1)
                                 .setPixelScale(1f / 255)
                                 .setMean(MEAN)

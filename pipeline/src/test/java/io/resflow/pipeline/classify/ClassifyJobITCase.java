@@ -133,7 +133,7 @@ class ClassifyJobITCase {
             int correct = 0;
             for (Prediction p : labels) {
                 int index = indexById.get(p.getImageId());
-                float[] input = new float[test.imageSize()];
+                float[] input = new float[test.shape().values()];
                 for (int k = 0; k < input.length; k++) {
                     input[k] = test.pixel(index, k) / 255f;
                 }
