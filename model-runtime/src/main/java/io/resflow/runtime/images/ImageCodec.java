@@ -151,7 +151,9 @@ public final class ImageCodec {
                     format
                             + " data could not be decoded ("
                             + bytes.length
-                            + " bytes): "
+                            + " bytes"
+                            + diagnosis(bytes, format).map(d -> ", " + d).orElse("")
+                            + "): "
                             + e.getMessage(),
                     e);
         } finally {
@@ -176,6 +178,34 @@ public final class ImageCodec {
                     "No image reader recognises these " + bytes.length + " bytes as " + format);
         }
         return toPixels(image);
+    }
+
+    private static final byte[] JPEG_START = {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF};
+
+    /**
+     * What the bytes themselves say when a decoder fails, which its own message rarely does: they
+     * are another format, or a JPEG cut short (no end-of-image marker).
+     */
+    private static Optional<String> diagnosis(byte[] bytes, ImageFormat format) {
+        Optional<ImageFormat> actual = ImageFormat.detect(bytes);
+        if (actual.isPresent() && actual.get() != format) {
+            return Optional.of("the bytes are a " + actual.get() + ", not a " + format);
+        }
+        if (format == ImageFormat.JPEG) {
+            boolean startOnly =
+                    bytes.length < JPEG_START.length && ImageFormat.startsWith(JPEG_START, bytes);
+            boolean noEnd =
+                    actual.isPresent()
+                            && !(bytes[bytes.length - 2] == (byte) 0xFF
+                                    && bytes[bytes.length - 1] == (byte) 0xD9);
+            if (startOnly || noEnd) {
+                return Optional.of("truncated: no end-of-image marker");
+            }
+        }
+        if (actual.isEmpty()) {
+            return Optional.of("they do not start like a " + format);
+        }
+        return Optional.empty();
     }
 
     /**

@@ -18,12 +18,16 @@ final class PngChunks {
 
     /**
      * Returns when {@code png} holds its chunks whole up to IEND (bytes after IEND are ignored, as
-     * by every decoder), and when it does not start like a PNG at all (the decoder then says so).
+     * by every decoder), and when it does not start like a PNG at all (the decoder then says so);
+     * no bytes at all, or the start of the signature only, are a PNG cut short.
      *
      * @throws UndecodableImageException the bytes end before IEND (truncated) or a chunk fails its
      *     CRC (corrupt)
      */
     static void checkWhole(byte[] png) throws UndecodableImageException {
+        if (png.length < SIGNATURE.length && ImageFormat.startsWith(SIGNATURE, png)) {
+            throw truncated(png, "it ends inside the PNG signature");
+        }
         if (!ImageFormat.startsWith(png, SIGNATURE)) {
             return;
         }
@@ -38,6 +42,9 @@ final class PngChunks {
             if (length < 0) {
                 throw corrupt(png, "chunk " + printable(type) + " declares a negative length");
             }
+            if (type.equals("IEND") && length != 0) {
+                throw corrupt(png, "chunk IEND declares " + length + " bytes of data, it has none");
+            }
             long end = (long) pos + 12 + length;
             if (end > png.length) {
                 throw truncated(
@@ -50,7 +57,7 @@ final class PngChunks {
                                 + (end - pos)
                                 + " bytes, only "
                                 + (png.length - pos)
-                                + " are left");
+                                + " are left (or its length is corrupt)");
             }
             crc.reset();
             crc.update(png, pos + 4, 4 + length);
