@@ -1,5 +1,6 @@
 package io.resflow.localstack;
 
+import io.resflow.runtime.cache.ResflowCache;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -11,6 +12,7 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
 import org.apache.flink.configuration.Configuration;
@@ -135,11 +137,24 @@ public final class LocalFlink implements AutoCloseable {
         Configuration prometheus = MetricOptions.forReporter(conf, PROMETHEUS_REPORTER);
         prometheus.set(MetricOptions.REPORTER_FACTORY_CLASS, PROMETHEUS_FACTORY);
         prometheus.set(PROMETHEUS_PORT, reporterPorts);
+        // Checkpoints in a folder, as on a real cluster, not in the JobManager's memory: a frame of
+        // a few MB waiting for scoring exceeded the memory backend's 5 MB (issue 17), and a
+        // checkpoint kept on disk outlives the local job that wrote it.
+        conf.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
+        conf.set(
+                CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpointsFolder().toUri().toString());
         // A failing job is retried a few times, then stops with its error: never a restart loop.
         conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
         conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 3);
         conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofSeconds(2));
         return conf;
+    }
+
+    /**
+     * Where local clusters keep their jobs' checkpoints: {@code checkpoints} in ResFlow's folder.
+     */
+    static java.nio.file.Path checkpointsFolder() {
+        return ResflowCache.root().resolve("checkpoints");
     }
 
     /**

@@ -3,6 +3,8 @@ package io.resflow.localstack;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.entry;
 
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
 import org.junit.jupiter.api.Test;
 
 class LocalFlinkTest {
@@ -25,5 +27,15 @@ class LocalFlinkTest {
                         entry("restart-strategy.type", "fixed-delay"),
                         entry("restart-strategy.fixed-delay.attempts", "3"),
                         entry("restart-strategy.fixed-delay.delay", "2 s"));
+    }
+
+    /** Not the JobManager's memory: a few large frames in flight would not fit its 5 MB. */
+    @Test
+    void checkpointsGoToAFolder() {
+        Configuration conf = LocalFlink.configuration(4, "9250,9251", "8081-8091");
+        assertThat(conf.get(CheckpointingOptions.CHECKPOINT_STORAGE)).isEqualTo("filesystem");
+        assertThat(conf.get(CheckpointingOptions.CHECKPOINTS_DIRECTORY))
+                .isEqualTo(LocalFlink.checkpointsFolder().toUri().toString())
+                .startsWith("file:/");
     }
 }

@@ -11,7 +11,9 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import javax.imageio.IIOImage;
@@ -19,6 +21,7 @@ import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.ImageWriteParam;
 import javax.imageio.ImageWriter;
+import javax.imageio.event.IIOReadWarningListener;
 import javax.imageio.stream.ImageInputStream;
 import javax.imageio.stream.ImageOutputStream;
 import javax.imageio.stream.MemoryCacheImageInputStream;
@@ -98,6 +101,9 @@ public final class ImageCodec {
             Optional<Size> declared = PlainPngDecoder.headerSize(bytes);
             if (declared.isPresent()) {
                 checkSize(declared.get(), expected, format);
+            }
+            PngChunks.checkWhole(bytes);
+            if (declared.isPresent()) {
                 Optional<Pixels> plain = PlainPngDecoder.decode(bytes);
                 if (plain.isPresent()) {
                     return plain.get();
@@ -126,6 +132,11 @@ public final class ImageCodec {
     static Pixels decodeWithImageIo(byte[] bytes, ImageFormat format, Size expected)
             throws UndecodableImageException, ImageSizeException {
         ImageReader reader = (format == ImageFormat.PNG ? PNG_READERS : JPEG_READERS).get();
+        // ImageIO's JPEG reader only warns when the data ends early or is corrupt, and fills the
+        // rest of the picture with grey: a warning means the pixels are not what was sent.
+        List<String> warnings = new ArrayList<>();
+        IIOReadWarningListener warningListener = (source, warning) -> warnings.add(warning);
+        reader.addIIOReadWarningListener(warningListener);
         BufferedImage image;
         try (ImageInputStream in =
                 new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
@@ -140,17 +151,61 @@ public final class ImageCodec {
                     format
                             + " data could not be decoded ("
                             + bytes.length
-                            + " bytes): "
+                            + " bytes"
+                            + diagnosis(bytes, format).map(d -> ", " + d).orElse("")
+                            + "): "
                             + e.getMessage(),
                     e);
         } finally {
+            reader.removeIIOReadWarningListener(warningListener);
             reader.setInput(null);
+        }
+        if (!warnings.isEmpty()) {
+            boolean truncated =
+                    warnings.stream()
+                            .anyMatch(w -> w.contains("Truncated") || w.contains("Premature end"));
+            throw new UndecodableImageException(
+                    format
+                            + " data is "
+                            + (truncated ? "truncated" : "corrupt")
+                            + " ("
+                            + bytes.length
+                            + " bytes), the image decodes only partly: "
+                            + String.join("; ", warnings));
         }
         if (image == null) {
             throw new UndecodableImageException(
                     "No image reader recognises these " + bytes.length + " bytes as " + format);
         }
         return toPixels(image);
+    }
+
+    private static final byte[] JPEG_START = {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF};
+
+    /**
+     * What the bytes themselves say when a decoder fails, which its own message rarely does: they
+     * are another format, or a JPEG cut short (no end-of-image marker).
+     */
+    private static Optional<String> diagnosis(byte[] bytes, ImageFormat format) {
+        Optional<ImageFormat> actual = ImageFormat.detect(bytes);
+        if (actual.isPresent() && actual.get() != format) {
+            return Optional.of("the bytes are a " + actual.get() + ", not a " + format);
+        }
+        if (format == ImageFormat.JPEG) {
+            boolean startOnly =
+                    bytes.length < JPEG_START.length && ImageFormat.startsWith(JPEG_START, bytes);
+            boolean noEnd =
+                    actual.isPresent()
+                            && !(bytes[bytes.length - 2] == (byte) 0xFF
+                                    && bytes[bytes.length - 1] == (byte) 0xD9);
+            if (startOnly || noEnd) {
+                return Optional.of("truncated: no end-of-image marker");
+            }
+        }
+        if (actual.isEmpty()) {
+            return Optional.of("they do not start like a " + format);
+        }
+        return Optional.empty();
     }
 
     /**

@@ -102,6 +102,67 @@ class ImageCodecTest {
                 .isInstanceOf(UndecodableImageException.class);
     }
 
+    /** A camera's dropped connection: ImageIO alone would give a half-grey picture. */
+    @Test
+    void aJpegCutShortAnywhereIsTruncatedNotAHalfGreyPicture() throws Exception {
+        byte[] jpeg = encode(gradient(64, 48, 3), 64, 48, 3, ImageFormat.JPEG, 0.9f);
+        assertThat(ImageCodec.decode(jpeg, ImageFormat.JPEG, 64, 48).shape().channels())
+                .isEqualTo(3);
+        // From inside the headers to the last byte of the end-of-image marker.
+        for (int length = 20; length < jpeg.length; length += 7) {
+            byte[] cut = Arrays.copyOf(jpeg, length);
+            assertThatThrownBy(() -> ImageCodec.decode(cut, ImageFormat.JPEG, 64, 48))
+                    .as("cut to %d of %d bytes", length, jpeg.length)
+                    .isInstanceOf(UndecodableImageException.class);
+        }
+        byte[] noEndMarker = Arrays.copyOf(jpeg, jpeg.length - 2);
+        assertThatThrownBy(() -> ImageCodec.decode(noEndMarker, ImageFormat.JPEG))
+                .isInstanceOf(UndecodableImageException.class)
+                .hasMessageStartingWith(
+                        "JPEG data is truncated ("
+                                + noEndMarker.length
+                                + " bytes), the image decodes only partly");
+        byte[] half = Arrays.copyOf(jpeg, jpeg.length / 2);
+        assertThatThrownBy(() -> ImageCodec.decode(half, ImageFormat.JPEG, 64, 48))
+                .hasMessageContaining("truncated");
+    }
+
+    @Test
+    void aPngCutShortAnywhereIsTruncated() throws Exception {
+        byte[] png = encode(gradient(28, 28, 3), 28, 28, 3, ImageFormat.PNG, 0.9f);
+        for (int length = 0; length < png.length; length++) {
+            byte[] cut = Arrays.copyOf(png, length);
+            assertThatThrownBy(() -> ImageCodec.decode(cut, ImageFormat.PNG))
+                    .as("cut to %d of %d bytes", length, png.length)
+                    .isInstanceOf(UndecodableImageException.class);
+        }
+        // All pixels there, only IEND missing: still not the file that was sent.
+        byte[] noEnd = Arrays.copyOf(png, png.length - 12);
+        assertThatThrownBy(() -> ImageCodec.decode(noEnd, ImageFormat.PNG, 28, 28))
+                .hasMessage(
+                        "PNG data is truncated ("
+                                + noEnd.length
+                                + " bytes): it ends at byte "
+                                + noEnd.length
+                                + " before its IEND chunk");
+    }
+
+    @Test
+    void aPngWithAFlippedBitFailsItsChunkCrc() throws Exception {
+        byte[] png = encode(gradient(28, 28, 1), 28, 28, 1, ImageFormat.PNG, 0.9f);
+        byte[] flipped = png.clone();
+        flipped[png.length - 20] ^= 0x10; // inside IDAT's compressed data
+        assertThatThrownBy(() -> ImageCodec.decode(flipped, ImageFormat.PNG, 28, 28))
+                .isInstanceOf(UndecodableImageException.class)
+                .hasMessageMatching(
+                        "PNG data is corrupt \\(\\d+ bytes\\): chunk IDAT at byte \\d+ fails its"
+                                + " CRC");
+        // Bytes after IEND are no part of the image.
+        byte[] trailing = Arrays.copyOf(png, png.length + 5);
+        assertThat(ImageCodec.decode(trailing, ImageFormat.PNG, 28, 28).data())
+                .isEqualTo(gradient(28, 28, 1));
+    }
+
     @Test
     void refusesPixelsThatDoNotMatchTheShape() {
         assertThatThrownBy(() -> encode(new byte[10], 2, 2, 1, ImageFormat.PNG, 0.9f))

@@ -175,7 +175,8 @@ public final class DecodeImages extends ProcessFunction<RawFrame, DecodedImage> 
                                 + " needs "
                                 + height * width * channels
                                 + " bytes, got "
-                                + bytes.length);
+                                + bytes.length
+                                + (bytes.length < height * width * channels ? " (truncated)" : ""));
             }
             pixels = bytes;
             decodedChannels = channels;
