@@ -532,8 +532,8 @@ public final class HostileFrames {
     }
 
     private Frame frame(ImageEncoding encoding, int index) {
-        int h = images.height();
-        int w = images.width();
+        int h = images.shape().height();
+        int w = images.shape().width();
         byte[] pixels = new byte[h * w];
         for (int k = 0; k < pixels.length; k++) {
             pixels[k] = (byte) images.pixel(index, k);
