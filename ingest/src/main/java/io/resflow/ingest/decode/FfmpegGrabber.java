@@ -162,11 +162,19 @@ public final class FfmpegGrabber implements FrameGrabber {
         if (result < 0) {
             // FFmpeg frees the context when opening fails.
             format = null;
+            if (timedOut()) {
+                throw new StreamException(
+                        Kind.TIMED_OUT, safeUrl + ": no answer within " + seconds());
+            }
             throw failure(Kind.OPEN_FAILED, "could not open", result);
         }
         armDeadline();
         result = avformat_find_stream_info(format, (PointerPointer<?>) null);
         if (result < 0) {
+            if (timedOut()) {
+                throw new StreamException(
+                        Kind.TIMED_OUT, safeUrl + ": no stream information within " + seconds());
+            }
             throw failure(Kind.OPEN_FAILED, "could not read the stream's format", result);
         }
         videoIndex = av_find_best_stream(format, AVMEDIA_TYPE_VIDEO, -1, -1, (AVCodec) null, 0);
@@ -180,7 +188,12 @@ public final class FfmpegGrabber implements FrameGrabber {
         if (codec == null) {
             throw new StreamException(
                     Kind.UNSUPPORTED_CODEC,
-                    safeUrl + ": no decoder for its video codec " + codecName);
+                    safeUrl
+                            + ": no decoder for its video codec "
+                            + codecName
+                            + " (fourcc "
+                            + fourcc(parameters.codec_tag())
+                            + ")");
         }
         decoder = avcodec_alloc_context3(codec);
         avcodec_parameters_to_context(decoder, parameters);
@@ -242,13 +255,9 @@ public final class FfmpegGrabber implements FrameGrabber {
                 if (closed) {
                     return null;
                 }
-                if (System.nanoTime() - deadline >= 0) {
+                if (timedOut()) {
                     throw new StreamException(
-                            Kind.TIMED_OUT,
-                            safeUrl
-                                    + ": no data for "
-                                    + TimeUnit.NANOSECONDS.toSeconds(timeoutNanos)
-                                    + " s");
+                            Kind.TIMED_OUT, safeUrl + ": no data for " + seconds());
                 }
                 throw failure(Kind.READ_FAILED, "reading failed", result);
             }
@@ -335,6 +344,23 @@ public final class FfmpegGrabber implements FrameGrabber {
         while (!closed && due - System.nanoTime() > 0) {
             LockSupport.parkNanos(Math.min(due - System.nanoTime(), 50_000_000L));
         }
+    }
+
+    private static String fourcc(int tag) {
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < 4; i++) {
+            char c = (char) ((tag >>> (8 * i)) & 0xff);
+            out.append(c >= 32 && c < 127 ? c : '?');
+        }
+        return out.toString();
+    }
+
+    private boolean timedOut() {
+        return System.nanoTime() - deadline >= 0;
+    }
+
+    private String seconds() {
+        return String.format(java.util.Locale.ROOT, "%.1f s", timeoutNanos / 1e9);
     }
 
     private void armDeadline() {
