@@ -3,6 +3,8 @@ package io.resflow.ingest;
 import io.prometheus.client.CollectorRegistry;
 import io.prometheus.client.Counter;
 import io.prometheus.client.Gauge;
+import io.prometheus.client.exporter.HTTPServer;
+import java.io.IOException;
 import java.util.function.DoubleSupplier;
 
 /**
@@ -11,6 +13,7 @@ import java.util.function.DoubleSupplier;
  */
 public final class IngestMetrics {
 
+    private final CollectorRegistry registry;
     final Counter decoded;
     final Counter sent;
     final Counter dropped;
@@ -21,6 +24,7 @@ public final class IngestMetrics {
     final Gauge lastFrameAge;
 
     public IngestMetrics(CollectorRegistry registry) {
+        this.registry = registry;
         decoded =
                 Counter.build("resflow_ingest_frames_decoded_total", "Frames decoded, per camera.")
                         .labelNames("camera")
@@ -70,6 +74,11 @@ public final class IngestMetrics {
                                         + " before the first).")
                         .labelNames("camera")
                         .register(registry);
+    }
+
+    /** Serves these metrics (and the registry's others) at {@code http://0.0.0.0:port/metrics}. */
+    public HTTPServer serve(int port) throws IOException {
+        return new HTTPServer.Builder().withPort(port).withRegistry(registry).build();
     }
 
     void watchLastFrameAge(String camera, DoubleSupplier seconds) {
