@@ -6,6 +6,9 @@ import io.prometheus.client.CollectorRegistry;
 import io.resflow.datasets.ImageShape;
 import io.resflow.datasets.LabelledImages;
 import io.resflow.ingest.cameras.Camera;
+import io.resflow.ingest.decode.DecodedFrame;
+import io.resflow.ingest.decode.FrameGrabber;
+import io.resflow.ingest.decode.StreamInfo;
 import io.resflow.ingest.servers.ImagesTopic;
 import io.resflow.ingest.servers.MjpegServer;
 import io.resflow.ingest.servers.RtspServer;
@@ -352,6 +355,57 @@ class IngestITCase {
                                     .sum())
                     .isZero();
         }
+    }
+
+    @Test
+    void whenKafkaIsSlowerThanTheCameraTheOldestFramesAreDroppedAndCounted() throws Exception {
+        // A camera far faster than encoding and sending: 300 frames at once, a queue of 4.
+        Pixels frame = ImagePreprocessor.toShape(frames.get(0), new ImageShape(SIZE, SIZE, 3));
+        FrameGrabber.Opener burst =
+                (url, options) ->
+                        new FrameGrabber() {
+                            int next;
+
+                            @Override
+                            public StreamInfo info() {
+                                return new StreamInfo("fake", SIZE, SIZE, "fake");
+                            }
+
+                            @Override
+                            public DecodedFrame grab() {
+                                return next == 300
+                                        ? null
+                                        : new DecodedFrame(
+                                                frame,
+                                                next++ / 100.0,
+                                                System.currentTimeMillis(),
+                                                DecodedFrame.CaptureClock.ARRIVAL);
+                            }
+
+                            @Override
+                            public void interrupt() {}
+
+                            @Override
+                            public void close() {}
+                        };
+        CollectorRegistry registry = new CollectorRegistry();
+        IngestMetrics metrics;
+        try (Ingest ingest =
+                ingest(registry, new Camera("burst", "burst.mp4"))
+                        .optFramesPerSecond(100)
+                        .optQueueCapacity(4)
+                        .optOpener(burst)
+                        .build()) {
+            ingest.start();
+            assertThat(ingest.awaitFilesDone(Duration.ofSeconds(60))).isTrue();
+            metrics = ingest.metrics();
+        }
+        double dropped = metrics.dropped("burst", "queue_full");
+        assertThat(metrics.decoded("burst")).isEqualTo(300);
+        assertThat(dropped).isPositive();
+        assertThat(metrics.sent("burst") + dropped).isEqualTo(300);
+        assertThat(ImagesTopic.read(KAFKA.bootstrapServers(), TOPIC, "burst"))
+                .hasSize((int) metrics.sent("burst"));
     }
 
     /** A server that accepts connections and never answers: a camera that hangs. */
