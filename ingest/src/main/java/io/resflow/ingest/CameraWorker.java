@@ -111,6 +111,16 @@ final class CameraWorker implements Runnable {
             return failed(e.kind().label(), e.getMessage());
         } catch (RuntimeException e) {
             return failed("internal", camera.safeUrl() + ": " + e);
+        } catch (LinkageError e) {
+            // FFmpeg's natives did not load (no space in the JavaCPP cache, wrong platform):
+            // no camera can be read, and retrying will not change that.
+            metrics.streamErrors.labels(camera.id(), "internal").inc();
+            LOG.error(
+                    "camera {}: FFmpeg could not be loaded ({}); this camera stops. Check that"
+                            + " ~/.javacpp/cache (or -Dorg.bytedeco.javacpp.cachedir) is writable",
+                    camera.id(),
+                    e.toString());
+            return false;
         }
         current = grabber;
         if (!running) {
