@@ -297,6 +297,11 @@ final class BenchmarkReport {
                         + " at the offered rate), the replay sends at the offered rate and every"
                         + " label's own latency breakdown is collected. Frames are PNG-encoded"
                         + " before any sending, as real cameras encode on their own hardware.\n");
+        // Measured by ingest's CamerasPerProcess, not here: carried over as it is (issue 18).
+        Path ingest = plots.resolve("ingest-cameras.md");
+        if (Files.isRegularFile(ingest)) {
+            md.append('\n').append(Files.readString(ingest));
+        }
         Files.writeString(markdown, md.toString());
     }
 

@@ -24,6 +24,7 @@ import picocli.CommandLine.Spec;
             EvaluateCommand.class,
             ExportCommand.class,
             ReplayCommand.class,
+            IngestCommand.class,
             ArchiveFeedCommand.class,
             ClassifyCommand.class,
             BenchCommand.class,

@@ -74,6 +74,39 @@ class LayeringTest {
     }
 
     @Test
+    void ingestKnowsNoFlinkNorThePipeline() {
+        check(
+                noClasses()
+                        .that()
+                        .resideInAPackage("io.resflow.ingest..")
+                        .should()
+                        .dependOnClassesThat()
+                        .resideInAnyPackage(
+                                "org.apache.flink..",
+                                "io.resflow.pipeline..",
+                                "io.resflow.trainer..",
+                                "ai.djl..")
+                        .because(
+                                "an ingest process reads cameras into Kafka; it carries no Flink,"
+                                        + " no training and no model engine"));
+    }
+
+    @Test
+    void ingestsPureLogicKnowsNoFfmpegNorKafka() {
+        check(
+                noClasses()
+                        .that()
+                        .resideInAnyPackage(
+                                "io.resflow.ingest.flow..", "io.resflow.ingest.cameras..")
+                        .should()
+                        .dependOnClassesThat()
+                        .resideInAnyPackage("org.bytedeco..", "org.apache.kafka..")
+                        .because(
+                                "backoff, sampling, queues and camera lists are unit-tested"
+                                        + " alone"));
+    }
+
+    @Test
     void theWireFormatKnowsNoCodeThatUsesIt() {
         check(bottomModule("io.resflow.schema.."));
     }

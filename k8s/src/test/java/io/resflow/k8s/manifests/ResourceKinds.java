@@ -40,6 +40,7 @@ public final class ResourceKinds {
         register("rbac.authorization.k8s.io/v1", "RoleBinding", RoleBinding.class);
         register("batch/v1", "Job", Job.class);
         register("batch/v1", "CronJob", CronJob.class);
+        register("apps/v1", "Deployment", io.fabric8.kubernetes.api.model.apps.Deployment.class);
         // Flink Kubernetes Operator
         register("flink.apache.org/v1beta1", "FlinkDeployment", FlinkDeployment.class);
         // Strimzi (KRaft; kafka.strimzi.io/v1 is the API of Strimzi 0.49 and later)

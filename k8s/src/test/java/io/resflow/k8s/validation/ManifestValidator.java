@@ -13,6 +13,7 @@ import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeMount;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.batch.v1.CronJob;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.openshift.api.model.monitoring.v1.PodMetricsEndpoint;
@@ -88,7 +89,7 @@ public final class ManifestValidator {
      * The apply stages of k8s/README.md: every resource carries one as app.kubernetes.io/component.
      */
     public static final List<String> STAGES =
-            List.of("platform", "kafka", "trainer", "classify", "monitoring");
+            List.of("platform", "kafka", "trainer", "classify", "ingest", "monitoring");
 
     public static final String STAGE_LABEL = "app.kubernetes.io/component";
 
@@ -1197,8 +1198,12 @@ public final class ManifestValidator {
             }
         }
 
-        /** The pod template of a Job or CronJob. */
+        /** The pod template of a Job, CronJob or Deployment (ingest). */
         Optional<PodTemplateSpec> workloadTemplate(Manifest m) {
+            if (m.is(Deployment.class)) {
+                Deployment deployment = m.as(Deployment.class);
+                return Optional.ofNullable(deployment.getSpec()).map(spec -> spec.getTemplate());
+            }
             if (m.is(Job.class)) {
                 Job job = m.as(Job.class);
                 return Optional.ofNullable(job.getSpec()).map(spec -> spec.getTemplate());
@@ -1213,10 +1218,14 @@ public final class ManifestValidator {
             return Optional.empty();
         }
 
-        /** Pod templates of Jobs and CronJobs (resources and patches), with their manifests. */
+        /**
+         * Pod templates of Jobs, CronJobs and Deployments (resources and patches), with their
+         * manifests.
+         */
         List<Map.Entry<Manifest, PodTemplateSpec>> workloadTemplates() {
             List<Map.Entry<Manifest, PodTemplateSpec>> templates = new ArrayList<>();
-            Stream.concat(tree.all(Job.class).stream(), tree.all(CronJob.class).stream())
+            Stream.of(Job.class, CronJob.class, Deployment.class)
+                    .flatMap(kind -> tree.all(kind).stream())
                     .forEach(
                             m ->
                                     workloadTemplate(m)

@@ -380,6 +380,32 @@ class ManifestValidatorTest {
                                 + "        - name: trainer\n"
                                 + "          image: resflow/trainer\n",
                         "sets the list spec.template.spec.containers of a built-in kind"),
+                // ingest
+                new Mistake(
+                        "a flag resflow ingest does not have",
+                        "base/ingest/ingest-deployment.yaml",
+                        "- --fps",
+                        "- --frames-per-second",
+                        "resflow ingest refuses these arguments"),
+                new Mistake(
+                        "the camera list on no volume",
+                        "base/ingest/ingest-deployment.yaml",
+                        "mountPath: /etc/resflow/cameras",
+                        "mountPath: /etc/resflow/camera-list",
+                        "--cameras /etc/resflow/cameras/cameras.txt is on no volume of container"
+                                + " ingest"),
+                new Mistake(
+                        "ingest sending to a topic that is not created",
+                        "base/ingest/ingest-deployment.yaml",
+                        "- images",
+                        "- frames",
+                        "--topic frames has no KafkaTopic"),
+                new Mistake(
+                        "ingest in no apply stage",
+                        "base/ingest/ingest-deployment.yaml",
+                        "app.kubernetes.io/component: ingest",
+                        "app.kubernetes.io/component: cameras",
+                        "must be one of the apply stages"),
                 // the trainer
                 new Mistake(
                         "a flag resflow train does not have",
