@@ -25,6 +25,7 @@ import picocli.CommandLine.Spec;
             ExportCommand.class,
             ReplayCommand.class,
             ArchiveFeedCommand.class,
+            ModelCommand.class,
             ClassifyCommand.class,
             BenchCommand.class,
             ResultsCommand.class,
