@@ -26,6 +26,7 @@ import picocli.CommandLine.Spec;
             ReplayCommand.class,
             IngestCommand.class,
             ArchiveFeedCommand.class,
+            ModelCommand.class,
             ClassifyCommand.class,
             BenchCommand.class,
             ResultsCommand.class,

@@ -124,11 +124,48 @@ class LayeringTest {
                         .resideInAnyPackage(
                                 "io.resflow.pipeline.kafka..",
                                 "io.resflow.pipeline.scoring..",
-                                "io.resflow.pipeline.replay..")
+                                "io.resflow.pipeline.replay..",
+                                "io.resflow.pipeline.registry..",
+                                "io.resflow.pipeline.deployment..")
                         .should()
                         .dependOnClassesThat()
                         .resideInAPackage("io.resflow.pipeline.classify..")
                         .because("the job is assembled from these parts, not the other way round"));
+    }
+
+    @Test
+    void modelDeploymentsBuildOnTheRegistryAndTheScorersNotTheOtherWayRound() {
+        check(
+                noClasses()
+                        .that()
+                        .resideInAnyPackage(
+                                "io.resflow.pipeline.registry..",
+                                "io.resflow.pipeline.scoring..",
+                                "io.resflow.pipeline.kafka..")
+                        .should()
+                        .dependOnClassesThat()
+                        .resideInAPackage("io.resflow.pipeline.deployment..")
+                        .because(
+                                "which version serves is decided above the scorers that load"
+                                        + " it and the registry that stores it"));
+    }
+
+    @Test
+    void theModelRegistryKnowsNoStreams() {
+        check(
+                noClasses()
+                        .that()
+                        .resideInAPackage("io.resflow.pipeline.registry..")
+                        .should()
+                        .dependOnClassesThat()
+                        .resideInAnyPackage(
+                                "org.apache.flink.streaming..",
+                                "org.apache.flink.api..",
+                                "io.resflow.pipeline.scoring..",
+                                "io.resflow.pipeline.kafka..")
+                        .because(
+                                "the command line and the job share it: Flink's file systems"
+                                        + " only"));
     }
 
     @Test

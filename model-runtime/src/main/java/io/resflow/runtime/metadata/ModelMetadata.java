@@ -101,6 +101,32 @@ public final class ModelMetadata implements Serializable {
     }
 
     /**
+     * Parses the text of a metadata file read by other means (e.g. from a model registry on S3).
+     *
+     * @param file where the text came from, named in errors
+     * @throws ModelMetadataException naming the file and the problem
+     */
+    public static ModelMetadata parse(String json, Path file) throws ModelMetadataException {
+        return ModelMetadataJson.parse(json, file);
+    }
+
+    /** A builder holding every field of this metadata, to change one (e.g. the version). */
+    public Builder toBuilder() {
+        Builder builder =
+                builder()
+                        .setName(name)
+                        .setVersion(version)
+                        .setLabels(labels)
+                        .setInput(input)
+                        .setSignature(signature)
+                        .setArchitecture(architecture)
+                        .setParameterCount(parameterCount)
+                        .setDataset(dataset)
+                        .setCreatedAt(createdAt);
+        return builder.optTestAccuracy(testAccuracy);
+    }
+
+    /**
      * Writes {@code <savedModelDir>/}{@value #RELATIVE_PATH}, creating {@code assets/} if needed.
      */
     public void write(Path savedModelDir) throws IOException {

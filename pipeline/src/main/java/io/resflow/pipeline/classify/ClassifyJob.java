@@ -3,9 +3,11 @@ package io.resflow.pipeline.classify;
 import static io.resflow.pipeline.classify.ClassifyJobOptions.ALLOWED_LATENESS;
 import static io.resflow.pipeline.classify.ClassifyJobOptions.ASYNC_CAPACITY;
 import static io.resflow.pipeline.classify.ClassifyJobOptions.ASYNC_TIMEOUT;
+import static io.resflow.pipeline.classify.ClassifyJobOptions.BOUNDED;
 import static io.resflow.pipeline.classify.ClassifyJobOptions.CHECKPOINT_INTERVAL;
 import static io.resflow.pipeline.classify.ClassifyJobOptions.CONFIDENCE_THRESHOLD;
 import static io.resflow.pipeline.classify.ClassifyJobOptions.IDLENESS;
+import static io.resflow.pipeline.classify.ClassifyJobOptions.MODEL_REGISTRY;
 import static io.resflow.pipeline.classify.ClassifyJobOptions.OUT_OF_ORDERNESS;
 import static io.resflow.pipeline.classify.ClassifyJobOptions.PARALLELISM;
 import static io.resflow.pipeline.classify.ClassifyJobOptions.RESIZE;
@@ -15,18 +17,24 @@ import static io.resflow.pipeline.classify.ClassifyJobOptions.TOP_K;
 import io.resflow.pipeline.classify.functions.CaptureTimes;
 import io.resflow.pipeline.classify.functions.ClockBoundedWatermarks;
 import io.resflow.pipeline.classify.functions.DecodeImages;
+import io.resflow.pipeline.classify.functions.IdleWatermarks;
 import io.resflow.pipeline.classify.functions.LabelCounts;
 import io.resflow.pipeline.classify.functions.LateForStats;
 import io.resflow.pipeline.classify.functions.PreprocessImages;
+import io.resflow.pipeline.deployment.ModelUpdates;
+import io.resflow.pipeline.deployment.ServeModelVersions;
 import io.resflow.pipeline.kafka.KafkaRecordLimits;
 import io.resflow.pipeline.labelling.RoutePredictions;
 import io.resflow.pipeline.records.DeadLetterRecord;
 import io.resflow.pipeline.records.DecodedImage;
 import io.resflow.pipeline.records.LabelStatsRecord;
 import io.resflow.pipeline.records.ModelInput;
+import io.resflow.pipeline.records.ModelUpdateRecord;
+import io.resflow.pipeline.records.ModelVersion;
 import io.resflow.pipeline.records.PredictionRecord;
 import io.resflow.pipeline.records.RawFrame;
 import io.resflow.pipeline.records.ScoredFrame;
+import io.resflow.pipeline.records.VersionedInput;
 import io.resflow.pipeline.scoring.BatchScoringFunction;
 import io.resflow.runtime.images.ImagePreprocessor;
 import io.resflow.runtime.metadata.InputSpec;
@@ -35,11 +43,15 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
+import org.apache.flink.api.connector.source.util.ratelimit.RateLimiterStrategy;
+import org.apache.flink.connector.datagen.source.DataGeneratorSource;
 import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.datastream.AsyncDataStream;
+import org.apache.flink.streaming.api.datastream.BroadcastStream;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -52,9 +64,9 @@ import org.apache.flink.streaming.api.windowing.assigners.TumblingEventTimeWindo
  * labels, a retraining feed, windowed label statistics and dead letters.
  *
  * <pre>
- * images ─ decode-images ─ preprocess-images ─ score-images ─ route-predictions ─ labels
- *           │                  │                                      │           ├─ retraining
- *           └──────────────────┴─────────── dead-letters ─────────────┘           └─ label-stats (windows)
+ * images ─ decode-images ─ preprocess-images ─ serve-model-versions ─ score-images ─ route-predictions ─ labels
+ *           │                  │        model-updates ─┘  └─ answers ─ model-updates        │           ├─ retraining
+ *           └──────────────────┴─────────── dead-letters ───────────────────────────────────┘           └─ label-stats
  * </pre>
  *
  * The source and sinks are passed in ({@link #onKafka} wires production's, {@link KafkaIo}); this
@@ -65,27 +77,41 @@ public final class ClassifyJob {
 
     public static final String JOB_NAME = "resflow-classify";
 
-    /** Where the job's four outputs go. */
+    /** Where the job's four outputs and its answers on the control topic go. */
     public record Sinks(
             Sink<PredictionRecord> labels,
             Sink<DeadLetterRecord> deadLetters,
             Sink<RawFrame> retraining,
-            Sink<LabelStatsRecord> labelStats) {}
+            Sink<LabelStatsRecord> labelStats,
+            Sink<ModelUpdateRecord> modelUpdates) {}
 
     private final ClassifyJobConfig config;
     private final Source<RawFrame, ?, ?> source;
+    private final Source<ModelUpdateRecord, ?, ?> modelUpdates;
     private final Sinks sinks;
 
-    /** The job reading {@code source} and writing {@code sinks}, e.g. bounded ones in a test. */
-    public ClassifyJob(ClassifyJobConfig config, Source<RawFrame, ?, ?> source, Sinks sinks) {
+    /**
+     * The job reading frames from {@code source} and commands about its model from {@code
+     * modelUpdates}, and writing {@code sinks}, e.g. bounded ones in a test.
+     */
+    public ClassifyJob(
+            ClassifyJobConfig config,
+            Source<RawFrame, ?, ?> source,
+            Source<ModelUpdateRecord, ?, ?> modelUpdates,
+            Sinks sinks) {
         this.config = config;
         this.source = source;
+        this.modelUpdates = modelUpdates;
         this.sinks = sinks;
     }
 
     /** The job as it runs in production: Kafka in and out through {@link KafkaIo}. */
     public static ClassifyJob onKafka(ClassifyJobConfig config) {
-        return new ClassifyJob(config, KafkaIo.source(config), KafkaIo.sinks(config));
+        return new ClassifyJob(
+                config,
+                KafkaIo.source(config),
+                KafkaIo.modelUpdates(config, System.currentTimeMillis()),
+                KafkaIo.sinks(config));
     }
 
     /**
@@ -153,14 +179,60 @@ public final class ClassifyJob {
                         .name("preprocess-images")
                         .uid(PreprocessImages.UID);
 
+        // The control topic, on every scoring subtask, with a clock that lets a loaded version take
+        // over (and its answer go out) while no frame arrives. Neither carries event time: they are
+        // idle for watermarks, so they never hold back the frames' windows.
+        DataStream<ModelUpdateRecord> control =
+                env.fromSource(
+                                modelUpdates,
+                                WatermarkStrategy.<ModelUpdateRecord>forGenerator(
+                                        context -> new IdleWatermarks<>()),
+                                "kafka-model-updates")
+                        .uid("kafka-model-updates")
+                        .setParallelism(1);
+        if (!config.get(BOUNDED)) {
+            control =
+                    control.union(
+                            env.fromSource(
+                                            new DataGeneratorSource<>(
+                                                    index -> ModelUpdates.tick(),
+                                                    Long.MAX_VALUE,
+                                                    RateLimiterStrategy.perSecond(
+                                                            ModelUpdates.TICKS_PER_SECOND),
+                                                    TypeInformation.of(ModelUpdateRecord.class)),
+                                            WatermarkStrategy.<ModelUpdateRecord>forGenerator(
+                                                    context -> new IdleWatermarks<>()),
+                                            "model-update-clock")
+                                    .uid("model-update-clock")
+                                    .setParallelism(1));
+        }
+        BroadcastStream<ModelUpdateRecord> commands = control.broadcast(ServeModelVersions.STATE);
+
+        SingleOutputStreamOperator<VersionedInput> versioned =
+                inputs.connect(commands)
+                        .process(
+                                new ServeModelVersions(
+                                        model,
+                                        new ModelVersion(
+                                                model.name(),
+                                                model.version(),
+                                                config.modelPath().toAbsolutePath().toString()),
+                                        config.configuration().get(MODEL_REGISTRY),
+                                        config.scorerSettings()))
+                        .name("serve-model-versions")
+                        .uid(ServeModelVersions.UID);
+
+        versioned
+                .getSideOutput(ServeModelVersions.ANSWERS)
+                .sinkTo(sinks.modelUpdates())
+                .name("kafka-model-updates-answers")
+                .uid("kafka-model-updates-answers");
+
         SingleOutputStreamOperator<ScoredFrame> scored =
                 AsyncDataStream.unorderedWait(
-                                inputs,
+                                versioned,
                                 new BatchScoringFunction(
-                                        config.modelPath(),
-                                        model.name(),
-                                        model.version(),
-                                        config.scorerSettings()),
+                                        model.name(), model.version(), config.scorerSettings()),
                                 config.get(ASYNC_TIMEOUT).toMillis(),
                                 TimeUnit.MILLISECONDS,
                                 config.get(ASYNC_CAPACITY))

@@ -65,6 +65,23 @@ public final class ClassifyJobOptions {
                     .defaultValue(Topics.LABEL_STATS)
                     .withDescription("Topic for windowed LabelStats.");
 
+    public static final ConfigOption<String> MODEL_UPDATES_TOPIC =
+            ConfigOptions.key("model-updates-topic")
+                    .stringType()
+                    .defaultValue(Topics.MODEL_UPDATES)
+                    .withDescription(
+                            "Control topic (ModelUpdate, one partition): DEPLOY and ROLLBACK"
+                                    + " commands in, the job's LOADED and REFUSED answers out.");
+
+    public static final ConfigOption<String> MODEL_REGISTRY =
+            ConfigOptions.key("model-registry")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription(
+                            "Root of the model registry (<root>/<model>/<version>/, a path or a"
+                                    + " file-system URI such as s3://bucket/models) where DEPLOY"
+                                    + " commands without a location find their version.");
+
     public static final ConfigOption<String> GROUP_ID =
             ConfigOptions.key("group-id")
                     .stringType()
@@ -243,23 +260,25 @@ public final class ClassifyJobOptions {
 
     private ClassifyJobOptions() {}
 
-    /** The five topic options as {@code settings} has them (their defaults when not set). */
+    /** The six topic options as {@code settings} has them (their defaults when not set). */
     public static Topics.JobTopics topics(ReadableConfig settings) {
         return new Topics.JobTopics(
                 settings.get(IMAGES_TOPIC),
                 settings.get(LABELS_TOPIC),
                 settings.get(DEAD_LETTERS_TOPIC),
                 settings.get(RETRAINING_TOPIC),
-                settings.get(LABEL_STATS_TOPIC));
+                settings.get(LABEL_STATS_TOPIC),
+                settings.get(MODEL_UPDATES_TOPIC));
     }
 
-    /** Sets the five topic options to {@code topics}. */
+    /** Sets the six topic options to {@code topics}. */
     public static void setTopics(Configuration settings, Topics.JobTopics topics) {
         settings.set(IMAGES_TOPIC, topics.images());
         settings.set(LABELS_TOPIC, topics.labels());
         settings.set(DEAD_LETTERS_TOPIC, topics.deadLetters());
         settings.set(RETRAINING_TOPIC, topics.retraining());
         settings.set(LABEL_STATS_TOPIC, topics.labelStats());
+        settings.set(MODEL_UPDATES_TOPIC, topics.modelUpdates());
     }
 
     /** Every option above, in declaration order. */

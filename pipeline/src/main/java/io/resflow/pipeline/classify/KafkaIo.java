@@ -7,13 +7,16 @@ import static io.resflow.pipeline.classify.ClassifyJobOptions.GROUP_ID;
 import static io.resflow.pipeline.classify.ClassifyJobOptions.IMAGES_TOPIC;
 import static io.resflow.pipeline.classify.ClassifyJobOptions.LABELS_TOPIC;
 import static io.resflow.pipeline.classify.ClassifyJobOptions.LABEL_STATS_TOPIC;
+import static io.resflow.pipeline.classify.ClassifyJobOptions.MODEL_UPDATES_TOPIC;
 import static io.resflow.pipeline.classify.ClassifyJobOptions.RETRAINING_TOPIC;
 import static io.resflow.pipeline.classify.ClassifyJobOptions.TRANSACTIONAL_ID_PREFIX;
 import static io.resflow.pipeline.classify.ClassifyJobOptions.TRANSACTION_TIMEOUT;
 import static io.resflow.pipeline.kafka.KafkaRecordLimits.MAX_RECORD_BYTES;
 
+import io.resflow.pipeline.kafka.ModelUpdateRecords;
 import io.resflow.pipeline.kafka.OutputRecords;
 import io.resflow.pipeline.kafka.RawFrameDeserializer;
+import io.resflow.pipeline.records.ModelUpdateRecord;
 import io.resflow.pipeline.records.RawFrame;
 import java.time.Duration;
 import org.apache.flink.connector.base.DeliveryGuarantee;
@@ -61,6 +64,29 @@ public final class KafkaIo {
         return builder.build();
     }
 
+    /**
+     * Reads the control topic from {@code startMillis} (the moment the job was built: history
+     * before it is what the command line's model replaced) on a fresh start, and from its
+     * checkpointed offsets after a restart. Bounded runs stop at the offsets latest at the start.
+     */
+    public static KafkaSource<ModelUpdateRecord> modelUpdates(
+            ClassifyJobConfig config, long startMillis) {
+        KafkaSourceBuilder<ModelUpdateRecord> builder =
+                KafkaSource.<ModelUpdateRecord>builder()
+                        .setBootstrapServers(config.get(BOOTSTRAP_SERVERS))
+                        .setTopics(config.get(MODEL_UPDATES_TOPIC))
+                        .setGroupId(config.get(GROUP_ID) + "-" + MODEL_UPDATES_TOPIC.key())
+                        .setStartingOffsets(OffsetsInitializer.timestamp(startMillis))
+                        .setDeserializer(new ModelUpdateRecords.Deserializer())
+                        .setProperty(
+                                ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                                IsolationLevel.READ_COMMITTED.toString());
+        if (config.get(BOUNDED)) {
+            builder.setBounded(OffsetsInitializer.latest());
+        }
+        return builder.build();
+    }
+
     public static ClassifyJob.Sinks sinks(ClassifyJobConfig config) {
         return new ClassifyJob.Sinks(
                 sink(config, "labels", OutputRecords.labels(config.get(LABELS_TOPIC))),
@@ -73,7 +99,11 @@ public final class KafkaIo {
                 sink(
                         config,
                         "label-stats",
-                        OutputRecords.labelStats(config.get(LABEL_STATS_TOPIC))));
+                        OutputRecords.labelStats(config.get(LABEL_STATS_TOPIC))),
+                sink(
+                        config,
+                        "model-updates",
+                        ModelUpdateRecords.serializer(config.get(MODEL_UPDATES_TOPIC))));
     }
 
     private static <T> KafkaSink<T> sink(

@@ -40,6 +40,8 @@ public final class Labeller implements Serializable {
     private final int maxRecordBytes;
 
     /**
+     * @param modelName the model named in predictions whose scored frame does not name its own
+     * @param modelVersion likewise, its version
      * @param topK labels per prediction, at most one per label
      * @param confidenceThreshold the top-1 score under which a frame goes to retraining
      * @param maxRecordBytes the largest record the retraining feed's producer may send
@@ -116,8 +118,8 @@ public final class Labeller implements Serializable {
                         scored.source(),
                         scored.captureTime(),
                         now,
-                        modelName,
-                        modelVersion,
+                        scored.modelName() != null ? scored.modelName() : modelName,
+                        scored.modelVersion() != null ? scored.modelVersion() : modelVersion,
                         top,
                         topLabels,
                         topScores,

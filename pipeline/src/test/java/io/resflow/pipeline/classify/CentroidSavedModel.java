@@ -8,6 +8,7 @@ import io.resflow.runtime.tensorflow.TensorFlowRuntime;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.List;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
 import org.tensorflow.SavedModelBundle;
@@ -15,6 +16,7 @@ import org.tensorflow.Session;
 import org.tensorflow.SessionFunction;
 import org.tensorflow.Signature;
 import org.tensorflow.ndarray.Shape;
+import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.types.TFloat32;
@@ -36,6 +38,16 @@ public final class CentroidSavedModel {
     private CentroidSavedModel() {}
 
     public static Path export(LabelledImages train, Path directory) throws IOException {
+        return export(train, directory, false);
+    }
+
+    /**
+     * As {@link #export(LabelledImages, Path)}; with {@code failing}, the graph carries an
+     * assertion that fails on every call: a SavedModel that loads and passes every static check but
+     * fails its warm-up.
+     */
+    public static Path export(LabelledImages train, Path directory, boolean failing)
+            throws IOException {
         int pixels = train.shape().values();
         int classes = train.classNames().size();
         float[][] weights = new float[pixels][classes];
@@ -78,7 +90,20 @@ public final class CentroidSavedModel {
             Operand<TFloat32> flat = tf.reshape(normalised, tf.constant(new long[] {-1, pixels}));
             Operand<TFloat32> logits =
                     tf.math.add(tf.linalg.matMul(flat, tf.constant(weights)), tf.constant(bias));
-            Operand<TFloat32> probabilities = tf.withName("probabilities").nn.softmax(logits);
+            Operand<TFloat32> probabilities;
+            if (failing) {
+                Op broken =
+                        tf.assertThat(
+                                tf.constant(false),
+                                List.<Operand<?>>of(tf.constant("this model always fails")));
+                probabilities =
+                        tf.withControlDependencies(List.of(broken))
+                                .withName("probabilities")
+                                .nn
+                                .softmax(logits);
+            } else {
+                probabilities = tf.withName("probabilities").nn.softmax(logits);
+            }
             Signature signature =
                     Signature.builder()
                             .key(SignatureSpec.SERVING_DEFAULT)

@@ -225,6 +225,30 @@ class LabellerTest {
                 .hasMessageContaining("needs its cause");
     }
 
+    @Test
+    void aFrameScoredByASwappedInVersionIsLabelledWithThatVersion() {
+        ScoredFrame byV4 =
+                new ScoredFrame(
+                        "y",
+                        "camera-0",
+                        NOW,
+                        null,
+                        new float[] {0.1f, 0.7f, 0.2f},
+                        4,
+                        5,
+                        6,
+                        null,
+                        null,
+                        ORIGINAL,
+                        "resnet",
+                        "4");
+
+        PredictionRecord p = labeller.label(byV4, NOW).prediction();
+
+        assertThat(p.modelName()).isEqualTo("resnet");
+        assertThat(p.modelVersion()).isEqualTo("4");
+    }
+
     private static ScoredFrame scored(
             String id,
             Integer groundTruth,

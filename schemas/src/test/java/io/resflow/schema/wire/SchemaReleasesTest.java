@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.resflow.schema.DeadLetter;
 import io.resflow.schema.ImageRecord;
 import io.resflow.schema.LabelStats;
+import io.resflow.schema.ModelUpdate;
 import io.resflow.schema.Prediction;
 import java.io.IOException;
 import java.io.InputStream;
@@ -32,7 +33,8 @@ class SchemaReleasesTest {
                 ImageRecord.getClassSchema(),
                 Prediction.getClassSchema(),
                 DeadLetter.getClassSchema(),
-                LabelStats.getClassSchema());
+                LabelStats.getClassSchema(),
+                ModelUpdate.getClassSchema());
     }
 
     @Test
