@@ -49,6 +49,9 @@ public final class KafkaIo {
                         .setStartingOffsets(
                                 OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
                         .setDeserializer(new RawFrameDeserializer())
+                        // Security settings as references into --kafka-config's file: each
+                        // client reads it on the JobManager or TaskManager (KafkaClientConfig).
+                        .setProperties(config.kafkaClient().clientProperties())
                         .setProperty(
                                 ConsumerConfig.ISOLATION_LEVEL_CONFIG,
                                 IsolationLevel.READ_COMMITTED.toString())
@@ -84,6 +87,7 @@ public final class KafkaIo {
                 .setRecordSerializer(serializer)
                 .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
                 .setTransactionalIdPrefix(config.get(TRANSACTIONAL_ID_PREFIX) + "-" + name)
+                .setKafkaProducerConfig(config.kafkaClient().clientProperties())
                 .setProperty(
                         ProducerConfig.TRANSACTION_TIMEOUT_CONFIG,
                         Long.toString(transactionTimeout.toMillis()))
