@@ -22,6 +22,7 @@ class LocalFlinkTest {
                                 "metrics.reporter.prom.factory.class",
                                 "org.apache.flink.metrics.prometheus.PrometheusReporterFactory"),
                         entry("metrics.reporter.prom.port", "9250,9251"),
+                        entry("classloader.parent-first-patterns.additional", "org.apache.kafka."),
                         entry("restart-strategy.type", "fixed-delay"),
                         entry("restart-strategy.fixed-delay.attempts", "3"),
                         entry("restart-strategy.fixed-delay.delay", "2 s"));

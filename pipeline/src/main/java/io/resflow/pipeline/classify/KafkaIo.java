@@ -31,6 +31,16 @@ import org.apache.kafka.common.IsolationLevel;
 /** The production wiring of {@link ClassifyJob}: Kafka in, Kafka out, exactly once. */
 public final class KafkaIo {
 
+    /**
+     * For a cluster's {@code classloader.parent-first-patterns.additional}: Kafka's classes come
+     * from the cluster's class path when it has them. A Flink whose {@code lib/} holds the Kafka
+     * connector (or kafka-clients) otherwise loads the job jar's copy child-first next to the
+     * connector's, and the job fails at submission with a ClassCastException between the two {@code
+     * OffsetResetStrategy} classes (KafkaClassLoadingITCase). Without Kafka in {@code lib/} the job
+     * jar's copy is used as before: parent-first falls back to the job's classes.
+     */
+    public static final String PARENT_FIRST_PATTERNS = "org.apache.kafka.";
+
     /** How often the source looks for new partitions of the images topic. */
     private static final Duration PARTITION_DISCOVERY_INTERVAL = Duration.ofSeconds(10);
 
