@@ -74,6 +74,10 @@ final class ClassifyCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Configuration settings = JobOptionsCli.given(spec, ClassifyJobOptions.all());
         ClassifyJobConfig config = ClassifyJobConfig.from(settings);
+        if (config.kafkaClient().file().isPresent()) {
+            // Passwords and unknown keys (a login module's options) show as [hidden].
+            System.out.println("Kafka client settings: " + config.kafkaClient().describe());
+        }
         checkKafka(config, jobManager == null);
         if (jobManager == null) {
             try (LocalStack stack =

@@ -3,6 +3,8 @@ package io.resflow.localstack;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.entry;
 
+import io.resflow.pipeline.classify.KafkaIo;
+import org.apache.flink.configuration.CoreOptions;
 import org.junit.jupiter.api.Test;
 
 class LocalFlinkTest {
@@ -22,9 +24,17 @@ class LocalFlinkTest {
                                 "metrics.reporter.prom.factory.class",
                                 "org.apache.flink.metrics.prometheus.PrometheusReporterFactory"),
                         entry("metrics.reporter.prom.port", "9250,9251"),
-                        entry("classloader.parent-first-patterns.additional", "org.apache.kafka."),
                         entry("restart-strategy.type", "fixed-delay"),
                         entry("restart-strategy.fixed-delay.attempts", "3"),
                         entry("restart-strategy.fixed-delay.delay", "2 s"));
+    }
+
+    /** A job submitted with its jars uses this class path's Kafka (KafkaClassLoadingITCase). */
+    @Test
+    void kafkaLoadsParentFirst() {
+        assertThat(
+                        LocalFlink.configuration(1, "9249", "8081")
+                                .get(CoreOptions.ALWAYS_PARENT_FIRST_LOADER_PATTERNS_ADDITIONAL))
+                .containsExactly(KafkaIo.PARENT_FIRST_PATTERNS);
     }
 }
