@@ -1,5 +1,6 @@
 package io.resflow.cli;
 
+import io.resflow.pipeline.kafka.KafkaClientConfig;
 import io.resflow.pipeline.kafka.KafkaPreflight;
 import io.resflow.pipeline.kafka.Topics;
 import io.resflow.schema.ImageRecord;
@@ -53,6 +54,15 @@ final class ArchiveFeedCommand implements Callable<Integer> {
     String bootstrapServers;
 
     @Option(
+            names = "--kafka-config",
+            paramLabel = "FILE",
+            description =
+                    "Properties file of Kafka client settings for a secured Kafka"
+                            + " (security.protocol, ssl.*, sasl.*), as Kafka's own clients take"
+                            + " them; its values are never printed.")
+    Path kafkaConfig;
+
+    @Option(
             names = "--topic",
             defaultValue = Topics.RETRAINING,
             description = "Topic to archive (default: ${DEFAULT-VALUE}).")
@@ -79,12 +89,27 @@ final class ArchiveFeedCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (KafkaPreflight.missingTopics(bootstrapServers, topic).contains(topic)) {
+        KafkaClientConfig client = KafkaClientConfig.loadOrNone(kafkaConfig);
+        KafkaPreflight.Access access =
+                KafkaPreflight.check(
+                        bootstrapServers,
+                        client,
+                        List.of(topic),
+                        List.of(),
+                        KafkaPreflight.DEFAULT_TIMEOUT);
+        if (!access.denied().isEmpty()) {
+            throw new IllegalStateException(
+                    "Kafka at "
+                            + bootstrapServers
+                            + " denies this user "
+                            + String.join(", ", access.denied()));
+        }
+        if (access.missing().contains(topic)) {
             // Kafka answers an unknown topic with no partitions: "nothing new" would hide a typo.
             throw new IllegalArgumentException(
                     "topic '" + topic + "' does not exist at " + bootstrapServers);
         }
-        Properties props = new Properties();
+        Properties props = client.clientProperties();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         props.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");

@@ -4,7 +4,9 @@ import io.resflow.localstack.LocalStack;
 import io.resflow.pipeline.classify.ClassifyJob;
 import io.resflow.pipeline.classify.ClassifyJobConfig;
 import io.resflow.pipeline.classify.ClassifyJobOptions;
+import io.resflow.pipeline.kafka.KafkaClientConfig;
 import io.resflow.pipeline.kafka.KafkaPreflight;
+import io.resflow.pipeline.kafka.Topics;
 import io.resflow.pipeline.metrics.JobTotals;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
@@ -12,7 +14,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.stream.Stream;
@@ -73,6 +74,10 @@ final class ClassifyCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Configuration settings = JobOptionsCli.given(spec, ClassifyJobOptions.all());
         ClassifyJobConfig config = ClassifyJobConfig.from(settings);
+        if (config.kafkaClient().file().isPresent()) {
+            // Passwords and unknown keys (a login module's options) show as [hidden].
+            System.out.println("Kafka client settings: " + config.kafkaClient().describe());
+        }
         checkKafka(config, jobManager == null);
         if (jobManager == null) {
             try (LocalStack stack =
@@ -110,13 +115,21 @@ final class ClassifyCommand implements Callable<Integer> {
      * Before any cluster starts: a job running in this JVM needs Kafka reachable from here. A
      * remote cluster may reach an address this machine cannot (a Kubernetes service), so there it
      * is a note. Missing topics are notes: the source picks up a topic created later, and brokers
-     * that create topics on first use create the outputs.
+     * that create topics on first use create the outputs. Refused credentials and denied ACLs are
+     * errors everywhere: the job would fail on them after restarts.
      */
     private static void checkKafka(ClassifyJobConfig config, boolean jobRunsHere)
             throws InterruptedException {
+        Topics.JobTopics topics = config.topics();
         kafkaNote(
                         config.get(ClassifyJobOptions.BOOTSTRAP_SERVERS),
-                        config.topics().names(),
+                        config.kafkaClient(),
+                        List.of(topics.images()),
+                        List.of(
+                                topics.labels(),
+                                topics.deadLetters(),
+                                topics.retraining(),
+                                topics.labelStats()),
                         jobRunsHere,
                         KafkaPreflight.DEFAULT_TIMEOUT)
                 .ifPresent(System.out::println);
@@ -127,11 +140,16 @@ final class ClassifyCommand implements Callable<Integer> {
      * cannot run.
      */
     static Optional<String> kafkaNote(
-            String servers, List<String> topics, boolean jobRunsHere, Duration timeout)
+            String servers,
+            KafkaClientConfig client,
+            List<String> reads,
+            List<String> writes,
+            boolean jobRunsHere,
+            Duration timeout)
             throws InterruptedException {
-        Set<String> missing;
+        KafkaPreflight.Access access;
         try {
-            missing = KafkaPreflight.missingTopics(servers, topics, timeout);
+            access = KafkaPreflight.check(servers, client, reads, writes, timeout);
         } catch (KafkaPreflight.KafkaUnreachableException e) {
             if (jobRunsHere) {
                 throw e;
@@ -141,16 +159,25 @@ final class ClassifyCommand implements Callable<Integer> {
                             + e.getMessage()
                             + " Submitting anyway: the Flink cluster may reach it.");
         }
-        if (missing.isEmpty()) {
+        if (!access.denied().isEmpty()) {
+            throw new IllegalStateException(
+                    "Kafka at "
+                            + servers
+                            + " denies the job's user "
+                            + String.join(", ", access.denied())
+                            + ": grant these ACLs (k8s/base/kafka/users.yaml lists what the job"
+                            + " needs), or use --kafka-config of a user that has them");
+        }
+        if (access.missing().isEmpty()) {
             return Optional.empty();
         }
         return Optional.of(
                 String.format(
-                        "Note: Kafka at %s has no topic %s yet. The job reads the images topic once"
-                            + " it exists and writes the others where the broker creates topics on"
-                            + " first use; elsewhere create them first (k8s/base/kafka/topics.yaml"
-                            + " has ResFlow's settings).",
-                        servers, String.join(", ", missing)));
+                        "Note: Kafka at %s has no topic %s yet (or does not show it to this user)."
+                            + " The job reads the images topic once it exists and writes the others"
+                            + " where the broker creates topics on first use; elsewhere create them"
+                            + " first (k8s/base/kafka/topics.yaml has ResFlow's settings).",
+                        servers, String.join(", ", access.missing())));
     }
 
     /** Says what the submitted job serves, from where to where; returns the job. */

@@ -174,6 +174,7 @@ final class DemoCommand implements Callable<Integer> {
             try (LiveView view =
                     new LiveView(
                                     stack.bootstrapServers(),
+                                    config.kafkaClient(),
                                     config.topics().labels(),
                                     config.topics().deadLetters(),
                                     test.classNames())

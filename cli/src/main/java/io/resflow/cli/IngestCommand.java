@@ -7,13 +7,16 @@ import io.resflow.ingest.Ingest;
 import io.resflow.ingest.IngestMetrics;
 import io.resflow.ingest.cameras.Camera;
 import io.resflow.ingest.cameras.CameraList;
+import io.resflow.pipeline.kafka.KafkaClientConfig;
 import io.resflow.pipeline.kafka.KafkaRecordLimits;
 import io.resflow.pipeline.kafka.Topics;
 import io.resflow.runtime.metadata.ModelMetadata;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -33,6 +36,15 @@ final class IngestCommand implements Callable<Integer> {
             required = true,
             description = "Kafka bootstrap servers, host:port[,host:port].")
     String bootstrapServers;
+
+    @Option(
+            names = "--kafka-config",
+            paramLabel = "FILE",
+            description =
+                    "Properties file of Kafka client settings for a secured Kafka"
+                            + " (security.protocol, ssl.*, sasl.*), as Kafka's own clients take"
+                            + " them; its values are never printed.")
+    Path kafkaConfig;
 
     @Option(
             names = "--topic",
@@ -135,6 +147,13 @@ final class IngestCommand implements Callable<Integer> {
                         .optBackoff(Duration.ofMillis(500), maxBackoff)
                         .optMaxRecordBytes(KafkaRecordLimits.MAX_RECORD_BYTES)
                         .optRegistry(registry);
+        // References into the file, resolved by the producer's config provider: no secret value
+        // passes through ingest's own settings or logs.
+        Map<String, Object> kafkaSettings = new HashMap<>();
+        KafkaClientConfig.loadOrNone(kafkaConfig)
+                .clientProperties()
+                .forEach((key, value) -> kafkaSettings.put((String) key, value));
+        builder.optProducerOverrides(kafkaSettings);
         if (resizeToModel != null) {
             ImageShape shape = ModelMetadata.read(resizeToModel).input().shape();
             builder.optResizeTo(shape);

@@ -2,6 +2,7 @@ package io.resflow.cli;
 
 import io.resflow.bench.Percentiles;
 import io.resflow.pipeline.kafka.AvroSerde;
+import io.resflow.pipeline.kafka.KafkaClientConfig;
 import io.resflow.schema.DeadLetter;
 import io.resflow.schema.ErrorKind;
 import io.resflow.schema.Prediction;
@@ -28,6 +29,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 final class LiveView implements AutoCloseable {
 
     private final String bootstrapServers;
+    private final KafkaClientConfig client;
     private final String labelsTopic;
     private final String deadLettersTopic;
     private final List<String> classNames;
@@ -49,10 +51,12 @@ final class LiveView implements AutoCloseable {
 
     LiveView(
             String bootstrapServers,
+            KafkaClientConfig client,
             String labelsTopic,
             String deadLettersTopic,
             List<String> classNames) {
         this.bootstrapServers = bootstrapServers;
+        this.client = client;
         this.labelsTopic = labelsTopic;
         this.deadLettersTopic = deadLettersTopic;
         this.classNames = classNames;
@@ -67,7 +71,7 @@ final class LiveView implements AutoCloseable {
     }
 
     private void run() {
-        Properties props = new Properties();
+        Properties props = client.clientProperties();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         props.put(ConsumerConfig.GROUP_ID_CONFIG, "resflow-demo-live-view");
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");

@@ -1,5 +1,6 @@
 package io.resflow.cli;
 
+import io.resflow.pipeline.kafka.KafkaClientConfig;
 import io.resflow.pipeline.kafka.KafkaPreflight;
 import io.resflow.pipeline.kafka.Topics;
 import io.resflow.pipeline.replay.CameraFeedReplay;
@@ -27,6 +28,15 @@ final class ReplayCommand implements Callable<Integer> {
             required = true,
             description = "Kafka bootstrap servers, host:port[,host:port].")
     String bootstrapServers;
+
+    @Option(
+            names = "--kafka-config",
+            paramLabel = "FILE",
+            description =
+                    "Properties file of Kafka client settings for a secured Kafka"
+                            + " (security.protocol, ssl.*, sasl.*), as Kafka's own clients take"
+                            + " them; its values are never printed.")
+    Path kafkaConfig;
 
     @Option(
             names = "--topic",
@@ -89,7 +99,22 @@ final class ReplayCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         List<String> modelLabels = labelsOf == null ? null : ModelMetadata.read(labelsOf).labels();
         FrameSource frames = FrameSources.open(source, encoding, modelLabels);
-        if (!KafkaPreflight.missingTopics(bootstrapServers, topic).isEmpty()) {
+        KafkaClientConfig client = KafkaClientConfig.loadOrNone(kafkaConfig);
+        KafkaPreflight.Access access =
+                KafkaPreflight.check(
+                        bootstrapServers,
+                        client,
+                        List.of(),
+                        List.of(topic),
+                        KafkaPreflight.DEFAULT_TIMEOUT);
+        if (!access.denied().isEmpty()) {
+            throw new IllegalStateException(
+                    "Kafka at "
+                            + bootstrapServers
+                            + " denies this user "
+                            + String.join(", ", access.denied()));
+        }
+        if (!access.missing().isEmpty()) {
             // Kafka's producer would wait a minute for the topic and then call it "not present in
             // metadata".
             System.out.printf(
@@ -100,6 +125,7 @@ final class ReplayCommand implements Callable<Integer> {
         CameraFeedReplay.Builder replay =
                 CameraFeedReplay.builder()
                         .setBootstrapServers(bootstrapServers)
+                        .optClientConfig(client)
                         .setFrames(frames)
                         .optTopic(topic)
                         .optCameras(cameras)

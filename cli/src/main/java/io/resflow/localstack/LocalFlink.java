@@ -1,5 +1,6 @@
 package io.resflow.localstack;
 
+import io.resflow.pipeline.classify.KafkaIo;
 import io.resflow.runtime.cache.ResflowCache;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -16,6 +17,7 @@ import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.CoreOptions;
 import org.apache.flink.configuration.MetricOptions;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.configuration.RestartStrategyOptions;
@@ -143,6 +145,11 @@ public final class LocalFlink implements AutoCloseable {
         conf.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
         conf.set(
                 CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpointsFolder().toUri().toString());
+        // Jobs submitted here with their jars use this class path's Kafka, as on any cluster with
+        // Kafka in lib/ (KafkaIo.PARENT_FIRST_PATTERNS).
+        conf.set(
+                CoreOptions.ALWAYS_PARENT_FIRST_LOADER_PATTERNS_ADDITIONAL,
+                List.of(KafkaIo.PARENT_FIRST_PATTERNS));
         // A failing job is retried a few times, then stops with its error: never a restart loop.
         conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
         conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 3);

@@ -138,7 +138,12 @@ class ResFlowTest {
         String servers = "resflow-kafka-bootstrap.invalid:9092";
         assertThat(
                         ClassifyCommand.kafkaNote(
-                                servers, List.of("images"), false, java.time.Duration.ofSeconds(2)))
+                                servers,
+                                io.resflow.pipeline.kafka.KafkaClientConfig.none(),
+                                List.of("images"),
+                                List.of(),
+                                false,
+                                java.time.Duration.ofSeconds(2)))
                 .hasValueSatisfying(
                         note ->
                                 assertThat(note)
@@ -150,7 +155,9 @@ class ResFlowTest {
                         () ->
                                 ClassifyCommand.kafkaNote(
                                         servers,
+                                        io.resflow.pipeline.kafka.KafkaClientConfig.none(),
                                         List.of("images"),
+                                        List.of(),
                                         true,
                                         java.time.Duration.ofSeconds(2)))
                 .isInstanceOf(

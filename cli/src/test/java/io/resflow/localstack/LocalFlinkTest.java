@@ -3,8 +3,10 @@ package io.resflow.localstack;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.entry;
 
+import io.resflow.pipeline.classify.KafkaIo;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.CoreOptions;
 import org.junit.jupiter.api.Test;
 
 class LocalFlinkTest {
@@ -37,5 +39,14 @@ class LocalFlinkTest {
         assertThat(conf.get(CheckpointingOptions.CHECKPOINTS_DIRECTORY))
                 .isEqualTo(LocalFlink.checkpointsFolder().toUri().toString())
                 .startsWith("file:/");
+    }
+
+    /** A job submitted with its jars uses this class path's Kafka (KafkaClassLoadingITCase). */
+    @Test
+    void kafkaLoadsParentFirst() {
+        assertThat(
+                        LocalFlink.configuration(1, "9249", "8081")
+                                .get(CoreOptions.ALWAYS_PARENT_FIRST_LOADER_PATTERNS_ADDITIONAL))
+                .containsExactly(KafkaIo.PARENT_FIRST_PATTERNS);
     }
 }

@@ -22,6 +22,9 @@ import kafka.server.KafkaRaftServer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.ScramCredentialInfo;
+import org.apache.kafka.clients.admin.ScramMechanism;
+import org.apache.kafka.clients.admin.UserScramCredentialUpsertion;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.utils.Time;
@@ -58,8 +61,11 @@ public final class EmbeddedKafka implements AutoCloseable {
     private final int requestedPort;
     private final Duration startTimeout;
     private final PortPicker portPicker;
+    private final Path sslKeystore;
+    private final String sslKeystorePassword;
 
     private Path logDir;
+    private int securedPort;
     private boolean ownsLogDir;
     private KafkaRaftServer server;
     private int port;
@@ -72,6 +78,8 @@ public final class EmbeddedKafka implements AutoCloseable {
         this.requestedPort = builder.port;
         this.startTimeout = builder.startTimeout;
         this.portPicker = builder.portPicker;
+        this.sslKeystore = builder.sslKeystore;
+        this.sslKeystorePassword = builder.sslKeystorePassword;
     }
 
     /**
@@ -137,6 +145,7 @@ public final class EmbeddedKafka implements AutoCloseable {
             Files.createDirectories(logDir);
             port = requestedPort == 0 ? portPicker.pick() : requestedPort;
             int controllerPort = portPicker.pick();
+            securedPort = sslKeystore == null ? 0 : portPicker.pick();
             Map<String, String> config = brokerConfig(port, controllerPort);
             if (!Files.exists(logDir.resolve("meta.properties"))) {
                 // A kept log directory (optLogDir) is formatted once: formatting again with a new
@@ -171,6 +180,38 @@ public final class EmbeddedKafka implements AutoCloseable {
             throw new IllegalStateException("The broker is not started");
         }
         return LOOPBACK + ":" + port;
+    }
+
+    /**
+     * {@code 127.0.0.1:<port>} of the SASL_SSL listener ({@link Builder#optSaslSslListener}):
+     * SCRAM-SHA-512 users over TLS, ACLs enforced.
+     */
+    public String securedBootstrapServers() {
+        if (securedPort == 0) {
+            throw new IllegalStateException(
+                    "The broker is not started, or has no SASL_SSL listener (optSaslSslListener)");
+        }
+        return LOOPBACK + ":" + securedPort;
+    }
+
+    /** Adds (or changes) a SCRAM-SHA-512 user, for the SASL_SSL listener. */
+    public void createScramUser(String name, String password) {
+        try (Admin admin = Admin.create(adminProperties())) {
+            admin.alterUserScramCredentials(
+                            List.of(
+                                    new UserScramCredentialUpsertion(
+                                            name,
+                                            new ScramCredentialInfo(
+                                                    ScramMechanism.SCRAM_SHA_512, 4096),
+                                            password)))
+                    .all()
+                    .get(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while creating user " + name, e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("Could not create SCRAM user " + name, e);
+        }
     }
 
     public Path logDir() {
@@ -229,18 +270,41 @@ public final class EmbeddedKafka implements AutoCloseable {
         config.put("process.roles", "broker,controller");
         config.put("node.id", Integer.toString(NODE_ID));
         config.put("controller.quorum.voters", NODE_ID + "@" + LOOPBACK + ":" + controllerPort);
+        String secured = "";
+        if (sslKeystore != null) {
+            // A second listener as a secured production Kafka has one: SCRAM over TLS, ACLs
+            // enforced by KRaft's authorizer. The PLAINTEXT and controller listeners stay for the
+            // broker itself and for set-up (topics, users, ACLs), as the super user ANONYMOUS.
+            secured = ",SASL_SSL://" + LOOPBACK + ":" + securedPort;
+            config.put("sasl.enabled.mechanisms", "SCRAM-SHA-512");
+            config.put(
+                    "listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config",
+                    "org.apache.kafka.common.security.scram.ScramLoginModule required;");
+            config.put("ssl.keystore.type", "PKCS12");
+            config.put("ssl.keystore.location", sslKeystore.toString());
+            config.put("ssl.keystore.password", sslKeystorePassword);
+            config.put("ssl.key.password", sslKeystorePassword);
+            config.put(
+                    "authorizer.class.name",
+                    "org.apache.kafka.metadata.authorizer.StandardAuthorizer");
+            config.put("super.users", "User:ANONYMOUS");
+            config.put("allow.everyone.if.no.acl.found", "false");
+        }
         config.put(
                 "listeners",
                 "PLAINTEXT://"
                         + LOOPBACK
                         + ":"
                         + brokerPort
+                        + secured
                         + ",CONTROLLER://"
                         + LOOPBACK
                         + ":"
                         + controllerPort);
-        config.put("advertised.listeners", "PLAINTEXT://" + LOOPBACK + ":" + brokerPort);
-        config.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        config.put("advertised.listeners", "PLAINTEXT://" + LOOPBACK + ":" + brokerPort + secured);
+        config.put(
+                "listener.security.protocol.map",
+                "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT,SASL_SSL:SASL_SSL");
         config.put("controller.listener.names", "CONTROLLER");
         config.put("inter.broker.listener.name", "PLAINTEXT");
         config.put("log.dirs", logDir.toString());
@@ -326,6 +390,7 @@ public final class EmbeddedKafka implements AutoCloseable {
             logDir = null;
         }
         port = 0;
+        securedPort = 0;
         // Last: a Ctrl-C while stopping runs the hook, which waits for this close and finds
         // everything done.
         if (shutdownHook != null && Thread.currentThread() != shutdownHook) {
@@ -353,8 +418,24 @@ public final class EmbeddedKafka implements AutoCloseable {
         private int port;
         private Duration startTimeout = Duration.ofSeconds(60);
         private PortPicker portPicker = EmbeddedKafka::freePort;
+        private Path sslKeystore;
+        private String sslKeystorePassword;
 
         private Builder() {}
+
+        /**
+         * Adds a SASL_SSL listener on 127.0.0.1 (SCRAM-SHA-512; users by {@link
+         * EmbeddedKafka#createScramUser}) and enforces ACLs on it with KRaft's {@code
+         * StandardAuthorizer}.
+         *
+         * @param keystore PKCS12 key store with the broker's key and a certificate for 127.0.0.1
+         * @param password of the store and of its key
+         */
+        public Builder optSaslSslListener(Path keystore, String password) {
+            this.sslKeystore = keystore;
+            this.sslKeystorePassword = password;
+            return this;
+        }
 
         /** How free ports are found; for tests of the retry. */
         Builder optPortPicker(PortPicker portPicker) {

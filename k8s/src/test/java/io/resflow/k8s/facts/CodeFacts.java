@@ -108,6 +108,9 @@ public final class CodeFacts {
             standInMetadata().write(standIn);
             Configuration withStandIn = new Configuration(options);
             withStandIn.set(ClassifyJobOptions.MODEL_PATH, standIn.toString());
+            // --kafka-config is a mounted file on the cluster too; its mount is the manifest
+            // check's business, its content the ConfigMap's.
+            withStandIn.removeConfig(ClassifyJobOptions.KAFKA_CONFIG);
             ClassifyJobConfig.from(withStandIn);
         } catch (IOException e) {
             throw new UncheckedIOException(

@@ -16,6 +16,7 @@ import io.fabric8.openshift.api.model.monitoring.v1.PrometheusRule;
 import io.strimzi.api.kafka.model.kafka.Kafka;
 import io.strimzi.api.kafka.model.nodepool.KafkaNodePool;
 import io.strimzi.api.kafka.model.topic.KafkaTopic;
+import io.strimzi.api.kafka.model.user.KafkaUser;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -47,6 +48,7 @@ public final class ResourceKinds {
         register("kafka.strimzi.io/v1", "Kafka", Kafka.class);
         register("kafka.strimzi.io/v1", "KafkaNodePool", KafkaNodePool.class);
         register("kafka.strimzi.io/v1", "KafkaTopic", KafkaTopic.class);
+        register("kafka.strimzi.io/v1", "KafkaUser", KafkaUser.class);
         // Prometheus Operator
         register("monitoring.coreos.com/v1", "PodMonitor", PodMonitor.class);
         register("monitoring.coreos.com/v1", "PrometheusRule", PrometheusRule.class);

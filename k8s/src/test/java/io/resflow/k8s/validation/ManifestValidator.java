@@ -36,12 +36,22 @@ import io.resflow.k8s.manifests.ManifestTree;
 import io.resflow.k8s.manifests.Problem;
 import io.resflow.k8s.manifests.Variant;
 import io.resflow.pipeline.classify.ClassifyJobOptions;
+import io.resflow.pipeline.classify.KafkaIo;
+import io.resflow.pipeline.kafka.Topics;
 import io.resflow.trainer.run.TrainingRun;
 import io.strimzi.api.kafka.model.kafka.Kafka;
 import io.strimzi.api.kafka.model.kafka.listener.GenericKafkaListener;
 import io.strimzi.api.kafka.model.nodepool.KafkaNodePool;
 import io.strimzi.api.kafka.model.nodepool.ProcessRoles;
 import io.strimzi.api.kafka.model.topic.KafkaTopic;
+import io.strimzi.api.kafka.model.user.KafkaUser;
+import io.strimzi.api.kafka.model.user.KafkaUserAuthorizationSimple;
+import io.strimzi.api.kafka.model.user.acl.AclOperation;
+import io.strimzi.api.kafka.model.user.acl.AclRule;
+import io.strimzi.api.kafka.model.user.acl.AclRuleGroupResource;
+import io.strimzi.api.kafka.model.user.acl.AclRuleResource;
+import io.strimzi.api.kafka.model.user.acl.AclRuleTopicResource;
+import io.strimzi.api.kafka.model.user.acl.AclRuleTransactionalIdResource;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.reflect.Field;
@@ -883,6 +893,7 @@ public final class ManifestValidator {
             }
             Optional.ofNullable(values.get("bootstrap-servers"))
                     .ifPresent(s -> checkBootstrapServers(where, s));
+            checkKafkaUser(where, deployment, options);
             checkTransactionTimeout(where, options);
             String model = values.get("model");
             if (model != null) {
@@ -1100,6 +1111,9 @@ public final class ManifestValidator {
             if (job != null && job.getArgs() != null) {
                 Stream.of(job.getArgs()).filter(a -> a.startsWith("/")).forEach(paths::add);
             }
+            // The files --kafka-config names (trust store, the user's Secret) are used too.
+            kafkaClientProperties(deployment)
+                    .ifPresent(props -> paths.addAll(kafkaClientPaths(props)));
             for (PodTemplateSpec template : flinkTemplates(deployment)) {
                 Container main = container(template.getSpec(), FLINK_MAIN_CONTAINER);
                 for (VolumeMount mount :
@@ -1122,6 +1136,199 @@ public final class ManifestValidator {
                     }
                 }
             }
+        }
+
+        // ---------------------------------------------------------------- Kafka client settings
+
+        /** {@code ${provider:/path:key}}: a value read from a file by a Kafka config provider. */
+        private static final Pattern KAFKA_PROVIDER_PATH =
+                Pattern.compile("\\$\\{[^:}]+:(/[^:}]+)(:[^}]*)?}");
+
+        /**
+         * The properties of the classify job's {@code --kafka-config}: the ConfigMap mounted where
+         * the path points, its key the file's name; empty when the job has none or it is not there
+         * (a problem then).
+         */
+        Optional<java.util.Properties> kafkaClientProperties(FlinkDeployment deployment) {
+            JobSpec job = deployment.getSpec().getJob();
+            List<String> args =
+                    job == null || job.getArgs() == null ? List.of() : List.of(job.getArgs());
+            int flag = args.indexOf("--kafka-config");
+            if (flag < 0 || flag + 1 >= args.size()) {
+                return Optional.empty();
+            }
+            String file = args.get(flag + 1);
+            PodSpec shared =
+                    deployment.getSpec().getPodTemplate() == null
+                            ? null
+                            : deployment.getSpec().getPodTemplate().getSpec();
+            Container main = shared == null ? null : container(shared, FLINK_MAIN_CONTAINER);
+            Optional<VolumeMount> mount = main == null ? Optional.empty() : mountFor(main, file);
+            Optional<Volume> volume =
+                    mount.flatMap(
+                            m ->
+                                    shared.getVolumes() == null
+                                            ? Optional.empty()
+                                            : shared.getVolumes().stream()
+                                                    .filter(v -> v.getName().equals(m.getName()))
+                                                    .findFirst());
+            String where = "FlinkDeployment " + deployment.getMetadata().getName();
+            if (volume.isEmpty() || volume.get().getConfigMap() == null) {
+                problem(
+                        where,
+                        "--kafka-config "
+                                + file
+                                + " is on no ConfigMap volume of "
+                                + FLINK_MAIN_CONTAINER
+                                + " in spec.podTemplate (the JobManager and every TaskManager read"
+                                + " it)");
+                return Optional.empty();
+            }
+            String mapName = volume.get().getConfigMap().getName();
+            String key = file.substring(file.lastIndexOf('/') + 1);
+            Optional<io.fabric8.kubernetes.api.model.ConfigMap> map =
+                    tree.resources(io.fabric8.kubernetes.api.model.ConfigMap.class).stream()
+                            .filter(c -> c.getMetadata().getName().equals(mapName))
+                            .findFirst();
+            if (map.isEmpty()
+                    || map.get().getData() == null
+                    || !map.get().getData().containsKey(key)) {
+                problem(
+                        where,
+                        "--kafka-config " + file + ": ConfigMap " + mapName + " has no key " + key);
+                return Optional.empty();
+            }
+            java.util.Properties props = new java.util.Properties();
+            try {
+                props.load(new java.io.StringReader(map.get().getData().get(key)));
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            return Optional.of(props);
+        }
+
+        /**
+         * The KafkaUser whose Secret the job's pods mount grants exactly what the job does: READ on
+         * its images topic and group, WRITE on its four outputs and on its transactional ids
+         * (prefixed), and nothing on any other topic, group or transactional id.
+         */
+        void checkKafkaUser(String where, FlinkDeployment deployment, Configuration options) {
+            PodSpec shared =
+                    deployment.getSpec().getPodTemplate() == null
+                            ? null
+                            : deployment.getSpec().getPodTemplate().getSpec();
+            if (options.getOptional(ClassifyJobOptions.KAFKA_CONFIG).isEmpty()
+                    || shared == null
+                    || shared.getVolumes() == null) {
+                return;
+            }
+            Set<String> secrets =
+                    shared.getVolumes().stream()
+                            .filter(v -> v.getSecret() != null)
+                            .map(v -> v.getSecret().getSecretName())
+                            .collect(Collectors.toSet());
+            List<KafkaUser> users =
+                    tree.resources(KafkaUser.class).stream()
+                            .filter(u -> secrets.contains(u.getMetadata().getName()))
+                            .toList();
+            if (users.size() != 1) {
+                problem(
+                        where,
+                        "--kafka-config: the pods mount the Secret of "
+                                + users.size()
+                                + " KafkaUsers (of "
+                                + secrets
+                                + "); the job runs as exactly one");
+                return;
+            }
+            KafkaUser user = users.get(0);
+            Set<String> needed = new TreeSet<>();
+            Topics.JobTopics topics = ClassifyJobOptions.topics(options);
+            needed.add("topic " + topics.images() + " literal Read");
+            for (String output :
+                    List.of(
+                            topics.labels(),
+                            topics.deadLetters(),
+                            topics.retraining(),
+                            topics.labelStats())) {
+                needed.add("topic " + output + " literal Write");
+            }
+            needed.add("group " + options.get(ClassifyJobOptions.GROUP_ID) + " literal Read");
+            // The control topic: commands in, the job's answers out, read as a group of its own.
+            needed.add("topic " + topics.modelUpdates() + " literal Read");
+            needed.add("topic " + topics.modelUpdates() + " literal Write");
+            needed.add(
+                    "group "
+                            + KafkaIo.modelUpdatesGroupId(options.get(ClassifyJobOptions.GROUP_ID))
+                            + " literal Read");
+            needed.add(
+                    "transactionalId "
+                            + options.get(ClassifyJobOptions.TRANSACTIONAL_ID_PREFIX)
+                            + " prefix Write");
+            Set<String> resources = new TreeSet<>();
+            needed.forEach(n -> resources.add(n.substring(0, n.lastIndexOf(' '))));
+            Set<String> granted = new TreeSet<>();
+            if (user.getSpec().getAuthorization() instanceof KafkaUserAuthorizationSimple simple) {
+                for (AclRule rule : simple.getAcls()) {
+                    String resource = aclResource(rule.getResource());
+                    List<AclOperation> operations =
+                            rule.getOperations() != null
+                                    ? rule.getOperations()
+                                    : List.of(rule.getOperation());
+                    for (AclOperation operation : operations) {
+                        String entry = resource + " " + operation.toValue();
+                        granted.add(entry);
+                        if (!resources.contains(resource)) {
+                            problem(
+                                    "KafkaUser " + user.getMetadata().getName(),
+                                    "grants "
+                                            + entry
+                                            + ", which the classify job does not use: only "
+                                            + needed);
+                        }
+                    }
+                }
+            }
+            for (String need : needed) {
+                if (!granted.contains(need)) {
+                    problem(
+                            "KafkaUser " + user.getMetadata().getName(),
+                            "does not grant "
+                                    + need
+                                    + ", which the classify job needs (--"
+                                    + ClassifyJobOptions.KAFKA_CONFIG.key()
+                                    + " runs it as this user)");
+                }
+            }
+        }
+
+        private static String aclResource(AclRuleResource resource) {
+            if (resource instanceof AclRuleTopicResource topic) {
+                return "topic " + topic.getName() + " " + topic.getPatternType().toValue();
+            }
+            if (resource instanceof AclRuleGroupResource group) {
+                return "group " + group.getName() + " " + group.getPatternType().toValue();
+            }
+            if (resource instanceof AclRuleTransactionalIdResource id) {
+                return "transactionalId " + id.getName() + " " + id.getPatternType().toValue();
+            }
+            return resource.getType();
+        }
+
+        /** Absolute paths in Kafka client settings: stores, and files config providers read. */
+        static List<String> kafkaClientPaths(java.util.Properties props) {
+            List<String> paths = new ArrayList<>();
+            for (String name : props.stringPropertyNames()) {
+                String value = props.getProperty(name).trim();
+                if (value.startsWith("/")) {
+                    paths.add(value);
+                }
+                Matcher provided = KAFKA_PROVIDER_PATH.matcher(value);
+                while (provided.find()) {
+                    paths.add(provided.group(1));
+                }
+            }
+            return paths;
         }
 
         // ---------------------------------------------------------------- pods, Jobs, CronJobs

@@ -72,6 +72,8 @@ class ManifestValidatorTest {
         String flink = "base/flink/classify-deployment.yaml";
         String topics = "base/kafka/topics.yaml";
         String kafka = "base/kafka/kafka.yaml";
+        String users = "base/kafka/users.yaml";
+        String clientSettings = "base/kafka/kafka-client.yaml";
         String train = "base/trainer/train-job.yaml";
         String alerts = "base/monitoring/alert-rules.yaml";
         String dashboard = "base/monitoring/resflow-dashboard.json";
@@ -110,8 +112,8 @@ class ManifestValidatorTest {
                 new Mistake(
                         "misspelt Kafka listener field",
                         kafka,
-                        "tls: false",
-                        "tsl: false",
+                        "tls: true",
+                        "tsl: true",
                         "unknown field 'tsl' at spec.kafka.listeners[0].tsl"),
                 new Mistake(
                         "misspelt PodMonitor field",
@@ -199,15 +201,44 @@ class ManifestValidatorTest {
                 new Mistake(
                         "a bootstrap port no listener has",
                         flink,
-                        "resflow-kafka-bootstrap:9092",
                         "resflow-kafka-bootstrap:9093",
-                        "port 9093 is not a listener port of resflow-kafka-bootstrap"),
+                        "resflow-kafka-bootstrap:9092",
+                        "port 9092 is not a listener port of resflow-kafka-bootstrap"),
                 new Mistake(
                         "a bootstrap host that is no Strimzi service",
                         flink,
-                        "resflow-kafka-bootstrap:9092",
-                        "kafka:9092",
-                        "bootstrap server kafka:9092 is no Strimzi bootstrap service"),
+                        "resflow-kafka-bootstrap:9093",
+                        "kafka:9093",
+                        "bootstrap server kafka:9093 is no Strimzi bootstrap service"),
+                new Mistake(
+                        "the job's Kafka user without WRITE on labels",
+                        users,
+                        "          name: labels\n"
+                                + "          patternType: literal\n"
+                                + "        operations: [Write, Describe]",
+                        "          name: labels\n"
+                                + "          patternType: literal\n"
+                                + "        operations: [Describe]",
+                        "KafkaUser resflow-classify: does not grant topic labels literal Write"),
+                new Mistake(
+                        "the job's Kafka user granted a topic the job does not use",
+                        users,
+                        "          name: label-stats\n",
+                        "          name: label-statistics\n",
+                        "KafkaUser resflow-classify: grants topic label-statistics literal Write,"
+                                + " which the classify job does not use"),
+                new Mistake(
+                        "--kafka-config on no ConfigMap volume",
+                        flink,
+                        "      - /etc/resflow/kafka-client/client.properties",
+                        "      - /etc/kafka/client.properties",
+                        "--kafka-config /etc/kafka/client.properties is on no ConfigMap volume"),
+                new Mistake(
+                        "the Kafka user's Secret mounted nowhere the client settings read",
+                        clientSettings,
+                        "${dir:/etc/resflow/kafka-user:sasl.jaas.config}",
+                        "${dir:/etc/resflow/user:sasl.jaas.config}",
+                        "mounts volume kafka-user at /etc/resflow/kafka-user, which neither"),
                 new Mistake(
                         "the trainer serving metrics on another port than it declares",
                         train,
@@ -611,10 +642,16 @@ class ManifestValidatorTest {
                 .containsExactly("resflow-models");
         FlinkDeployment classify = s3.resources(FlinkDeployment.class).get(0);
         PodSpec pods = classify.getSpec().getPodTemplate().getSpec();
-        assertThat(pods.getVolumes()).extracting(Volume::getName).containsExactly("models");
+        assertThat(pods.getVolumes())
+                .extracting(Volume::getName)
+                .containsExactly("models", "kafka-client", "kafka-user", "kafka-ca");
         assertThat(pods.getContainers().get(0).getVolumeMounts())
                 .extracting(VolumeMount::getMountPath)
-                .containsExactly("/models");
+                .containsExactly(
+                        "/models",
+                        "/etc/resflow/kafka-client",
+                        "/etc/resflow/kafka-user",
+                        "/etc/resflow/kafka-ca");
         assertThat(pods.getContainers().get(0).getPorts())
                 .as("the rest of the pod template stays")
                 .isNotEmpty();

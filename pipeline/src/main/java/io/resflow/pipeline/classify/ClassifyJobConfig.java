@@ -1,5 +1,6 @@
 package io.resflow.pipeline.classify;
 
+import io.resflow.pipeline.kafka.KafkaClientConfig;
 import io.resflow.pipeline.kafka.Topics;
 import io.resflow.pipeline.scoring.ScorerSettings;
 import io.resflow.runtime.metadata.ModelMetadata;
@@ -25,10 +26,13 @@ public final class ClassifyJobConfig {
 
     private final Configuration configuration;
     private final ModelMetadata metadata;
+    private final KafkaClientConfig kafkaClient;
 
-    private ClassifyJobConfig(Configuration configuration, ModelMetadata metadata) {
+    private ClassifyJobConfig(
+            Configuration configuration, ModelMetadata metadata, KafkaClientConfig kafkaClient) {
         this.configuration = configuration;
         this.metadata = metadata;
+        this.kafkaClient = kafkaClient;
     }
 
     /**
@@ -61,12 +65,23 @@ public final class ClassifyJobConfig {
                 problems.add("model " + model.get() + " is not usable: " + e.getMessage());
             }
         }
+        KafkaClientConfig kafkaClient = KafkaClientConfig.none();
+        try {
+            kafkaClient =
+                    KafkaClientConfig.loadOrNone(
+                            configuration
+                                    .getOptional(ClassifyJobOptions.KAFKA_CONFIG)
+                                    .map(Path::of)
+                                    .orElse(null));
+        } catch (IllegalArgumentException e) {
+            problems.add(e.getMessage());
+        }
         problems.addAll(settingProblems(configuration, metadata));
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException(
                     "Cannot start the classify job: " + String.join("; ", problems));
         }
-        return new ClassifyJobConfig(configuration, metadata);
+        return new ClassifyJobConfig(configuration, metadata, kafkaClient);
     }
 
     /**
@@ -240,6 +255,11 @@ public final class ClassifyJobConfig {
                 configuration.get(ClassifyJobOptions.INFERENCE_THREADS),
                 configuration.get(ClassifyJobOptions.INFERENCE_THREAD_SPINNING),
                 configuration.get(ClassifyJobOptions.DEVICE));
+    }
+
+    /** The Kafka client settings of {@code --kafka-config}, as references into its file. */
+    public KafkaClientConfig kafkaClient() {
+        return kafkaClient;
     }
 
     public ModelMetadata metadata() {

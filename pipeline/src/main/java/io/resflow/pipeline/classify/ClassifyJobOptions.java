@@ -25,6 +25,17 @@ public final class ClassifyJobOptions {
                     .noDefaultValue()
                     .withDescription("Kafka bootstrap servers, host:port[,host:port].");
 
+    public static final ConfigOption<String> KAFKA_CONFIG =
+            ConfigOptions.key("kafka-config")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription(
+                            "Properties file of Kafka client settings (security.protocol, ssl.*,"
+                                + " sasl.*) as Kafka's own clients take them; each Kafka client"
+                                + " reads it where it runs, so on a cluster it must be at this path"
+                                + " on the JobManager and TaskManagers (a mounted Secret). Only the"
+                                + " path enters the job's parameters.");
+
     public static final ConfigOption<String> MODEL_PATH =
             ConfigOptions.key("model")
                     .stringType()

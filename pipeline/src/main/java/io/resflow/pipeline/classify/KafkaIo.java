@@ -34,6 +34,16 @@ import org.apache.kafka.common.IsolationLevel;
 /** The production wiring of {@link ClassifyJob}: Kafka in, Kafka out, exactly once. */
 public final class KafkaIo {
 
+    /**
+     * For a cluster's {@code classloader.parent-first-patterns.additional}: Kafka's classes come
+     * from the cluster's class path when it has them. A Flink whose {@code lib/} holds the Kafka
+     * connector (or kafka-clients) otherwise loads the job jar's copy child-first next to the
+     * connector's, and the job fails at submission with a ClassCastException between the two {@code
+     * OffsetResetStrategy} classes (KafkaClassLoadingITCase). Without Kafka in {@code lib/} the job
+     * jar's copy is used as before: parent-first falls back to the job's classes.
+     */
+    public static final String PARENT_FIRST_PATTERNS = "org.apache.kafka.";
+
     /** How often the source looks for new partitions of the images topic. */
     private static final Duration PARTITION_DISCOVERY_INTERVAL = Duration.ofSeconds(10);
 
@@ -52,6 +62,9 @@ public final class KafkaIo {
                         .setStartingOffsets(
                                 OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
                         .setDeserializer(new RawFrameDeserializer())
+                        // Security settings as references into --kafka-config's file: each
+                        // client reads it on the JobManager or TaskManager (KafkaClientConfig).
+                        .setProperties(config.kafkaClient().clientProperties())
                         .setProperty(
                                 ConsumerConfig.ISOLATION_LEVEL_CONFIG,
                                 IsolationLevel.READ_COMMITTED.toString())
@@ -75,9 +88,10 @@ public final class KafkaIo {
                 KafkaSource.<ModelUpdateRecord>builder()
                         .setBootstrapServers(config.get(BOOTSTRAP_SERVERS))
                         .setTopics(config.get(MODEL_UPDATES_TOPIC))
-                        .setGroupId(config.get(GROUP_ID) + "-" + MODEL_UPDATES_TOPIC.key())
+                        .setGroupId(modelUpdatesGroupId(config.get(GROUP_ID)))
                         .setStartingOffsets(OffsetsInitializer.timestamp(startMillis))
                         .setDeserializer(new ModelUpdateRecords.Deserializer())
+                        .setProperties(config.kafkaClient().clientProperties())
                         .setProperty(
                                 ConsumerConfig.ISOLATION_LEVEL_CONFIG,
                                 IsolationLevel.READ_COMMITTED.toString());
@@ -85,6 +99,11 @@ public final class KafkaIo {
             builder.setBounded(OffsetsInitializer.latest());
         }
         return builder.build();
+    }
+
+    /** The consumer group the job reads the control topic as: its own, with a suffix. */
+    public static String modelUpdatesGroupId(String groupId) {
+        return groupId + "-" + MODEL_UPDATES_TOPIC.key();
     }
 
     public static ClassifyJob.Sinks sinks(ClassifyJobConfig config) {
@@ -114,6 +133,7 @@ public final class KafkaIo {
                 .setRecordSerializer(serializer)
                 .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
                 .setTransactionalIdPrefix(config.get(TRANSACTIONAL_ID_PREFIX) + "-" + name)
+                .setKafkaProducerConfig(config.kafkaClient().clientProperties())
                 .setProperty(
                         ProducerConfig.TRANSACTION_TIMEOUT_CONFIG,
                         Long.toString(transactionTimeout.toMillis()))

@@ -31,10 +31,11 @@ public final class CommittedTopicReader<T extends SpecificRecord> implements Aut
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final List<T> records = new ArrayList<>();
 
-    private CommittedTopicReader(String bootstrapServers, String topic, Class<T> type) {
+    private CommittedTopicReader(
+            String bootstrapServers, KafkaClientConfig client, String topic, Class<T> type) {
         this.topic = topic;
         this.serde = AvroSerde.of(type);
-        Properties props = new Properties();
+        Properties props = client.clientProperties();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         props.put(ConsumerConfig.GROUP_ID_CONFIG, topic + "-reader-" + UUID.randomUUID());
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
@@ -51,7 +52,13 @@ public final class CommittedTopicReader<T extends SpecificRecord> implements Aut
      */
     public static <T extends SpecificRecord> CommittedTopicReader<T> open(
             String bootstrapServers, String topic, Class<T> type) {
-        return new CommittedTopicReader<>(bootstrapServers, topic, type);
+        return open(bootstrapServers, KafkaClientConfig.none(), topic, type);
+    }
+
+    /** As {@link #open(String, String, Class)}, with a secured Kafka's client settings. */
+    public static <T extends SpecificRecord> CommittedTopicReader<T> open(
+            String bootstrapServers, KafkaClientConfig client, String topic, Class<T> type) {
+        return new CommittedTopicReader<>(bootstrapServers, client, topic, type);
     }
 
     /**

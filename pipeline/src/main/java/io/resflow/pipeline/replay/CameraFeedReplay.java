@@ -1,5 +1,6 @@
 package io.resflow.pipeline.replay;
 
+import io.resflow.pipeline.kafka.KafkaClientConfig;
 import io.resflow.pipeline.kafka.KafkaRecordLimits;
 import io.resflow.pipeline.kafka.Topics;
 import io.resflow.schema.ImageEncoding;
@@ -283,6 +284,13 @@ public final class CameraFeedReplay {
         /** Prefix of every frame id, so ids of separate runs never collide; default: time-based. */
         public Builder optRunId(String runId) {
             this.runId = runId;
+            return this;
+        }
+
+        /** A secured Kafka's client settings ({@code --kafka-config}). */
+        public Builder optClientConfig(KafkaClientConfig client) {
+            client.clientProperties()
+                    .forEach((k, v) -> producerOverrides.put((String) k, (String) v));
             return this;
         }
 
