@@ -26,9 +26,11 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -47,20 +49,7 @@ import picocli.CommandLine.Option;
                         + " ./resflow train --data avro:DIR.")
 final class ArchiveFeedCommand implements Callable<Integer> {
 
-    @Option(
-            names = "--bootstrap-servers",
-            required = true,
-            description = "Kafka bootstrap servers.")
-    String bootstrapServers;
-
-    @Option(
-            names = "--kafka-config",
-            paramLabel = "FILE",
-            description =
-                    "Properties file of Kafka client settings for a secured Kafka"
-                            + " (security.protocol, ssl.*, sasl.*), as Kafka's own clients take"
-                            + " them; its values are never printed.")
-    Path kafkaConfig;
+    @Mixin KafkaConnection kafka;
 
     @Option(
             names = "--topic",
@@ -89,10 +78,10 @@ final class ArchiveFeedCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        KafkaClientConfig client = KafkaClientConfig.loadOrNone(kafkaConfig);
+        KafkaClientConfig client = kafka.client();
         KafkaPreflight.Access access =
                 KafkaPreflight.check(
-                        bootstrapServers,
+                        kafka.bootstrapServers,
                         client,
                         List.of(topic),
                         List.of(),
@@ -100,19 +89,19 @@ final class ArchiveFeedCommand implements Callable<Integer> {
         if (!access.denied().isEmpty()) {
             throw new IllegalStateException(
                     "Kafka at "
-                            + bootstrapServers
+                            + kafka.bootstrapServers
                             + " denies this user "
                             + String.join(", ", access.denied()));
         }
         if (access.missing().contains(topic)) {
             // Kafka answers an unknown topic with no partitions: "nothing new" would hide a typo.
             throw new IllegalArgumentException(
-                    "topic '" + topic + "' does not exist at " + bootstrapServers);
+                    "topic '" + topic + "' does not exist at " + kafka.bootstrapServers);
         }
         Properties props = client.clientProperties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers);
         props.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, IsolationLevel.READ_COMMITTED.toString());
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         props.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");

@@ -7,7 +7,6 @@ import io.resflow.ingest.Ingest;
 import io.resflow.ingest.IngestMetrics;
 import io.resflow.ingest.cameras.Camera;
 import io.resflow.ingest.cameras.CameraList;
-import io.resflow.pipeline.kafka.KafkaClientConfig;
 import io.resflow.pipeline.kafka.KafkaRecordLimits;
 import io.resflow.pipeline.kafka.Topics;
 import io.resflow.runtime.metadata.ModelMetadata;
@@ -20,6 +19,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(
@@ -31,20 +31,7 @@ import picocli.CommandLine.Option;
                         + " stopped (Ctrl-C); with only files and no --loop, until they end.")
 final class IngestCommand implements Callable<Integer> {
 
-    @Option(
-            names = "--bootstrap-servers",
-            required = true,
-            description = "Kafka bootstrap servers, host:port[,host:port].")
-    String bootstrapServers;
-
-    @Option(
-            names = "--kafka-config",
-            paramLabel = "FILE",
-            description =
-                    "Properties file of Kafka client settings for a secured Kafka"
-                            + " (security.protocol, ssl.*, sasl.*), as Kafka's own clients take"
-                            + " them; its values are never printed.")
-    Path kafkaConfig;
+    @Mixin KafkaConnection kafka;
 
     @Option(
             names = "--topic",
@@ -135,7 +122,7 @@ final class IngestCommand implements Callable<Integer> {
         CollectorRegistry registry = CollectorRegistry.defaultRegistry;
         Ingest.Builder builder =
                 Ingest.builder()
-                        .setBootstrapServers(bootstrapServers)
+                        .setBootstrapServers(kafka.bootstrapServers)
                         .setTopic(topic)
                         .setCameras(all)
                         .optFramesPerSecond(fps)
@@ -150,7 +137,7 @@ final class IngestCommand implements Callable<Integer> {
         // References into the file, resolved by the producer's config provider: no secret value
         // passes through ingest's own settings or logs.
         Map<String, Object> kafkaSettings = new HashMap<>();
-        KafkaClientConfig.loadOrNone(kafkaConfig)
+        kafka.client()
                 .clientProperties()
                 .forEach((key, value) -> kafkaSettings.put((String) key, value));
         builder.optProducerOverrides(kafkaSettings);

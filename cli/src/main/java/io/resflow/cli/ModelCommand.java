@@ -31,6 +31,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -126,11 +127,7 @@ final class ModelCommand implements Runnable {
 
     /** Options of the commands that talk to the control topic. */
     abstract static class OnTopic implements Callable<Integer> {
-        @Option(
-                names = "--bootstrap-servers",
-                required = true,
-                description = "Kafka bootstrap servers.")
-        String bootstrapServers;
+        @Mixin KafkaConnection kafka;
 
         @Option(
                 names = "--topic",
@@ -139,8 +136,8 @@ final class ModelCommand implements Runnable {
         String topic;
 
         void send(ModelUpdateRecord command) throws Exception {
-            Properties props = new Properties();
-            props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+            Properties props = kafka.addTo(new Properties());
+            props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers);
             props.put(ProducerConfig.ACKS_CONFIG, "all");
             try (KafkaProducer<String, ModelUpdate> producer =
                     new KafkaProducer<>(
@@ -229,8 +226,8 @@ final class ModelCommand implements Runnable {
         }
 
         private List<ModelUpdateRecord> read() {
-            Properties props = new Properties();
-            props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+            Properties props = kafka.addTo(new Properties());
+            props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers);
             props.put(
                     ConsumerConfig.ISOLATION_LEVEL_CONFIG,
                     IsolationLevel.READ_COMMITTED.toString());

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import me.tongfei.progressbar.ProgressBar;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(
@@ -23,20 +24,7 @@ import picocli.CommandLine.Option;
                     + " Fashion-MNIST or an image folder to Kafka at cameras x fps, with progress.")
 final class ReplayCommand implements Callable<Integer> {
 
-    @Option(
-            names = "--bootstrap-servers",
-            required = true,
-            description = "Kafka bootstrap servers, host:port[,host:port].")
-    String bootstrapServers;
-
-    @Option(
-            names = "--kafka-config",
-            paramLabel = "FILE",
-            description =
-                    "Properties file of Kafka client settings for a secured Kafka"
-                            + " (security.protocol, ssl.*, sasl.*), as Kafka's own clients take"
-                            + " them; its values are never printed.")
-    Path kafkaConfig;
+    @Mixin KafkaConnection kafka;
 
     @Option(
             names = "--topic",
@@ -99,10 +87,10 @@ final class ReplayCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         List<String> modelLabels = labelsOf == null ? null : ModelMetadata.read(labelsOf).labels();
         FrameSource frames = FrameSources.open(source, encoding, modelLabels);
-        KafkaClientConfig client = KafkaClientConfig.loadOrNone(kafkaConfig);
+        KafkaClientConfig client = kafka.client();
         KafkaPreflight.Access access =
                 KafkaPreflight.check(
-                        bootstrapServers,
+                        kafka.bootstrapServers,
                         client,
                         List.of(),
                         List.of(topic),
@@ -110,7 +98,7 @@ final class ReplayCommand implements Callable<Integer> {
         if (!access.denied().isEmpty()) {
             throw new IllegalStateException(
                     "Kafka at "
-                            + bootstrapServers
+                            + kafka.bootstrapServers
                             + " denies this user "
                             + String.join(", ", access.denied()));
         }
@@ -120,11 +108,11 @@ final class ReplayCommand implements Callable<Integer> {
             System.out.printf(
                     "Note: Kafka at %s has no topic %s: it is created now if the broker creates"
                             + " topics on first use, else the replay stops after a minute.%n",
-                    bootstrapServers, topic);
+                    kafka.bootstrapServers, topic);
         }
         CameraFeedReplay.Builder replay =
                 CameraFeedReplay.builder()
-                        .setBootstrapServers(bootstrapServers)
+                        .setBootstrapServers(kafka.bootstrapServers)
                         .optClientConfig(client)
                         .setFrames(frames)
                         .optTopic(topic)
@@ -137,7 +125,7 @@ final class ReplayCommand implements Callable<Integer> {
                 "Replaying %d frames of %s to %s/%s from %d cameras at %s%n",
                 planned,
                 frames.description(),
-                bootstrapServers,
+                kafka.bootstrapServers,
                 topic,
                 cameras,
                 fps == 0 ? "full speed" : fps * cameras + " frames/s");
