@@ -110,6 +110,23 @@ class SecuredKafkaITCase {
                             ResourceType.TRANSACTIONAL_ID,
                             "resflow-classify",
                             PatternType.PREFIXED));
+            // The control topic: commands in, answers out, read as a group of its own.
+            for (AclOperation operation : List.of(AclOperation.READ, AclOperation.WRITE)) {
+                acls.add(
+                        allow(
+                                user,
+                                operation,
+                                ResourceType.TOPIC,
+                                Topics.MODEL_UPDATES,
+                                literal()));
+            }
+            acls.add(
+                    allow(
+                            user,
+                            AclOperation.READ,
+                            ResourceType.GROUP,
+                            KafkaIo.modelUpdatesGroupId("resflow-classify"),
+                            literal()));
             for (String output :
                     List.of(
                             Topics.LABELS,
